@@ -1,0 +1,87 @@
+"""The ``detente`` command line: one typer app; each area registers its commands from its own
+module, importing heavy dependencies only when a command runs."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+import typer
+from rich.console import Console
+
+from detente.errors import INVALID_INPUT_EXIT_CODE, InputError
+
+err_console = Console(stderr=True)
+
+
+@dataclass(frozen=True)
+class Groups:
+    """Command groups shared by several modules."""
+
+    scenario: typer.Typer
+    validate: typer.Typer
+    evidence: typer.Typer
+
+
+def build_app() -> typer.Typer:
+    """The full command tree."""
+    from detente.cli import (
+        engines_cmd,
+        evidence_cmd,
+        forecast_cmd,
+        negotiate_cmd,
+        report_cmd,
+        scenario_cmd,
+        validate_cmd,
+    )
+
+    app = typer.Typer(
+        name="detente",
+        help="Model, simulate and forecast multi-party peace negotiations.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    groups = Groups(
+        scenario=typer.Typer(help="Validate, show and export scenarios.", no_args_is_help=True),
+        validate=typer.Typer(
+            help="Validate engines and models against data.", no_args_is_help=True
+        ),
+        evidence=typer.Typer(help="Search and export the evidence store.", no_args_is_help=True),
+    )
+    app.add_typer(groups.scenario, name="scenario")
+    app.add_typer(groups.validate, name="validate")
+    app.add_typer(groups.evidence, name="evidence")
+    for module in (
+        scenario_cmd,
+        engines_cmd,
+        negotiate_cmd,
+        forecast_cmd,
+        validate_cmd,
+        evidence_cmd,
+        report_cmd,
+    ):
+        module.register(app, groups)
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: runs the app; invalid input prints one line and exits with code 2."""
+    app = build_app()
+    try:
+        app(args=argv, standalone_mode=False)
+    except InputError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(INVALID_INPUT_EXIT_CODE)
+    except SystemExit:
+        raise
+    except Exception as exc:  # click's own usage errors carry an exit code
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(INVALID_INPUT_EXIT_CODE if exc.exit_code == 2 else exc.exit_code)
+        if isinstance(exc, click.exceptions.Abort):
+            err_console.print("aborted")
+            sys.exit(130)
+        raise

@@ -1,0 +1,196 @@
+"""KTAB's CSV format for spatial-model inputs.
+
+Line 1: ``name,description,nActors,nDims``; line 2: ``Actor,Description,Power,Pstn1,Sal1,...``;
+then one row per actor. Positions and saliences are on 0–100 (KAPSARC Toolkit for Behavioral
+Analysis, ``examples/smp/doc``). Trailing commas and blank cells at line ends are tolerated as
+KTAB's own files have them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from detente.errors import InputError
+from detente.scenario.arrays import mode_arrays
+from detente.scenario.model import Scenario
+
+
+@dataclass(frozen=True)
+class KtabData:
+    """The content of a KTAB CSV: ``power`` (actors,), ``position`` and ``salience``
+    (actors, dims), all as written in the file (0–100 scale, saliences unnormalised)."""
+
+    name: str
+    description: str
+    actor_names: tuple[str, ...]
+    actor_descriptions: tuple[str, ...]
+    power: np.ndarray
+    position: np.ndarray
+    salience: np.ndarray
+
+
+def _cells(row: list[str]) -> list[str]:
+    cells = [c.strip() for c in row]
+    while cells and cells[-1] == "":
+        cells.pop()
+    return cells
+
+
+def _number(cell: str, file, line: int, field: str) -> float:
+    try:
+        value = float(cell)
+    except ValueError:
+        raise InputError(
+            f"expected a number, got {cell!r}", file=file, line=line, field=field
+        ) from None
+    if not np.isfinite(value):
+        raise InputError(
+            f"expected a finite number, got {cell!r}", file=file, line=line, field=field
+        )
+    return value
+
+
+def parse_ktab_csv(text: str, file: str | Path | None = None) -> KtabData:
+    """Parse a KTAB CSV, checking counts, numbers and ranges line by line."""
+    rows = [_cells(r) for r in csv.reader(io.StringIO(text))]
+    if len(rows) < 3:
+        raise InputError("expected a title line, a header line and actor rows", file=file, line=1)
+    title = rows[0]
+    if len(title) < 4:
+        raise InputError("expected 'name,description,nActors,nDims'", file=file, line=1)
+    n_actors = int(_number(title[2], file, 1, "nActors"))
+    n_dims = int(_number(title[3], file, 1, "nDims"))
+    if n_actors < 1 or n_dims < 1:
+        raise InputError("nActors and nDims must be at least 1", file=file, line=1)
+    header = rows[1]
+    expected = 3 + 2 * n_dims
+    if len(header) != expected or header[2].lower() != "power":
+        raise InputError(
+            f"expected header Actor,Description,Power then {n_dims} Pstn/Sal pairs",
+            file=file,
+            line=2,
+        )
+    body = [(i + 3, r) for i, r in enumerate(rows[2:]) if r]
+    if len(body) != n_actors:
+        raise InputError(
+            f"expected {n_actors} actor rows, found {len(body)}", file=file, line=3, field="nActors"
+        )
+    names, descs, power = [], [], []
+    position = np.empty((n_actors, n_dims))
+    salience = np.empty((n_actors, n_dims))
+    for a, (line, row) in enumerate(body):
+        if len(row) != expected:
+            raise InputError(f"expected {expected} cells, found {len(row)}", file=file, line=line)
+        names.append(row[0])
+        descs.append(row[1])
+        power.append(_number(row[2], file, line, "Power"))
+        for k in range(n_dims):
+            position[a, k] = _number(row[3 + 2 * k], file, line, f"Pstn{k + 1}")
+            salience[a, k] = _number(row[4 + 2 * k], file, line, f"Sal{k + 1}")
+            for field, value in ((f"Pstn{k + 1}", position[a, k]), (f"Sal{k + 1}", salience[a, k])):
+                if not 0.0 <= value <= 100.0 and field.startswith("Pstn"):
+                    raise InputError(
+                        f"expected a value in [0, 100], got {value:g}",
+                        file=file,
+                        line=line,
+                        field=field,
+                    )
+                if value < 0:
+                    raise InputError(
+                        f"expected >= 0, got {value:g}", file=file, line=line, field=field
+                    )
+        if power[-1] < 0:
+            raise InputError(
+                f"expected >= 0, got {power[-1]:g}", file=file, line=line, field="Power"
+            )
+    if len(set(names)) != len(names):
+        raise InputError("duplicate actor name", file=file, field="Actor")
+    return KtabData(
+        name=title[0],
+        description=title[1],
+        actor_names=tuple(names),
+        actor_descriptions=tuple(descs),
+        power=np.array(power),
+        position=position,
+        salience=salience,
+    )
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9_\-]+", "-", text.strip().lower()).strip("-")
+    return slug or "x"
+
+
+def normalised_saliences(salience: np.ndarray) -> np.ndarray:
+    """Saliences on 0–100 whose per-actor sum is at most 100 (KTAB's convention): an actor
+    whose saliences add up to more is scaled down proportionally."""
+    totals = salience.sum(axis=1, keepdims=True)
+    scale = np.where(totals > 100.0, 100.0 / np.where(totals > 0, totals, 1.0), 1.0)
+    return salience * scale
+
+
+def scenario_from_ktab(data: KtabData) -> Scenario:
+    """A scenario with one issue per KTAB dimension; saliences normalised per actor
+    (:func:`normalised_saliences`)."""
+    ids = [_slug(n) for n in data.actor_names]
+    salience = normalised_saliences(data.salience)
+    issues = [
+        {
+            "id": f"dim{k + 1}",
+            "name": f"Dimension {k + 1}",
+            "anchors": [{"value": 0.0, "label": "0"}, {"value": 100.0, "label": "100"}],
+        }
+        for k in range(data.position.shape[1])
+    ]
+    actors = [
+        {"id": i, "name": n, "kind": "state", "capability": float(p), "note": d or None}
+        for i, n, p, d in zip(
+            ids, data.actor_names, data.power, data.actor_descriptions, strict=True
+        )
+    ]
+    positions = [
+        {
+            "actor": ids[a],
+            "issue": f"dim{k + 1}",
+            "ideal": float(data.position[a, k]),
+            "salience": float(salience[a, k]),
+        }
+        for a in range(len(ids))
+        for k in range(data.position.shape[1])
+    ]
+    return Scenario.model_validate(
+        {
+            "id": _slug(data.name),
+            "name": data.name,
+            "description": data.description or None,
+            "actors": actors,
+            "issues": issues,
+            "positions": positions,
+        }
+    )
+
+
+def scenario_to_ktab_csv(scenario: Scenario) -> str:
+    """The scenario's most-likely values in KTAB CSV (actors holding positions on every issue)."""
+    arrays = mode_arrays(scenario)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        [scenario.name, scenario.description or "", len(arrays.actor_ids), len(arrays.issue_ids)]
+    )
+    header = ["Actor", "Description", "Power"]
+    for k in range(len(arrays.issue_ids)):
+        header += [f"Pstn{k + 1}", f"Sal{k + 1}"]
+    writer.writerow(header)
+    for a, actor_id in enumerate(arrays.actor_ids):
+        row = [actor_id, scenario.actor(actor_id).name, repr(float(arrays.capability[a]))]
+        for k in range(len(arrays.issue_ids)):
+            row += [repr(float(arrays.ideal[a, k])), repr(float(arrays.salience[a, k]))]
+        writer.writerow(row)
+    return out.getvalue()

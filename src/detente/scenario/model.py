@@ -1,0 +1,412 @@
+"""The validated, immutable data model of a negotiation scenario.
+
+Every judgment (a capability, an ideal point, a salience, a mediator's leverage) is either a
+number or an uncertain range ``{low, mode, high}`` and can cite sources. Models are frozen
+pydantic v2 models holding tuples, so a validated scenario cannot change afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from detente.errors import InputError
+
+SCALE_MIN = 0.0
+SCALE_MAX = 100.0
+MAX_QUOTE_WORDS = 25
+
+
+class Frozen(BaseModel):
+    """Base for every scenario model: immutable, unknown fields rejected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Uncertain(Frozen):
+    """An analyst's uncertain judgment: a triangular range ``low <= mode <= high``."""
+
+    low: float = Field(allow_inf_nan=False)
+    mode: float = Field(allow_inf_nan=False)
+    high: float = Field(allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uncertain:
+        if not self.low <= self.mode <= self.high:
+            raise ValueError(
+                f"expected low <= mode <= high, got low={self.low}, mode={self.mode}, "
+                f"high={self.high}"
+            )
+        return self
+
+
+Judgment = Annotated[float, Field(allow_inf_nan=False)] | Uncertain
+"""A number or an uncertain range."""
+
+
+def mode_of(value: Judgment) -> float:
+    """The most likely value of a judgment."""
+    return value.mode if isinstance(value, Uncertain) else float(value)
+
+
+def bounds_of(value: Judgment) -> tuple[float, float]:
+    """The (low, high) bounds of a judgment; a plain number has equal bounds."""
+    if isinstance(value, Uncertain):
+        return value.low, value.high
+    return float(value), float(value)
+
+
+def _check_bounds(value: Judgment | None, lo: float, hi: float) -> Judgment | None:
+    if value is None:
+        return None
+    low, high = bounds_of(value)
+    if low < lo or high > hi:
+        got = f"{low:g}" if low == high else f"{low:g}..{high:g}"
+        raise ValueError(f"expected a value in [{lo:g}, {hi:g}], got {got}")
+    return value
+
+
+def _on_scale(cls, value: Judgment | None) -> Judgment | None:
+    return _check_bounds(value, SCALE_MIN, SCALE_MAX)
+
+
+def _in_unit(cls, value: Judgment | None) -> Judgment | None:
+    return _check_bounds(value, 0.0, 1.0)
+
+
+class Source(Frozen):
+    """A document that scenario judgments cite."""
+
+    id: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    outlet: str | None = None
+    date: dt.date | None = None
+    url: str | None = None
+    file: str | None = None
+
+
+class Citation(Frozen):
+    """A reference from a judgment to a source (with a short quote) or to an evidence claim."""
+
+    source: str | None = None
+    quote: str | None = None
+    claim: str | None = None
+
+    @model_validator(mode="after")
+    def _points_somewhere(self) -> Citation:
+        if self.source is None and self.claim is None:
+            raise ValueError("a citation needs a source id or an evidence claim id")
+        if self.quote is not None and len(self.quote.split()) > MAX_QUOTE_WORDS:
+            raise ValueError(f"a quote is at most {MAX_QUOTE_WORDS} words")
+        return self
+
+
+class Cited(Frozen):
+    """Base for models whose judgments can cite sources."""
+
+    citations: tuple[Citation, ...] = ()
+    note: str | None = None
+
+
+ActorKind = Literal["state", "bloc", "organisation", "person"]
+Role = Literal["party", "mediator", "guarantor", "observer"]
+
+
+class Actor(Cited):
+    """A participant: its relative capability (any positive scale) and its roles."""
+
+    id: str = Field(min_length=1, pattern=r"^[a-z0-9_\-]+$")
+    name: str = Field(min_length=1)
+    kind: ActorKind
+    capability: Judgment
+    roles: tuple[Role, ...] = ("party",)
+
+    @field_validator("capability")
+    @classmethod
+    def _positive_capability(cls, value: Judgment) -> Judgment:
+        if bounds_of(value)[0] < 0:
+            raise ValueError(f"must be >= 0, got {bounds_of(value)[0]:g}")
+        return value
+
+
+class Anchor(Frozen):
+    """A labelled point of an issue scale: what a value on 0–100 means."""
+
+    value: float = Field(ge=SCALE_MIN, le=SCALE_MAX, allow_inf_nan=False)
+    label: str = Field(min_length=1)
+
+
+class Option(Frozen):
+    """A discrete option on an issue, placed on its 0–100 scale."""
+
+    value: float = Field(ge=SCALE_MIN, le=SCALE_MAX, allow_inf_nan=False)
+    label: str = Field(min_length=1)
+
+
+class Issue(Cited):
+    """A dimension of the bargain on a 0–100 scale with labelled anchors and a status quo."""
+
+    id: str = Field(min_length=1, pattern=r"^[a-z0-9_\-]+$")
+    name: str = Field(min_length=1)
+    description: str | None = None
+    anchors: tuple[Anchor, ...] = Field(min_length=2)
+    status_quo: Judgment | None = None
+    options: tuple[Option, ...] = ()
+
+    _status_quo_on_scale = field_validator("status_quo")(_on_scale)
+
+
+class Position(Cited):
+    """An actor's stand on an issue.
+
+    ``ideal`` is its preferred point and ``salience`` how much the issue matters to it (0–100).
+    ``red_line`` is a hard limit: outcomes beyond it, away from the ideal, are unacceptable.
+    ``reservation`` is the point at which the actor is indifferent between settling and its
+    outside option on this issue.
+    """
+
+    actor: str
+    issue: str
+    ideal: Judgment
+    salience: Judgment
+    red_line: Judgment | None = None
+    reservation: Judgment | None = None
+
+    _values_on_scale = field_validator("ideal", "salience", "red_line", "reservation")(_on_scale)
+
+
+class Mediator(Cited):
+    """A third party running a table: its leverage (0–1) and its bias toward one party (0–1)."""
+
+    actor: str
+    leverage: Judgment = 0.0
+    bias: Judgment = 0.0
+    bias_toward: str | None = None
+
+    _in_unit_interval = field_validator("leverage", "bias")(_in_unit)
+
+
+InterventionKind = Literal[
+    "party_leaves", "mediator_withdraws", "capability_shock", "deadline_moved"
+]
+
+
+class Intervention(Cited):
+    """Something that happens to a table at a given round.
+
+    ``party_leaves`` and ``capability_shock`` name an ``actor``; a shock multiplies its
+    capability by ``factor``; ``deadline_moved`` sets a new ``deadline``.
+    """
+
+    kind: InterventionKind
+    round: int = Field(ge=0)
+    actor: str | None = None
+    factor: Judgment | None = None
+    deadline: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _fields_for_kind(self) -> Intervention:
+        needs_actor = self.kind in ("party_leaves", "capability_shock")
+        if needs_actor and self.actor is None:
+            raise ValueError(f"a {self.kind} intervention needs an actor")
+        if self.kind == "capability_shock":
+            if self.factor is None:
+                raise ValueError("a capability_shock intervention needs a factor")
+            _check_bounds(self.factor, 0.0, 10.0)
+        if self.kind == "deadline_moved" and self.deadline is None:
+            raise ValueError("a deadline_moved intervention needs a deadline")
+        return self
+
+
+Protocol = Literal["alternating_offers", "single_text", "backchannel"]
+
+
+class Table(Cited):
+    """A negotiation format: who sits at it, who mediates, how and until when they talk.
+
+    In a ``backchannel`` the mediator and the parties in ``drafters`` write a text that the
+    other parties may only take or leave.
+    """
+
+    id: str = Field(min_length=1, pattern=r"^[a-z0-9_\-]+$")
+    name: str = Field(min_length=1)
+    description: str | None = None
+    parties: tuple[str, ...] = Field(min_length=1)
+    mediator: Mediator | None = None
+    guarantors: tuple[str, ...] = ()
+    drafters: tuple[str, ...] = ()
+    protocol: Protocol = "alternating_offers"
+    deadline: int = Field(default=50, ge=1)
+    mechanisms: tuple[str, ...] = ()
+    interventions: tuple[Intervention, ...] = ()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Table:
+        if self.protocol == "single_text" and self.mediator is None:
+            raise ValueError("a single_text table needs a mediator")
+        if self.protocol == "backchannel" and not self.drafters:
+            raise ValueError("a backchannel table needs drafters")
+        return self
+
+
+MechanismKind = Literal[
+    "security_guarantee",
+    "peacekeeping",
+    "demilitarized_zone",
+    "monitoring",
+    "joint_commission",
+    "sanctions_relief",
+]
+
+
+class Mechanism(Cited):
+    """An instrument a settlement can include, who provides it and which tables can offer it."""
+
+    id: str = Field(min_length=1, pattern=r"^[a-z0-9_\-]+$")
+    name: str = Field(min_length=1)
+    kind: MechanismKind
+    description: str | None = None
+    providers: tuple[str, ...] = ()
+    tables: tuple[str, ...] = ()
+
+
+class Event(Cited):
+    """A dated event of the timeline the sources report."""
+
+    date: dt.date
+    title: str = Field(min_length=1)
+    actors: tuple[str, ...] = ()
+
+
+class Scenario(Cited):
+    """A whole negotiation case: sources, actors, issues, positions, tables, mechanisms, events."""
+
+    id: str = Field(min_length=1, pattern=r"^[a-z0-9_\-]+$")
+    name: str = Field(min_length=1)
+    description: str | None = None
+    as_of: dt.date | None = None
+    sources: tuple[Source, ...] = ()
+    actors: tuple[Actor, ...] = Field(min_length=1)
+    issues: tuple[Issue, ...] = Field(min_length=1)
+    positions: tuple[Position, ...] = ()
+    tables: tuple[Table, ...] = ()
+    mechanisms: tuple[Mechanism, ...] = ()
+    timeline: tuple[Event, ...] = ()
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Scenario:
+        for path, message in reference_problems(self):
+            raise InputError(message, field=path)
+        return self
+
+    def actor(self, actor_id: str) -> Actor:
+        """The actor with this id."""
+        return _by_id(self.actors, actor_id, "actor")
+
+    def issue(self, issue_id: str) -> Issue:
+        """The issue with this id."""
+        return _by_id(self.issues, issue_id, "issue")
+
+    def table(self, table_id: str) -> Table:
+        """The table with this id."""
+        return _by_id(self.tables, table_id, "table")
+
+    def position(self, actor_id: str, issue_id: str) -> Position | None:
+        """The actor's position on the issue, if it has one."""
+        for p in self.positions:
+            if p.actor == actor_id and p.issue == issue_id:
+                return p
+        return None
+
+
+def _by_id(items, item_id: str, what: str):
+    for item in items:
+        if item.id == item_id:
+            return item
+    known = ", ".join(i.id for i in items) or "none"
+    raise InputError(f"unknown {what} {item_id!r} (known: {known})", field=what)
+
+
+def _duplicates(items, key) -> list[tuple[int, str]]:
+    counts = Counter(key(i) for i in items)
+    seen: set[str] = set()
+    out = []
+    for index, item in enumerate(items):
+        k = key(item)
+        if counts[k] > 1 and k in seen:
+            out.append((index, k))
+        seen.add(k)
+    return out
+
+
+def _citation_problems(obj: Cited, path: str, source_ids: set[str]) -> list[tuple[str, str]]:
+    return [
+        (f"{path}.citations[{i}].source", f"unknown source {c.source!r}")
+        for i, c in enumerate(obj.citations)
+        if c.source is not None and c.source not in source_ids
+    ]
+
+
+def reference_problems(s: Scenario) -> list[tuple[str, str]]:
+    """Every duplicate id and dangling reference in a scenario, as (field path, message)."""
+    problems: list[tuple[str, str]] = []
+    for name in ("sources", "actors", "issues", "tables", "mechanisms"):
+        for index, dup in _duplicates(getattr(s, name), lambda x: x.id):
+            problems.append((f"{name}[{index}].id", f"duplicate id {dup!r}"))
+    for index, dup in _duplicates(s.positions, lambda p: f"{p.actor}/{p.issue}"):
+        problems.append((f"positions[{index}]", f"duplicate position {dup!r}"))
+
+    actors = {a.id for a in s.actors}
+    issues = {i.id for i in s.issues}
+    tables = {t.id for t in s.tables}
+    mechanisms = {m.id for m in s.mechanisms}
+    sources = {src.id for src in s.sources}
+
+    def need(ids: set[str], value: str | None, path: str, what: str) -> None:
+        if value is not None and value not in ids:
+            problems.append((path, f"unknown {what} {value!r}"))
+
+    problems += _citation_problems(s, "scenario", sources)
+    for kind in ("actors", "issues", "mechanisms", "timeline", "positions", "tables"):
+        for i, item in enumerate(getattr(s, kind)):
+            problems += _citation_problems(item, f"{kind}[{i}]", sources)
+    for i, p in enumerate(s.positions):
+        need(actors, p.actor, f"positions[{i}].actor", "actor")
+        need(issues, p.issue, f"positions[{i}].issue", "issue")
+    for i, t in enumerate(s.tables):
+        base = f"tables[{i}]"
+        for field in ("parties", "guarantors", "drafters"):
+            for j, a in enumerate(getattr(t, field)):
+                need(actors, a, f"{base}.{field}[{j}]", "actor")
+        for j, d in enumerate(t.drafters):
+            if d not in t.parties:
+                problems.append((f"{base}.drafters[{j}]", f"drafter {d!r} is not a party"))
+        for j, m in enumerate(t.mechanisms):
+            need(mechanisms, m, f"{base}.mechanisms[{j}]", "mechanism")
+        if t.mediator is not None:
+            need(actors, t.mediator.actor, f"{base}.mediator.actor", "actor")
+            need(actors, t.mediator.bias_toward, f"{base}.mediator.bias_toward", "actor")
+        for j, iv in enumerate(t.interventions):
+            need(actors, iv.actor, f"{base}.interventions[{j}].actor", "actor")
+            if iv.kind == "mediator_withdraws" and t.mediator is None:
+                problems.append(
+                    (f"{base}.interventions[{j}].kind", "mediator_withdraws needs a mediator")
+                )
+        for j, party in enumerate(t.parties):
+            missing = [i.id for i in s.issues if s.position(party, i.id) is None]
+            if missing:
+                problems.append(
+                    (f"{base}.parties[{j}]", f"party {party!r} has no position on {missing[0]!r}")
+                )
+    for i, m in enumerate(s.mechanisms):
+        for j, a in enumerate(m.providers):
+            need(actors, a, f"mechanisms[{i}].providers[{j}]", "actor")
+        for j, t in enumerate(m.tables):
+            need(tables, t, f"mechanisms[{i}].tables[{j}]", "table")
+    for i, e in enumerate(s.timeline):
+        for j, a in enumerate(e.actors):
+            need(actors, a, f"timeline[{i}].actors[{j}]", "actor")
+    return problems
