@@ -11,6 +11,7 @@ import datetime as dt
 import importlib
 import os
 import platform
+import re
 import sys
 from pathlib import Path
 
@@ -44,20 +45,48 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     names = [args.only] if args.only else list(SECTIONS)
-    parts = [
-        "# Benchmarks",
-        "",
-        f"Measured {dt.date.today().isoformat()} with `make bench` "
-        f"(`python -m benchmarks{' --quick' if args.quick else ''}`) on: {machine()}.",
-        "",
-    ]
+    sections = read_sections(args.out)
     for name in names:
         print(f"benchmark section: {name}", file=sys.stderr)
         module = importlib.import_module(f"benchmarks.{name}")
-        parts.append(module.run(quick=args.quick).rstrip() + "\n")
-    args.out.write_text("\n".join(parts), encoding="utf-8")
+        command = f"python -m benchmarks --only {name}" + (" --quick" if args.quick else "")
+        sections[name] = (
+            f"<!-- measured {dt.date.today().isoformat()} with `{command}` on: {machine()} -->\n"
+            + module.run(quick=args.quick).rstrip()
+            + "\n"
+        )
+    args.out.write_text(render(sections), encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
+
+
+def read_sections(path: Path) -> dict[str, str]:
+    """Sections already in the file, so that one section can be re-measured alone."""
+    if not path.exists():
+        return {}
+    found = re.findall(r"<!-- section:(\w+) -->\n(.*?)<!-- /section:\1 -->", path.read_text(), re.S)
+    return {name: body for name, body in found if name in SECTIONS}
+
+
+def render(sections: dict[str, str]) -> str:
+    """The whole benchmarks page, sections in suite order."""
+    parts = [
+        "# Benchmarks",
+        "",
+        "`make bench` (`python -m benchmarks`) measures every section and rewrites this page;",
+        "`python -m benchmarks --only NAME` re-measures one section. Each section names the",
+        "machine and the command it was measured with.",
+        "",
+    ]
+    for name in SECTIONS:
+        if name in sections:
+            parts += [
+                f"<!-- section:{name} -->",
+                sections[name].rstrip(),
+                f"<!-- /section:{name} -->",
+                "",
+            ]
+    return "\n".join(parts)
 
 
 if __name__ == "__main__":

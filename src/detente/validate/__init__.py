@@ -1,0 +1,1 @@
+"""Backtests and reference checks: engines against published runs and data, durability fits."""
