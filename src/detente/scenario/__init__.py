@@ -26,6 +26,8 @@ from detente.scenario.model import (
     Source,
     Table,
     Uncertain,
+    War,
+    WarCost,
     bounds_of,
     mode_of,
 )
@@ -47,6 +49,8 @@ __all__ = [
     "Source",
     "Table",
     "Uncertain",
+    "War",
+    "WarCost",
     "actors_with_positions",
     "bounds_of",
     "bundled_path",

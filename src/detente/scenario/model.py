@@ -281,6 +281,26 @@ class Event(Cited):
     actors: tuple[str, ...] = ()
 
 
+class WarCost(Cited):
+    """What continuing the war costs a belligerent, as a share of the stake (Fearon 1995)."""
+
+    actor: str
+    cost: Judgment
+
+    _cost_in_unit = field_validator("cost")(_in_unit)
+
+
+class War(Cited):
+    """The war around the table: who fights, and what fighting on costs each side.
+
+    Win probabilities follow the belligerents' capabilities at the table (after any capability
+    shock); the expected war outcome and the costs give each party's outside option.
+    """
+
+    belligerents: tuple[str, str]
+    costs: tuple[WarCost, ...] = ()
+
+
 class Scenario(Cited):
     """A whole negotiation case: sources, actors, issues, positions, tables, mechanisms, events."""
 
@@ -295,6 +315,7 @@ class Scenario(Cited):
     tables: tuple[Table, ...] = ()
     mechanisms: tuple[Mechanism, ...] = ()
     timeline: tuple[Event, ...] = ()
+    war: War | None = None
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Scenario:
@@ -406,6 +427,12 @@ def reference_problems(s: Scenario) -> list[tuple[str, str]]:
             need(actors, a, f"mechanisms[{i}].providers[{j}]", "actor")
         for j, t in enumerate(m.tables):
             need(tables, t, f"mechanisms[{i}].tables[{j}]", "table")
+    if s.war is not None:
+        for j, a in enumerate(s.war.belligerents):
+            need(actors, a, f"war.belligerents[{j}]", "actor")
+        for j, c in enumerate(s.war.costs):
+            need(set(s.war.belligerents), c.actor, f"war.costs[{j}].actor", "belligerent")
+        problems += _citation_problems(s.war, "war", sources)
     for i, e in enumerate(s.timeline):
         for j, a in enumerate(e.actors):
             need(actors, a, f"timeline[{i}].actors[{j}]", "actor")
