@@ -1,9 +1,179 @@
-"""Commands of this area are registered here."""
+"""``detente forecast`` and ``detente compare``."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from detente.errors import InputError
+
+console = Console()
+
+SCENARIO_ARG = typer.Argument(
+    None, help="Scenario file (.yaml, .json) or bundled name; default: ukraine-2025."
+)
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.0f}%"
+
+
+def _num(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f}"
+
+
+def parse_tables(tables: str | None) -> tuple[str, ...] | None:
+    """``a,b`` → ("a", "b"); None or empty → all tables."""
+    if not tables:
+        return None
+    return tuple(t.strip() for t in tables.split(",") if t.strip())
+
+
+def summary_table(data: dict[str, Any]) -> RichTable:
+    """Formats side by side: outcome classes, coercion, durability."""
+    out = RichTable(title=f"Forecast: {data['meta']['scenario_name']}")
+    out.add_column("table")
+    for col in ("settlement", "frozen ceasefire", "war", "coerced", "treaty holds 2y", "peace 5y"):
+        out.add_column(col, justify="right")
+    for table_id, t in data["tables"].items():
+        c = t["outcome_classes"]
+        out.add_row(
+            f"{table_id}",
+            _pct(c["comprehensive_settlement"]["p"]),
+            _pct(c["ceasefire_frozen_conflict"]["p"]),
+            _pct(c["collapse_war"]["p"]),
+            _pct(t["coercion"]["rate_among_settlements"]),
+            _pct(t["durability"]["settlement"]["2y"]),
+            _pct(t["durability"]["peace_holds"]["5y"]),
+        )
+    return out
+
+
+def settlement_table(data: dict[str, Any]) -> RichTable:
+    """Per-issue settlement median [10th–90th percentile] per table."""
+    out = RichTable(title="Settlement terms if agreed: median [p10–p90] on 0–100")
+    out.add_column("issue")
+    tables = list(data["tables"])
+    for t in tables:
+        out.add_column(t, justify="right")
+    for issue in data["meta"]["issues"]:
+        cells = []
+        for t in tables:
+            s = data["tables"][t]["settlement"][issue]
+            cells.append(f"{_num(s['median'])} [{_num(s['p10'])}–{_num(s['p90'])}]")
+        out.add_row(issue, *cells)
+    return out
+
+
+def drivers_lines(data: dict[str, Any]) -> list[str]:
+    """Top sensitivity drivers of P(settlement) per table, one line each."""
+    lines = []
+    for table_id, t in data["tables"].items():
+        ranked = t.get("drivers", {}).get("p_settlement", [])
+        if ranked:
+            names = ", ".join(f"{d['input']} ({d['mu_star']:.2f})" for d in ranked[:3])
+            lines.append(f"{table_id}: {names}")
+    return lines
+
+
+def run_with_progress(scenario, config, sensitivity: bool, backend: str, scheduler: str | None):
+    """Run the forecast behind a rich progress bar; add sensitivity drivers."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from detente.forecast import ForecastRun, backend_for, run_forecast, table_drivers
+
+    config = config.checked(scenario)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
+        task = progress.add_task("draws", total=config.draws)
+        run = run_forecast(
+            scenario,
+            config,
+            backend=backend_for(backend, scheduler),
+            on_chunk=lambda n: progress.advance(task, n),
+        )
+        if sensitivity:
+            progress.add_task("sensitivity (Morris)", total=None)
+            drivers = table_drivers(scenario, config)
+            run = ForecastRun(run.scenario, run.config, run.plans, run.aggregates, drivers)
+    return run
 
 
 def register(app: typer.Typer, groups) -> None:
-    """Add this module's commands to the app (none yet)."""
+    """Add the forecast commands."""
+
+    @app.command("forecast")
+    def forecast(
+        scenario: str = SCENARIO_ARG,
+        draws: int = typer.Option(10_000, "--draws", "-n", help="Monte Carlo draws."),
+        seed: int = typer.Option(0, "--seed", help="Seed; the same seed gives the same bytes."),
+        tables: str | None = typer.Option(None, "--tables", help="Comma-separated table ids."),
+        engine: str = typer.Option("compromise", "--engine", help="Engine predicting the text."),
+        json_out: Path | None = typer.Option(None, "--json", help="Write the forecast JSON here."),
+        sensitivity: bool = typer.Option(True, help="Rank input drivers (SALib Morris)."),
+        backend: str = typer.Option("local", "--backend", help="local or dask."),
+        scheduler: str | None = typer.Option(
+            None, "--scheduler", help="Dask scheduler address (default: a LocalCluster)."
+        ),
+    ) -> None:
+        """Forecast every negotiation table: outcome classes, terms, coercion, durability."""
+        from detente.forecast import ForecastConfig, to_data, to_json
+        from detente.scenario import load_scenario
+
+        loaded = load_scenario(scenario)
+        config = ForecastConfig(draws=draws, seed=seed, tables=parse_tables(tables), engine=engine)
+        run = run_with_progress(loaded, config, sensitivity, backend, scheduler)
+        data = to_data(run)
+        console.print(summary_table(data))
+        console.print(settlement_table(data))
+        for line in drivers_lines(data):
+            console.print(f"[dim]drivers of P(settlement)[/] {line}")
+        meta = data["meta"]
+        console.print(
+            f"[dim]engine {meta['engine']} {meta['engine_version']}, seed {meta['seed']}, "
+            f"{meta['draws']:,} draws, input {meta['input_hash'][:12]}[/]"
+        )
+        if json_out is not None:
+            json_out.write_text(to_json(run), encoding="utf-8")
+            console.print(f"wrote {json_out}")
+
+    @app.command("compare")
+    def compare(
+        scenario: str = SCENARIO_ARG,
+        from_json: Path | None = typer.Option(
+            None, "--from", help="A forecast JSON to compare instead of running one."
+        ),
+        baseline: str | None = typer.Option(None, "--baseline", help="Table to compare against."),
+        draws: int = typer.Option(10_000, "--draws", "-n"),
+        seed: int = typer.Option(0, "--seed"),
+        engine: str = typer.Option("compromise", "--engine"),
+    ) -> None:
+        """Print the tables side by side with the differences that matter."""
+        from detente.forecast import ForecastConfig, differences, to_data
+        from detente.scenario import load_scenario
+
+        if from_json is not None:
+            try:
+                data = json.loads(from_json.read_text(encoding="utf-8"))
+                data["tables"], data["meta"]
+            except (OSError, ValueError, KeyError, TypeError):
+                raise InputError("not a detente forecast JSON", file=from_json) from None
+        else:
+            config = ForecastConfig(draws=draws, seed=seed, engine=engine)
+            run = run_with_progress(load_scenario(scenario), config, False, "local", None)
+            data = to_data(run)
+        console.print(summary_table(data))
+        console.print(settlement_table(data))
+        for line in differences(data, baseline):
+            console.print(line)

@@ -1,0 +1,86 @@
+"""Streaming aggregation: each chunk of draws is reduced to counts, sums and histograms that
+merge by addition, so memory stays bounded and the merge order (chunk order) fixes every bit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from detente.forecast.outcomes import FROZEN, OUTCOME_CLASSES, SETTLEMENT
+
+BINS_PER_POINT = 10
+N_BINS = 100 * BINS_PER_POINT
+SURVIVAL_YEARS = np.round(np.arange(0.0, 10.0001, 0.25), 2)
+
+
+@dataclass
+class TableAggregate:
+    """Mergeable summary of one table over some draws."""
+
+    n: int
+    class_counts: np.ndarray  # (3,)
+    coerced: int
+    settlement_hist: np.ndarray  # (issues, N_BINS) settled draws' outcomes
+    survival_sum: np.ndarray  # (2, len(SURVIVAL_YEARS)): settlement, frozen
+    utility_sum: np.ndarray  # (parties,) over settled draws
+
+    def merge(self, other: TableAggregate) -> TableAggregate:
+        """The summary of both sets of draws."""
+        return TableAggregate(
+            self.n + other.n,
+            self.class_counts + other.class_counts,
+            self.coerced + other.coerced,
+            self.settlement_hist + other.settlement_hist,
+            self.survival_sum + other.survival_sum,
+            self.utility_sum + other.utility_sum,
+        )
+
+
+def histogram(values: np.ndarray) -> np.ndarray:
+    """Counts of 0–100 values in :data:`N_BINS` equal bins, per column: (issues, N_BINS)."""
+    bins = np.clip((values * BINS_PER_POINT).astype(np.int64), 0, N_BINS - 1)
+    k = values.shape[1]
+    flat = bins + np.arange(k)[None, :] * N_BINS
+    return np.bincount(flat.ravel(), minlength=k * N_BINS).reshape(k, N_BINS)
+
+
+def summarise(klass, coerced, outcome, survival, utilities) -> TableAggregate:
+    """Reduce one chunk of per-draw results; ``survival`` is (n, len(SURVIVAL_YEARS)) for the
+    draw's settlement type (ignored for war draws)."""
+    settled = klass == SETTLEMENT
+    frozen = klass == FROZEN
+    return TableAggregate(
+        n=int(klass.shape[0]),
+        class_counts=np.bincount(klass, minlength=len(OUTCOME_CLASSES)).astype(np.int64),
+        coerced=int(coerced.sum()),
+        settlement_hist=histogram(outcome[settled]),
+        survival_sum=np.stack([survival[settled].sum(0), survival[frozen].sum(0)]),
+        utility_sum=utilities[settled].sum(0),
+    )
+
+
+def quantile_from_hist(hist: np.ndarray, q: float) -> float | None:
+    """The q-quantile of histogrammed 0–100 values, interpolated within its bin (resolution
+    1/BINS_PER_POINT); None without values."""
+    total = hist.sum()
+    if total == 0:
+        return None
+    cum = np.cumsum(hist)
+    target = q * total
+    b = int(np.searchsorted(cum, target, side="left"))
+    before = cum[b - 1] if b > 0 else 0
+    inside = (target - before) / hist[b] if hist[b] else 0.0
+    return float((b + inside) / BINS_PER_POINT)
+
+
+def wilson_interval(successes: int, n: int, z: float = 1.959964) -> tuple[float, float]:
+    """95% Wilson score interval of a binomial proportion (Monte Carlo precision)."""
+    if n == 0:
+        return 0.0, 1.0
+    p = successes / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return float(max(0.0, centre - half)), float(min(1.0, centre + half))

@@ -1,0 +1,131 @@
+"""Uncertain scenario inputs as a flat parameter list, and their batched sampling.
+
+Every :class:`~detente.scenario.Uncertain` judgment a forecast uses becomes one parameter with a
+triangular distribution. A batch of draws is a matrix of unit quantiles ``u`` (draws, params)
+turned into arrays by the inverse CDF, so random sampling and sensitivity designs (SALib) share
+one code path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from detente.scenario import Scenario, Uncertain, mode_of
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One uncertain input: where it goes (``field``, ``index``) and its triangular range."""
+
+    name: str
+    field: str
+    index: tuple[int, ...]
+    low: float
+    mode: float
+    high: float
+
+
+@dataclass(frozen=True)
+class InputSpace:
+    """The scenario's inputs as arrays of modes plus the list of uncertain parameters.
+
+    Array fields (all actors × all issues of the scenario; NaN/0 where an actor holds no
+    position): ``capability`` (A,), ``ideal``/``salience``/``red_line``/``reservation`` (A, K),
+    ``status_quo`` (K,), ``war_cost`` (A,), ``leverage``/``bias`` (T,) per table,
+    ``shock`` (T, A) capability multipliers per table.
+    """
+
+    actor_ids: tuple[str, ...]
+    issue_ids: tuple[str, ...]
+    table_ids: tuple[str, ...]
+    modes: dict[str, np.ndarray]
+    parameters: tuple[Parameter, ...]
+
+    @property
+    def dim(self) -> int:
+        """Number of uncertain parameters."""
+        return len(self.parameters)
+
+
+def triangular_ppf(u: np.ndarray, low: float, mode: float, high: float) -> np.ndarray:
+    """Inverse CDF of the triangular distribution (handles low == high)."""
+    if high <= low:
+        return np.full_like(u, low, dtype=float)
+    c = (mode - low) / (high - low)
+    left = low + np.sqrt(u * (high - low) * (mode - low))
+    right = high - np.sqrt((1.0 - u) * (high - low) * (high - mode))
+    return np.where(u < c, left, right)
+
+
+def _collector(modes: dict[str, np.ndarray], params: list[Parameter]):
+    def put(field: str, index: tuple[int, ...], value, name: str) -> None:
+        if value is None:
+            return
+        modes[field][index] = mode_of(value)
+        if isinstance(value, Uncertain) and value.high > value.low:
+            params.append(Parameter(name, field, index, value.low, value.mode, value.high))
+
+    return put
+
+
+def input_space(scenario: Scenario) -> InputSpace:
+    """Collect every input a forecast uses, with the uncertain ones as parameters."""
+    actors = tuple(a.id for a in scenario.actors)
+    issues = tuple(i.id for i in scenario.issues)
+    tables = tuple(t.id for t in scenario.tables)
+    a_idx = {a: n for n, a in enumerate(actors)}
+    k_idx = {k: n for n, k in enumerate(issues)}
+    n_a, n_k, n_t = len(actors), len(issues), len(tables)
+    modes = {
+        "capability": np.zeros(n_a),
+        "ideal": np.full((n_a, n_k), np.nan),
+        "salience": np.zeros((n_a, n_k)),
+        "red_line": np.full((n_a, n_k), np.nan),
+        "reservation": np.full((n_a, n_k), np.nan),
+        "status_quo": np.full(n_k, np.nan),
+        "war_cost": np.full(n_a, np.nan),
+        "leverage": np.zeros(n_t),
+        "bias": np.zeros(n_t),
+        "shock": np.ones((n_t, n_a)),
+    }
+    params: list[Parameter] = []
+    put = _collector(modes, params)
+    for a in scenario.actors:
+        put("capability", (a_idx[a.id],), a.capability, f"capability[{a.id}]")
+    for i in scenario.issues:
+        put("status_quo", (k_idx[i.id],), i.status_quo, f"status_quo[{i.id}]")
+    for p in scenario.positions:
+        at = (a_idx[p.actor], k_idx[p.issue])
+        for field in ("ideal", "salience", "red_line", "reservation"):
+            put(field, at, getattr(p, field), f"{field}[{p.actor}, {p.issue}]")
+    if scenario.war is not None:
+        for c in scenario.war.costs:
+            put("war_cost", (a_idx[c.actor],), c.cost, f"war_cost[{c.actor}]")
+    for t_i, t in enumerate(scenario.tables):
+        if t.mediator is not None:
+            put("leverage", (t_i,), t.mediator.leverage, f"leverage[{t.id}]")
+            put("bias", (t_i,), t.mediator.bias, f"bias[{t.id}]")
+        for j, iv in enumerate(t.interventions):
+            if iv.kind == "capability_shock":
+                at = (t_i, a_idx[iv.actor])
+                put("shock", at, iv.factor, f"shock[{t.id}, {iv.actor}, #{j}]")
+    return InputSpace(actors, issues, tables, modes, tuple(params))
+
+
+def materialize(space: InputSpace, u: np.ndarray) -> dict[str, np.ndarray]:
+    """Arrays with a leading draws axis, each uncertain parameter set from its quantile column.
+
+    ``u`` is (draws, params) in [0, 1]; fixed inputs are broadcast to every draw.
+    """
+    n = u.shape[0]
+    out = {k: np.broadcast_to(v, (n, *v.shape)).copy() for k, v in space.modes.items()}
+    for j, p in enumerate(space.parameters):
+        out[p.field][(slice(None), *p.index)] = triangular_ppf(u[:, j], p.low, p.mode, p.high)
+    return out
+
+
+def sample(space: InputSpace, n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """``n`` independent draws of every input."""
+    return materialize(space, rng.random((n, space.dim)))

@@ -1,0 +1,83 @@
+"""What a settlement point means for each party: utility, red lines, acceptance, outcome class
+and coercion. Pure functions over arrays with a leading draws axis.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+SETTLEMENT, FROZEN, WAR = 0, 1, 2
+OUTCOME_CLASSES = ("comprehensive_settlement", "ceasefire_frozen_conflict", "collapse_war")
+
+# Interpretive constants, documented in docs/decisions.md (## Forecast).
+LEVERAGE_UTILITY = 0.25
+"""Utility a mediator of leverage 1 can add to (or subtract from) a party's outside option."""
+COERCION_FAR = 0.5
+"""A weaker party this far from its ideal (1 − utility) while the stronger one is near its own…"""
+COERCION_NEAR = 0.2
+"""…within this distance, has settled under coercion."""
+
+
+def salience_weights(salience: np.ndarray) -> np.ndarray:
+    """Per-party issue weights summing to one: (..., parties, issues)."""
+    total = salience.sum(axis=-1, keepdims=True)
+    k = salience.shape[-1]
+    return np.where(total > 0, salience / np.where(total > 0, total, 1.0), 1.0 / k)
+
+
+def utility(point: np.ndarray, ideal: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Linear-loss utility in [0, 1]: 1 − Σ_k w_k |x_k − ideal_k| / 100.
+
+    ``point`` (draws, issues); ``ideal``, ``weights`` (draws, parties, issues) → (draws, parties).
+    """
+    return 1.0 - (weights * np.abs(point[:, None, :] - ideal)).sum(axis=-1) / 100.0
+
+
+def crosses_red_line(point: np.ndarray, ideal: np.ndarray, red_line: np.ndarray) -> np.ndarray:
+    """Whether the point lies past any red line, on the side away from the party's ideal.
+
+    NaN red lines never bind. Shapes as :func:`utility`; returns (draws, parties) booleans.
+    """
+    side_of_ideal = np.sign(ideal - red_line)
+    side_of_point = np.sign(point[:, None, :] - red_line)
+    crossed = (side_of_point != 0) & (side_of_point != side_of_ideal)
+    return np.where(np.isnan(red_line), False, crossed).any(axis=-1)
+
+
+def war_point(ideal: np.ndarray, capability: np.ndarray) -> np.ndarray:
+    """Expected outcome of fighting on: each belligerent wins its ideal point with probability
+    equal to its capability share (Fearon 1995, p as the win probability).
+
+    ``ideal`` (draws, 2, issues), ``capability`` (draws, 2) → (draws, issues).
+    """
+    total = capability.sum(axis=1, keepdims=True)
+    share = np.where(total > 0, capability / np.where(total > 0, total, 1.0), 0.5)
+    return (share[:, :, None] * ideal).sum(axis=1)
+
+
+def classify(settled: np.ndarray, freeze_acceptable: np.ndarray) -> np.ndarray:
+    """Outcome class per draw: settlement if agreed, else a frozen ceasefire if every belligerent
+    prefers freezing to fighting, else war. Returns int8 codes (see :data:`OUTCOME_CLASSES`)."""
+    return np.where(settled, SETTLEMENT, np.where(freeze_acceptable, FROZEN, WAR)).astype(np.int8)
+
+
+def coerced(
+    settled: np.ndarray,
+    utilities: np.ndarray,
+    reservation: np.ndarray,
+    weaker: np.ndarray,
+    stronger: np.ndarray,
+) -> np.ndarray:
+    """Whether a settlement is coerced rather than consented to.
+
+    Coerced if some party accepted terms worth less to it than its own outside option (it gave
+    in to pressure), or if the weaker belligerent ends far from its ideal while the stronger ends
+    near its own (:data:`COERCION_FAR`, :data:`COERCION_NEAR`). ``utilities``/``reservation``
+    (draws, parties); ``weaker``/``stronger`` (draws,) party indices.
+    """
+    below_outside_option = (utilities < reservation - 1e-12).any(axis=1)
+    rows = np.arange(utilities.shape[0])
+    lopsided = (1.0 - utilities[rows, weaker] >= COERCION_FAR) & (
+        1.0 - utilities[rows, stronger] <= COERCION_NEAR
+    )
+    return settled & (below_outside_option | lopsided)

@@ -1,0 +1,201 @@
+"""One negotiation table, evaluated on a batch of sampled inputs.
+
+The table decides who has influence (parties, or the drafters of a backchannel, plus a mediator
+weighted by its leverage), an engine predicts the text they converge on, and every party weighs
+that text against its outside option: the war. See docs/decisions.md (## Forecast).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from detente.engines import EngineInput, get_engine
+from detente.errors import InputError
+from detente.forecast import outcomes
+from detente.scenario import Scenario, Table
+
+
+@dataclass(frozen=True)
+class TablePlan:
+    """Indices (into the scenario's actors) of who does what at one table."""
+
+    table: Table
+    index: int
+    parties: tuple[int, ...]
+    drafters: tuple[int, ...]
+    mediator: int | None
+    favoured: int | None
+    mediator_presence: float
+    belligerents: tuple[int, int] | None
+    mechanisms: tuple[str, ...]
+
+
+def plan_table(scenario: Scenario, table_id: str) -> TablePlan:
+    """Resolve a table's roles to actor indices, applying who leaves and when the mediator goes."""
+    table = scenario.table(table_id)
+    ids = [a.id for a in scenario.actors]
+    leavers = {iv.actor for iv in table.interventions if iv.kind == "party_leaves"}
+    parties = tuple(ids.index(p) for p in table.parties if p not in leavers)
+    drafters = tuple(ids.index(p) for p in table.drafters if p not in leavers) or parties
+    deadline = table.deadline
+    for iv in table.interventions:
+        if iv.kind == "deadline_moved":
+            deadline = iv.deadline or deadline
+    presence = 0.0
+    mediator = favoured = None
+    if table.mediator is not None:
+        mediator = ids.index(table.mediator.actor)
+        if table.mediator.bias_toward is not None:
+            favoured = ids.index(table.mediator.bias_toward)
+        withdrawals = [iv.round for iv in table.interventions if iv.kind == "mediator_withdraws"]
+        presence = min(1.0, min(withdrawals) / deadline) if withdrawals else 1.0
+    belligerents = None
+    if scenario.war is not None:
+        belligerents = tuple(ids.index(b) for b in scenario.war.belligerents)
+    kinds = tuple(sorted({scenario_mechanism_kind(scenario, m) for m in table.mechanisms}))
+    return TablePlan(
+        table=table,
+        index=[t.id for t in scenario.tables].index(table_id),
+        parties=parties,
+        drafters=drafters,
+        mediator=mediator,
+        favoured=favoured,
+        mediator_presence=presence,
+        belligerents=belligerents,
+        mechanisms=kinds,
+    )
+
+
+def scenario_mechanism_kind(scenario: Scenario, mechanism_id: str) -> str:
+    """The kind of a mechanism (security_guarantee, peacekeeping, …) by its id."""
+    return next(m.kind for m in scenario.mechanisms if m.id == mechanism_id)
+
+
+@dataclass(frozen=True)
+class TableDraws:
+    """Per-draw results of one table: ``outcome`` (n, issues), ``klass`` (n,) int8,
+    ``coerced`` (n,) bool, ``utilities`` and ``reservation`` (n, parties)."""
+
+    outcome: np.ndarray
+    klass: np.ndarray
+    coerced: np.ndarray
+    utilities: np.ndarray
+    reservation: np.ndarray
+
+
+def _mediator_inputs(plan: TablePlan, x: dict[str, np.ndarray], capability: np.ndarray):
+    """The mediator's position, salience and weight: its own stand (or the midpoint of the
+    parties' ideals when it has none), pulled toward the favoured party by its bias, with
+    influence capability × leverage × the share of the talks it stays for."""
+    m = plan.mediator
+    parties = list(plan.parties)
+    own = x["ideal"][:, m, :]
+    midpoint = x["ideal"][:, parties, :].mean(axis=1)
+    position = np.where(np.isnan(own), midpoint, own)
+    if plan.favoured is not None:
+        bias = x["bias"][:, plan.index][:, None]
+        position = (1.0 - bias) * position + bias * x["ideal"][:, plan.favoured, :]
+    salience = np.where(
+        x["salience"][:, m, :] > 0, x["salience"][:, m, :], x["salience"][:, parties, :].mean(1)
+    )
+    weight = capability[:, m] * x["leverage"][:, plan.index] * plan.mediator_presence
+    return position, salience, weight
+
+
+def engine_input(plan: TablePlan, x: dict[str, np.ndarray]) -> EngineInput:
+    """Influence at the table as engine input: drafters (all parties at an open table) plus the
+    mediator, with capabilities after the table's capability shocks."""
+    capability = x["capability"] * x["shock"][:, plan.index, :]
+    who = list(plan.drafters)
+    position = x["ideal"][:, who, :]
+    salience = x["salience"][:, who, :]
+    weight = capability[:, who]
+    if plan.mediator is not None and plan.mediator not in who:
+        m_pos, m_sal, m_w = _mediator_inputs(plan, x, capability)
+        position = np.concatenate([position, m_pos[:, None, :]], axis=1)
+        salience = np.concatenate([salience, m_sal[:, None, :]], axis=1)
+        weight = np.concatenate([weight, m_w[:, None]], axis=1)
+    return EngineInput(position, salience, weight, x["status_quo"])
+
+
+def outside_options(plan: TablePlan, x: dict[str, np.ndarray]) -> np.ndarray:
+    """Each party's utility of walking away (n, parties).
+
+    With a war model: the utility of the expected war outcome (:func:`outcomes.war_point`,
+    capabilities after shocks) minus the party's cost of war. Without one: the utility of its
+    reservation points (the status quo where it states none).
+    """
+    parties = list(plan.parties)
+    ideal = x["ideal"][:, parties, :]
+    weights = outcomes.salience_weights(x["salience"][:, parties, :])
+    if plan.belligerents is not None:
+        capability = x["capability"] * x["shock"][:, plan.index, :]
+        b = list(plan.belligerents)
+        point = outcomes.war_point(x["ideal"][:, b, :], capability[:, b])
+        cost = np.nan_to_num(x["war_cost"][:, parties], nan=0.0)
+        return outcomes.utility(point, ideal, weights) - cost
+    fallback = np.where(
+        np.isnan(x["reservation"][:, parties, :]),
+        x["status_quo"][:, None, :],
+        x["reservation"][:, parties, :],
+    )
+    if np.isnan(fallback).any():
+        raise InputError(
+            "without a war model every party needs a reservation point or a status quo on "
+            "every issue",
+            field="war",
+        )
+    return 1.0 - (weights * np.abs(fallback - ideal)).sum(axis=-1) / 100.0
+
+
+def evaluate_table(
+    plan: TablePlan, x: dict[str, np.ndarray], engine: str, rng: np.random.Generator
+) -> TableDraws:
+    """Predict each draw's text with ``engine`` and classify it (settlement, frozen, war)."""
+    spec = get_engine(engine)
+    inp = engine_input(plan, x)
+    if spec.needs_status_quo and np.isnan(x["status_quo"]).any():
+        raise InputError(f"engine {engine!r} needs a status quo on every issue", field="status_quo")
+    result = spec.run(inp, rng=rng, record_trajectory=False)
+    point = result.outcome
+    return judge_text(plan, x, point)
+
+
+def judge_text(plan: TablePlan, x: dict[str, np.ndarray], point: np.ndarray) -> TableDraws:
+    """Every party weighs the text against its outside option (eased by mediator pressure) and
+    its red lines; then classify the draw and flag coercion."""
+    parties = list(plan.parties)
+    ideal = x["ideal"][:, parties, :]
+    weights = outcomes.salience_weights(x["salience"][:, parties, :])
+    utilities = outcomes.utility(point, ideal, weights)
+    reservation = outside_options(plan, x)
+    pressure = 0.0
+    if plan.mediator is not None:
+        pressure = outcomes.LEVERAGE_UTILITY * x["leverage"][:, plan.index] * plan.mediator_presence
+        pressure = pressure[:, None]
+    eased = reservation - pressure
+    red = x["red_line"][:, parties, :]
+    accepts = (utilities >= eased) & ~outcomes.crosses_red_line(point, ideal, red)
+    settled = accepts.all(axis=1)
+    status_quo = np.nan_to_num(x["status_quo"], nan=50.0)
+    freeze_ok = (outcomes.utility(status_quo, ideal, weights) >= eased).all(axis=1)
+    weaker, stronger = _weaker_and_stronger(plan, x)
+    flags = outcomes.coerced(settled, utilities, reservation, weaker, stronger)
+    return TableDraws(point, outcomes.classify(settled, freeze_ok), flags, utilities, reservation)
+
+
+def _weaker_and_stronger(plan: TablePlan, x: dict[str, np.ndarray]):
+    """Party indices (within the table's parties) of the weaker and stronger belligerent, per
+    draw; the two strongest parties when the scenario has no war model."""
+    parties = list(plan.parties)
+    capability = (x["capability"] * x["shock"][:, plan.index, :])[:, parties]
+    if plan.belligerents is not None and all(b in parties for b in plan.belligerents):
+        pair = np.array([parties.index(b) for b in plan.belligerents])
+    else:
+        pair = np.argsort(-capability[0])[:2]
+    first_weaker = capability[:, pair[0]] < capability[:, pair[1]]
+    weaker = np.where(first_weaker, pair[0], pair[1])
+    stronger = np.where(first_weaker, pair[1], pair[0])
+    return weaker, stronger
