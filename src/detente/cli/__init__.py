@@ -69,19 +69,21 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the app; invalid input prints one line and exits with code 2."""
     app = build_app()
     try:
-        app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)
     except InputError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(INVALID_INPUT_EXIT_CODE)
     except SystemExit:
         raise
-    except Exception as exc:  # click's own usage errors carry an exit code
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
+    except Exception as exc:
+        # Usage errors of the CLI parser (click's ClickException and Abort, duck-typed because
+        # typer may ship its own copy of click).
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):
             exc.show()
             sys.exit(INVALID_INPUT_EXIT_CODE if exc.exit_code == 2 else exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
+        if type(exc).__name__ == "Abort":
             err_console.print("aborted")
             sys.exit(130)
         raise
+    if isinstance(code, int) and code:
+        sys.exit(code)
