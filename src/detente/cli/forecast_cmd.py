@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 from detente.errors import InputError
@@ -56,7 +57,7 @@ def summary_table(data: dict[str, Any]) -> RichTable:
 
 def settlement_table(data: dict[str, Any]) -> RichTable:
     """Per-issue settlement median [10th–90th percentile] per table."""
-    out = RichTable(title="Settlement terms if agreed: median [p10–p90] on 0–100")
+    out = RichTable(title=escape("Settlement terms if agreed: median [p10–p90] on 0–100"))
     out.add_column("issue")
     tables = list(data["tables"])
     for t in tables:
@@ -138,7 +139,7 @@ def register(app: typer.Typer, groups) -> None:
         console.print(summary_table(data))
         console.print(settlement_table(data))
         for line in drivers_lines(data):
-            console.print(f"[dim]drivers of P(settlement)[/] {line}")
+            console.print(f"[dim]drivers of P(settlement)[/] {escape(line)}")
         meta = data["meta"]
         console.print(
             f"[dim]engine {meta['engine']} {meta['engine_version']}, seed {meta['seed']}, "
@@ -176,4 +177,4 @@ def register(app: typer.Typer, groups) -> None:
         console.print(summary_table(data))
         console.print(settlement_table(data))
         for line in differences(data, baseline):
-            console.print(line)
+            console.print(escape(line))

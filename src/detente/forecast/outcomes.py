@@ -12,10 +12,10 @@ OUTCOME_CLASSES = ("comprehensive_settlement", "ceasefire_frozen_conflict", "col
 # Interpretive constants, documented in docs/decisions.md (## Forecast).
 LEVERAGE_UTILITY = 0.25
 """Utility a mediator of leverage 1 can add to (or subtract from) a party's outside option."""
-COERCION_FAR = 0.5
-"""A weaker party this far from its ideal (1 − utility) while the stronger one is near its own…"""
-COERCION_NEAR = 0.2
-"""…within this distance, has settled under coercion."""
+COERCION_LOSS = 0.45
+"""A weaker belligerent losing at least this much utility (distance from its ideal)…"""
+COERCION_RATIO = 1.5
+"""…and at least this many times the stronger one's loss has settled under coercion."""
 
 
 def salience_weights(salience: np.ndarray) -> np.ndarray:
@@ -71,13 +71,13 @@ def coerced(
     """Whether a settlement is coerced rather than consented to.
 
     Coerced if some party accepted terms worth less to it than its own outside option (it gave
-    in to pressure), or if the weaker belligerent ends far from its ideal while the stronger ends
-    near its own (:data:`COERCION_FAR`, :data:`COERCION_NEAR`). ``utilities``/``reservation``
+    in to pressure), or if the weaker belligerent bears a large loss, many times the stronger
+    one's (:data:`COERCION_LOSS`, :data:`COERCION_RATIO`). ``utilities``/``reservation``
     (draws, parties); ``weaker``/``stronger`` (draws,) party indices.
     """
     below_outside_option = (utilities < reservation - 1e-12).any(axis=1)
     rows = np.arange(utilities.shape[0])
-    lopsided = (1.0 - utilities[rows, weaker] >= COERCION_FAR) & (
-        1.0 - utilities[rows, stronger] <= COERCION_NEAR
-    )
+    weaker_loss = 1.0 - utilities[rows, weaker]
+    stronger_loss = 1.0 - utilities[rows, stronger]
+    lopsided = (weaker_loss >= COERCION_LOSS) & (weaker_loss >= COERCION_RATIO * stronger_loss)
     return settled & (below_outside_option | lopsided)

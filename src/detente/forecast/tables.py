@@ -180,10 +180,20 @@ def judge_text(plan: TablePlan, x: dict[str, np.ndarray], point: np.ndarray) -> 
     accepts = (utilities >= eased) & ~outcomes.crosses_red_line(point, ideal, red)
     settled = accepts.all(axis=1)
     status_quo = np.nan_to_num(x["status_quo"], nan=50.0)
-    freeze_ok = (outcomes.utility(status_quo, ideal, weights) >= eased).all(axis=1)
+    prefers_freeze = outcomes.utility(status_quo, ideal, weights) >= eased
+    freeze_ok = prefers_freeze[:, _fighters(plan)].all(axis=1)
     weaker, stronger = _weaker_and_stronger(plan, x)
     flags = outcomes.coerced(settled, utilities, reservation, weaker, stronger)
     return TableDraws(point, outcomes.classify(settled, freeze_ok), flags, utilities, reservation)
+
+
+def _fighters(plan: TablePlan) -> list[int]:
+    """Positions (within the table's parties) of those who decide whether fighting goes on: the
+    belligerents at the table, or every party without a war model."""
+    parties = list(plan.parties)
+    if plan.belligerents is not None and all(b in parties for b in plan.belligerents):
+        return [parties.index(b) for b in plan.belligerents]
+    return list(range(len(parties)))
 
 
 def _weaker_and_stronger(plan: TablePlan, x: dict[str, np.ndarray]):
@@ -191,8 +201,9 @@ def _weaker_and_stronger(plan: TablePlan, x: dict[str, np.ndarray]):
     draw; the two strongest parties when the scenario has no war model."""
     parties = list(plan.parties)
     capability = (x["capability"] * x["shock"][:, plan.index, :])[:, parties]
-    if plan.belligerents is not None and all(b in parties for b in plan.belligerents):
-        pair = np.array([parties.index(b) for b in plan.belligerents])
+    fighters = _fighters(plan)
+    if len(fighters) == 2:
+        pair = np.array(fighters)
     else:
         pair = np.argsort(-capability[0])[:2]
     first_weaker = capability[:, pair[0]] < capability[:, pair[1]]

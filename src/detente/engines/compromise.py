@@ -1,0 +1,64 @@
+"""The compromise model: capability × salience weighted mean of positions.
+
+Outcome on issue k = Σ_i c_i s_ik x_ik / Σ_i c_i s_ik (Thomson et al. 2006, *The European Union
+Decides*; Achen 2006). It is the benchmark that challengers on the DEU data rarely beat.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from detente.engines.base import EngineInput, EngineResult, EngineSpec
+from detente.errors import InputError
+
+VERSION = "1.0"
+
+
+def check_input(inp: EngineInput) -> None:
+    """Reject non-finite inputs, negative weights and batches with no weight on an issue."""
+    for name in ("position", "salience", "capability"):
+        if not np.isfinite(getattr(inp, name)).all():
+            raise InputError("contains NaN or infinite values", field=name)
+    if (inp.salience < 0).any() or (inp.capability < 0).any():
+        raise InputError("capabilities and saliences must be >= 0", field="salience")
+
+
+def weighted_mean(inp: EngineInput) -> np.ndarray:
+    """Σ c s x / Σ c s per draw and issue → (draws, dims). An issue on which every actor has
+    zero capability × salience has no defined compromise: invalid input."""
+    weight = inp.capability[:, :, None] * inp.salience
+    total = weight.sum(axis=1)
+    if (total <= 0).any():
+        raise InputError("total capability × salience is zero on some issue", field="salience")
+    return (weight * inp.position).sum(axis=1) / total
+
+
+def run(
+    inp: EngineInput, rng: np.random.Generator | None = None, record_trajectory: bool = True
+) -> EngineResult:
+    """One-shot: the trajectory is the initial positions followed by everyone at the outcome."""
+    check_input(inp)
+    outcome = weighted_mean(inp)
+    trajectory = None
+    if record_trajectory:
+        final = np.broadcast_to(outcome[:, None, :], inp.position.shape)
+        trajectory = np.stack([inp.position, final])
+    return EngineResult(
+        engine="compromise",
+        version=VERSION,
+        params={},
+        outcome=outcome,
+        rounds=np.ones(inp.position.shape[0], dtype=np.int64),
+        trajectory=trajectory,
+    )
+
+
+SPEC = EngineSpec(
+    name="compromise",
+    version=VERSION,
+    run=run,
+    multidimensional=True,
+    stochastic=False,
+    needs_status_quo=False,
+    summary="capability × salience weighted mean of positions",
+)
