@@ -20,7 +20,7 @@ $(STAMP_TEST): pyproject.toml | $(BIN)/python
 	touch $@ $(STAMP_RUN)
 
 demo: $(STAMP_RUN)
-	$(BIN)/detente scenario show
+	$(BIN)/detente forecast --draws 20000 --seed 0 --json forecast.json
 
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check src tests benchmarks
