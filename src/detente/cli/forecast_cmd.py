@@ -38,7 +38,7 @@ def parse_tables(tables: str | None) -> tuple[str, ...] | None:
 def summary_table(data: dict[str, Any]) -> RichTable:
     """Formats side by side: outcome classes, coercion, durability."""
     out = RichTable(title=f"Forecast: {data['meta']['scenario_name']}")
-    out.add_column("table")
+    out.add_column("table", min_width=max(map(len, data["tables"]), default=5))
     for col in ("settlement", "frozen ceasefire", "war", "coerced", "treaty holds 2y", "peace 5y"):
         out.add_column(col, justify="right")
     for table_id, t in data["tables"].items():

@@ -69,7 +69,8 @@ def show_scenario(scenario: Scenario, out: Console = console) -> None:
 
     if scenario.tables:
         tables = RichTable(title="Negotiation tables")
-        for col in ("id", "name", "parties", "mediator", "protocol", "deadline", "mechanisms"):
+        tables.add_column("id", min_width=max(len(t.id) for t in scenario.tables))
+        for col in ("name", "parties", "mediator", "protocol", "deadline", "mechanisms"):
             tables.add_column(col)
         for t in scenario.tables:
             mediator = (
