@@ -6,6 +6,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from detente.conflict import durability as d
 from detente.errors import InputError
@@ -169,3 +171,18 @@ def test_cli_bad_paths_exit_2(tmp_path):
         with pytest.raises(SystemExit) as exc:
             main(["validate", "durability", *args])
         assert exc.value.code == 2
+
+
+@given(
+    st.integers(0, 2**32 - 1),
+    st.sampled_from(d.SETTLEMENT_TYPES),
+    st.sets(st.sampled_from(d.MECHANISM_EFFECTS)),
+)
+@settings(max_examples=40, deadline=None)
+def test_any_draw_gives_a_survival_curve(seed, kind, mechanisms):
+    params = d.draw_parameters(64, np.random.default_rng(seed))
+    s = d.survival(np.linspace(0.0, 10.0, 21), kind, tuple(sorted(mechanisms)), params)
+    assert np.all((s >= 0) & (s <= 1)) and np.all(s[:, 0] == 1.0)
+    assert np.all(np.diff(s, axis=1) <= 0)
+    h = d.hazard([1.0, 5.0], kind, tuple(sorted(mechanisms)), params)
+    assert np.all(h > 0)

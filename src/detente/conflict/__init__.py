@@ -1,2 +1,3 @@
-"""War and peace around the table: outside options, commitment problems and the durability of
-what a table produces."""
+"""War and peace around the table: the bargaining model of war (bargaining.py), the war as
+disagreement point and reservation value (outside_options.py) and the durability of what a
+table produces (durability.py)."""
