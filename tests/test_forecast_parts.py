@@ -73,11 +73,6 @@ def test_red_line_binds_only_past_it_away_from_ideal():
     assert past.tolist() == [[True, False]]
 
 
-def test_war_point_follows_capability_share():
-    ideal = np.array([[[0.0], [100.0]]])
-    assert outcomes.war_point(ideal, np.array([[3.0, 1.0]]))[0, 0] == pytest.approx(25.0)
-
-
 def test_classify_orders_settlement_frozen_war():
     settled = np.array([True, False, False])
     freeze = np.array([False, True, False])

@@ -18,13 +18,6 @@ COERCION_RATIO = 1.5
 """…and at least this many times the stronger one's loss has settled under coercion."""
 
 
-def salience_weights(salience: np.ndarray) -> np.ndarray:
-    """Per-party issue weights summing to one: (..., parties, issues)."""
-    total = salience.sum(axis=-1, keepdims=True)
-    k = salience.shape[-1]
-    return np.where(total > 0, salience / np.where(total > 0, total, 1.0), 1.0 / k)
-
-
 def utility(point: np.ndarray, ideal: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Linear-loss utility in [0, 1]: 1 − Σ_k w_k |x_k − ideal_k| / 100.
 
@@ -42,17 +35,6 @@ def crosses_red_line(point: np.ndarray, ideal: np.ndarray, red_line: np.ndarray)
     side_of_point = np.sign(point[:, None, :] - red_line)
     crossed = (side_of_point != 0) & (side_of_point != side_of_ideal)
     return np.where(np.isnan(red_line), False, crossed).any(axis=-1)
-
-
-def war_point(ideal: np.ndarray, capability: np.ndarray) -> np.ndarray:
-    """Expected outcome of fighting on: each belligerent wins its ideal point with probability
-    equal to its capability share (Fearon 1995, p as the win probability).
-
-    ``ideal`` (draws, 2, issues), ``capability`` (draws, 2) → (draws, issues).
-    """
-    total = capability.sum(axis=1, keepdims=True)
-    share = np.where(total > 0, capability / np.where(total > 0, total, 1.0), 0.5)
-    return (share[:, :, None] * ideal).sum(axis=1)
 
 
 def classify(settled: np.ndarray, freeze_acceptable: np.ndarray) -> np.ndarray:

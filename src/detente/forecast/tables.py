@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from detente.conflict.outside_options import salience_weights, war_outside_options
 from detente.engines import EngineInput, get_engine
 from detente.errors import InputError
 from detente.forecast import outcomes
@@ -123,19 +124,24 @@ def engine_input(plan: TablePlan, x: dict[str, np.ndarray]) -> EngineInput:
 def outside_options(plan: TablePlan, x: dict[str, np.ndarray]) -> np.ndarray:
     """Each party's utility of walking away (n, parties).
 
-    With a war model: the utility of the expected war outcome (:func:`outcomes.war_point`,
-    capabilities after shocks) minus the party's cost of war. Without one: the utility of its
-    reservation points (the status quo where it states none).
+    With a war model: the expected utility of the war lottery minus the party's cost of war
+    (conflict.outside_options, win probabilities from capabilities after the table's shocks).
+    Without one: the utility of its reservation points (the status quo where it states none).
     """
     parties = list(plan.parties)
     ideal = x["ideal"][:, parties, :]
-    weights = outcomes.salience_weights(x["salience"][:, parties, :])
+    weights = salience_weights(x["salience"][:, parties, :])
     if plan.belligerents is not None:
-        capability = x["capability"] * x["shock"][:, plan.index, :]
-        b = list(plan.belligerents)
-        point = outcomes.war_point(x["ideal"][:, b, :], capability[:, b])
-        cost = np.nan_to_num(x["war_cost"][:, parties], nan=0.0)
-        return outcomes.utility(point, ideal, weights) - cost
+        who = parties + [b for b in plan.belligerents if b not in parties]
+        capability = (x["capability"] * x["shock"][:, plan.index, :])[:, who]
+        war = war_outside_options(
+            x["ideal"][:, who, :],
+            x["salience"][:, who, :],
+            capability,
+            np.nan_to_num(x["war_cost"][:, who], nan=0.0),
+            tuple(who.index(b) for b in plan.belligerents),
+        )
+        return war.reservation[:, : len(parties)]
     fallback = np.where(
         np.isnan(x["reservation"][:, parties, :]),
         x["status_quo"][:, None, :],
@@ -168,7 +174,7 @@ def judge_text(plan: TablePlan, x: dict[str, np.ndarray], point: np.ndarray) -> 
     its red lines; then classify the draw and flag coercion."""
     parties = list(plan.parties)
     ideal = x["ideal"][:, parties, :]
-    weights = outcomes.salience_weights(x["salience"][:, parties, :])
+    weights = salience_weights(x["salience"][:, parties, :])
     utilities = outcomes.utility(point, ideal, weights)
     reservation = outside_options(plan, x)
     pressure = 0.0
