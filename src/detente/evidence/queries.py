@@ -1,0 +1,148 @@
+"""Reading the store: full-text search, claims, timeline, figures and a JSON export."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from typing import Any
+
+from detente.errors import InputError
+
+CLAIM_COLUMNS = (
+    'c.id, c.actor, c.issue, c.stance, c.direction, c.cue, c.start, c."end", c.actor_start,'
+    ' c.actor_end, c.doc_id, d.name AS doc, substr(d.text, c.start + 1, c."end" - c.start)'
+    " AS sentence"
+)
+
+
+def _rows(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
+    return [dict(row) for row in cursor.fetchall()]
+
+
+def fts_query(query: str) -> str:
+    """A user's words as a safe FTS5 query: every word must occur (prefix match with ``*``)."""
+    words = re.findall(r"[\w’'*-]+", query)
+    terms = []
+    for word in words:
+        prefix = word.endswith("*")
+        word = word.rstrip("*").replace('"', "")
+        if word:
+            terms.append(f'"{word}"' + ("*" if prefix else ""))
+    if not terms:
+        raise InputError("empty search query", field="QUERY")
+    return " ".join(terms)
+
+
+def search(conn: sqlite3.Connection, query: str, *, limit: int = 20) -> list[dict[str, Any]]:
+    """Sentences matching all words of ``query``, best first (BM25), with document and span."""
+    sql = (
+        'SELECT s.doc_id, d.name AS doc, d.title, s.start, s."end", s.text,'
+        " snippet(sentences_fts, 0, '[', ']', '…', 16) AS snippet, bm25(sentences_fts) AS score"
+        " FROM sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid"
+        " JOIN documents d ON d.id = s.doc_id"
+        " WHERE sentences_fts MATCH ? ORDER BY score, s.doc_id, s.start LIMIT ?"
+    )
+    return _rows(conn.execute(sql, (fts_query(query), limit)))
+
+
+def claims(
+    conn: sqlite3.Connection,
+    actor: str | None = None,
+    issue: str | None = None,
+    stance: str | None = None,
+) -> list[dict[str, Any]]:
+    """Stance claims, optionally for one actor, issue and stance, with their sentences."""
+    where, args = [], []
+    for column, value in (("actor", actor), ("issue", issue), ("stance", stance)):
+        if value is not None:
+            where.append(f"c.{column} = ?")
+            args.append(value)
+    sql = f"SELECT {CLAIM_COLUMNS} FROM claims c JOIN documents d ON d.id = c.doc_id"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY c.actor, c.issue, c.doc_id, c.start"
+    return _rows(conn.execute(sql, args))
+
+
+def timeline(conn: sqlite3.Connection, actor: str | None = None) -> list[dict[str, Any]]:
+    """Dated events in date order (a month or year sorts before days within it)."""
+    sql = (
+        'SELECT e.date, e.precision, e.title, e.actors, e.start, e."end", e.doc_id,'
+        " d.name AS doc FROM events e JOIN documents d ON d.id = e.doc_id"
+        " ORDER BY e.date, e.doc_id, e.start"
+    )
+    out = []
+    for row in _rows(conn.execute(sql)):
+        row["actors"] = json.loads(row["actors"])
+        if actor is None or actor in row["actors"]:
+            out.append(row)
+    return out
+
+
+def figures(conn: sqlite3.Connection, kind: str | None = None) -> list[dict[str, Any]]:
+    """Figures (money, people, durations, percentages) with their spans."""
+    sql = (
+        'SELECT f.kind, f.value, f.unit, f.text, f.start, f."end", f.doc_id, d.name AS doc'
+        " FROM figures f JOIN documents d ON d.id = f.doc_id"
+    )
+    args: tuple = ()
+    if kind is not None:
+        sql += " WHERE f.kind = ?"
+        args = (kind,)
+    return _rows(conn.execute(sql + " ORDER BY f.doc_id, f.start", args))
+
+
+def documents(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Stored documents (without their text) and the actors each mentions."""
+    docs = _rows(
+        conn.execute(
+            "SELECT id, path, name, kind, title, date, date_precision, content_hash, warnings,"
+            " extractor, ingested_at, length(text) AS chars FROM documents ORDER BY id"
+        )
+    )
+    for doc in docs:
+        doc["warnings"] = json.loads(doc["warnings"])
+        doc["actors"] = [
+            r[0]
+            for r in conn.execute(
+                "SELECT DISTINCT actor FROM actor_mentions WHERE doc_id = ? ORDER BY actor",
+                (doc["id"],),
+            )
+        ]
+    return docs
+
+
+def document_text(conn: sqlite3.Connection, doc_id: int) -> str:
+    """The stored text of a document (every offset points into it)."""
+    row = conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    if row is None:
+        raise InputError(f"no document with id {doc_id}", field="doc_id")
+    return row[0]
+
+
+def export(conn: sqlite3.Connection, *, include_text: bool = True) -> dict[str, Any]:
+    """The whole store as one JSON-ready dict: documents, mentions, claims, events, figures."""
+    docs = documents(conn)
+    if include_text:
+        for doc in docs:
+            doc["text"] = document_text(conn, doc["id"])
+    mentions = _rows(
+        conn.execute('SELECT doc_id, actor, term, start, "end" FROM actor_mentions ORDER BY id')
+    )
+    issues = _rows(
+        conn.execute(
+            'SELECT doc_id, issue, term, pole, start, "end" FROM issue_mentions ORDER BY id'
+        )
+    )
+    from detente.evidence.store import SCHEMA_VERSION
+
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "documents": docs,
+        "actor_mentions": mentions,
+        "issue_mentions": issues,
+        "claims": claims(conn),
+        "events": timeline(conn),
+        "figures": figures(conn),
+    }

@@ -1,0 +1,259 @@
+"""Reading article files into clean text: decoding, HTML extraction, boilerplate, title, date.
+
+A file that cannot be read as an article (binary, too large, empty) yields a :class:`Skipped`
+with a one-line reason; a file read with repairs (invalid UTF-8 bytes, scripts in HTML) yields
+an :class:`Article` whose ``warnings`` say so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from detente.evidence.dates import find_dates
+
+SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+BINARY_SNIFF_BYTES = 8192
+MAX_REPLACED_FRACTION = 0.01
+TITLE_MAX_CHARS = 160
+
+
+@dataclass(frozen=True)
+class Article:
+    """A readable article: the stored text and what was found about it."""
+
+    path: str
+    name: str
+    kind: str
+    text: str
+    title: str | None
+    date: str | None
+    date_precision: str | None
+    content_hash: str
+    warnings: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file that was not ingested, and why (one line)."""
+
+    path: str
+    reason: str
+
+
+def iter_article_files(paths: list[Path]) -> tuple[list[Path], list[Skipped]]:
+    """Files to ingest under ``paths`` (directories recursively, sorted) and paths not usable."""
+    files: list[Path] = []
+    bad: list[Skipped] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in SUFFIXES
+            )
+        elif path.is_file():
+            if path.suffix.lower() in SUFFIXES:
+                files.append(path)
+            else:
+                bad.append(Skipped(str(path), f"unsupported file type {path.suffix or '(none)'}"))
+        else:
+            bad.append(Skipped(str(path), "no such file or directory"))
+    return files, bad
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of the normalised text: NFKC, case-folded, whitespace collapsed."""
+    norm = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()
+
+
+def decode(raw: bytes) -> tuple[str | None, str | None]:
+    """Text of ``raw`` and a warning, or None and the reason it is not text."""
+    if b"\x00" in raw[:BINARY_SNIFF_BYTES]:
+        return None, "binary file (NUL bytes)"
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    text = raw.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    if bad > MAX_REPLACED_FRACTION * max(len(text), 1):
+        # Not UTF-8 at all: a legacy single-byte encoding is the common case for articles.
+        return raw.decode("cp1252", errors="replace"), "not UTF-8; read as Windows-1252"
+    return text, f"{bad} invalid UTF-8 byte(s) replaced"
+
+
+def read_article(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article | Skipped:
+    """Read one file as an article, or say in one line why it is skipped."""
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        return Skipped(str(path), f"unsupported file type {path.suffix or '(none)'}")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return Skipped(str(path), f"too large ({size / 1e6:.1f} MB > {max_bytes / 1e6:.1f} MB)")
+        raw = path.read_bytes()
+    except OSError as exc:
+        return Skipped(str(path), f"cannot read: {exc.strerror or exc}")
+    text, note = decode(raw)
+    if text is None:
+        return Skipped(str(path), note or "not text")
+    warnings = [note] if note else []
+    if kind == "html":
+        text, title, date, html_notes = html_to_text(text)
+        warnings.extend(html_notes)
+    else:
+        title, date = None, None
+    text = strip_boilerplate(normalise_newlines(text))
+    if not text.strip():
+        return Skipped(str(path), "empty (no article text)")
+    if title is None:
+        title = guess_title(text, kind)
+    date_value, precision = (date, "day") if date else guess_date(text)
+    return Article(
+        path=str(path),
+        name=path.name,
+        kind=kind,
+        text=text,
+        title=title,
+        date=date_value,
+        date_precision=precision,
+        content_hash=content_hash(text),
+        warnings=tuple(warnings),
+    )
+
+
+def normalise_newlines(text: str) -> str:
+    """Unix newlines, no trailing spaces, no runs of blank lines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [line.rstrip() for line in text.split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if not line and (not out or not out[-1]):
+            continue
+        out.append(line)
+    return "\n".join(out).strip("\n")
+
+
+SCRIPT_RE = re.compile(r"<script\b", re.IGNORECASE)
+
+
+def html_to_text(html: str) -> tuple[str, str | None, str | None, list[str]]:
+    """Main text (tables as Markdown rows), title and ISO date of an HTML page (trafilatura)."""
+    import trafilatura
+
+    notes = []
+    if SCRIPT_RE.search(html):
+        notes.append("HTML contains scripts (removed)")
+    doc = trafilatura.bare_extraction(
+        html,
+        include_tables=True,
+        include_comments=False,
+        include_links=False,
+        with_metadata=True,
+        favor_recall=True,
+    )
+    if doc is None:
+        return "", None, None, notes
+    data = doc if isinstance(doc, dict) else doc.as_dict()
+    text = data.get("text") or ""
+    title = data.get("title") or None
+    date = data.get("date") or None
+    if date is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+        date = None
+    return text, title, date, notes
+
+
+# Boilerplate of news sites, matched on whole lines (case-insensitive).
+DROP_LINE_PATTERNS = [
+    r"(leave|post|add) a comment\.?",
+    r".*\b(share|tell us|let us know) (your|what you think)\b.*\b(comments?|below|thoughts)\b.*",
+    r".*\bjoin the (discussion|conversation)\b.*",
+    r".*\b(subscribe|sign up)\b.*\bnewsletter\b.*",
+    r".*\bnewsletter\b.*\b(subscribe|sign up|inbox)\b.*",
+    r"(explore|read) further:.*",
+    r"read (more|our|also|next)\b.*",
+    r"(related|recommended)( articles| stories| posts| reading)?:?",
+    r"table of contents:?",
+    r"(share|print|email) (this|the) (article|story|page)\.?",
+    r"(advertisement|sponsored( content)?)",
+    r"(by|author:?)\s+[a-z][\w .'-]{0,40}",
+    r"for further insights,? .*",
+    r"follow us on .*",
+    r"all rights reserved\.?.*",
+]
+DROP_LINE_RE = re.compile("|".join(f"(?:{p})" for p in DROP_LINE_PATTERNS), re.IGNORECASE)
+# A line that starts the tail of a page: lists of other articles, comment sections.
+TAIL_MARKER_RE = re.compile(
+    r"(you (may|might) also like|more (stories|articles) from .*|related (articles|stories|posts)"
+    r"|most (read|popular)|comments \(\d+\)|trending( now)?)\s*:?",
+    re.IGNORECASE,
+)
+TEASER_RE = re.compile(r"(\.\.\.|…)\s*read more\s*$", re.IGNORECASE)
+
+
+def strip_boilerplate(text: str) -> str:
+    """The article without related-article lists, comment prompts and newsletter calls."""
+    lines = text.split("\n")
+    cut = len(lines)
+    for i, line in enumerate(lines):
+        if i >= len(lines) // 3 and TAIL_MARKER_RE.fullmatch(line.strip()):
+            cut = i
+            break
+    lines = lines[:cut]
+    keep = [True] * len(lines)
+    for i, line in enumerate(lines):
+        stripped = line.strip().strip("*#_ ").strip()
+        if DROP_LINE_RE.fullmatch(stripped):
+            keep[i] = False
+        elif TEASER_RE.search(stripped):
+            keep[i] = False
+            prev = _previous_nonblank(lines, i)
+            if prev is not None and _looks_like_headline(lines[prev]):
+                keep[prev] = False
+    return normalise_newlines("\n".join(line for line, k in zip(lines, keep, strict=True) if k))
+
+
+def _previous_nonblank(lines: list[str], i: int) -> int | None:
+    for j in range(i - 1, -1, -1):
+        if lines[j].strip():
+            return j
+    return None
+
+
+def _looks_like_headline(line: str) -> bool:
+    line = line.strip()
+    return (
+        0 < len(line) <= TITLE_MAX_CHARS
+        and not line.endswith((".", "?", "!", ":"))
+        or (0 < len(line) <= TITLE_MAX_CHARS and line.endswith("?") and line.count(" ") < 20)
+    )
+
+
+def guess_title(text: str, kind: str) -> str | None:
+    """The first line when it reads as a headline (a Markdown heading in .md files)."""
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if kind == "md" and line.startswith("#"):
+            return line.lstrip("#").strip() or None
+        if len(line) <= TITLE_MAX_CHARS and not line.endswith("."):
+            return line.lstrip("#").strip() or None
+        return None
+    return None
+
+
+DATELINE_CHARS = 400
+
+
+def guess_date(text: str) -> tuple[str | None, str | None]:
+    """A publication date written near the top (a dateline), with its precision, if any."""
+    head = text[:DATELINE_CHARS]
+    for found in find_dates(head):
+        if found.precision == "day":
+            return found.iso, found.precision
+    return None, None
