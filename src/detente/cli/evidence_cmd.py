@@ -1,9 +1,223 @@
-"""Commands of this area are registered here."""
+"""``detente ingest``, ``detente timeline``, ``detente evidence search|claims|export|evaluate``
+and ``detente scenario audit``."""
 
 from __future__ import annotations
 
+import json
+import math
+from pathlib import Path
+
 import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table as RichTable
+
+console = Console()
+err_console = Console(stderr=True)
+
+DB_OPTION = typer.Option(
+    None,
+    "--db",
+    help="Evidence store (SQLite). Default: $DETENTE_DB, else ./detente-evidence.db.",
+)
+
+
+def _open(db: Path | None, *, create: bool = False):
+    from detente.evidence import open_store
+
+    return open_store(db, create=create)
+
+
+def _cut(text: str, width: int = 110) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _fmt(x: float) -> str:
+    return "–" if math.isnan(x) else f"{x:.2f}"
 
 
 def register(app: typer.Typer, groups) -> None:
-    """Add this module's commands to the app (none yet)."""
+    """Add the evidence commands."""
+
+    @app.command("ingest")
+    def ingest(
+        paths: list[Path] = typer.Argument(..., help="Files (.txt, .md, .html) or directories."),
+        db: Path | None = DB_OPTION,
+        gazetteer: Path | None = typer.Option(
+            None, "--gazetteer", help="YAML gazetteer merged over the bundled one."
+        ),
+        lexicon: Path | None = typer.Option(
+            None, "--lexicon", help="YAML issue lexicon whose issues replace or add to the bundled."
+        ),
+        max_mb: float = typer.Option(10.0, "--max-mb", min=0.001, help="Skip larger files."),
+    ) -> None:
+        """Read articles into the evidence store (duplicates by normalised content are skipped)."""
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        from detente.evidence import ingest as ingest_paths
+        from detente.evidence import load_gazetteer, load_lexicon
+        from detente.evidence.reader import iter_article_files
+
+        gaz, lex = load_gazetteer(gazetteer), load_lexicon(lexicon)
+        store = _open(db, create=True)
+        files, bad = iter_article_files(paths)
+        with Progress(
+            TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[name]}"), console=err_console, transient=True,
+        ) as progress:  # fmt: skip
+            task = progress.add_task("ingest", total=len(files), name="")
+            report = ingest_paths(
+                store, paths, gazetteer=gaz, lexicon=lex, max_bytes=int(max_mb * 1024 * 1024),
+                files=files,
+                on_file=lambda f: progress.update(task, advance=1, name=f.name),
+            )  # fmt: skip
+        report.skipped[:0] = [(b.path, b.reason) for b in bad]
+        for path, reason in report.skipped:
+            err_console.print(f"[yellow]skipped[/] {path}: {reason}", highlight=False)
+        for path, note in report.warnings:
+            err_console.print(f"[yellow]warning[/] {path}: {note}", highlight=False)
+        counts = store.execute(
+            "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM claims),"
+            " (SELECT count(*) FROM events), (SELECT count(*) FROM figures)"
+        ).fetchone()
+        console.print(
+            f"added {len(report.added)}, already stored {len(report.duplicates)}, skipped "
+            f"{len(report.skipped)}; store has {counts[0]} documents, {counts[1]} claims, "
+            f"{counts[2]} events, {counts[3]} figures"
+        )
+
+    @app.command("timeline")
+    def timeline_cmd(
+        db: Path | None = DB_OPTION,
+        actor: str | None = typer.Option(None, "--actor", help="Only events naming this actor."),
+    ) -> None:
+        """Dated events from the evidence store, in date order."""
+        from detente.evidence import timeline
+
+        rows = timeline(_open(db), actor=actor)
+        table = RichTable(title=f"Timeline ({len(rows)} events)")
+        for col in ("date", "event", "actors", "source"):
+            table.add_column(col)
+        for r in rows:
+            table.add_row(
+                r["date"], _cut(r["title"], 70), ", ".join(r["actors"]),
+                f"{r['doc']}:{r['start']}-{r['end']}",
+            )  # fmt: skip
+        console.print(table)
+
+    group = groups.evidence
+
+    @group.command("search")
+    def search_cmd(
+        query: str = typer.Argument(..., help="Words that must all occur (word* for a prefix)."),
+        db: Path | None = DB_OPTION,
+        limit: int = typer.Option(20, "--limit", min=1),
+    ) -> None:
+        """Full-text search over the stored sentences."""
+        from detente.evidence import search
+
+        rows = search(_open(db), query, limit=limit)
+        table = RichTable(title=f"{len(rows)} sentences for {query!r}")
+        for col in ("source", "sentence"):
+            table.add_column(col)
+        for r in rows:
+            table.add_row(f"{r['doc']}:{r['start']}-{r['end']}", escape(_cut(r["snippet"], 120)))
+        console.print(table)
+
+    @group.command("claims")
+    def claims_cmd(
+        actor: str | None = typer.Option(None, "--actor"),
+        issue: str | None = typer.Option(None, "--issue"),
+        stance: str | None = typer.Option(None, "--stance"),
+        db: Path | None = DB_OPTION,
+    ) -> None:
+        """Stance claims (actor, issue, stance) with the sentence each comes from."""
+        from detente.evidence import claims
+
+        rows = claims(_open(db), actor=actor, issue=issue, stance=stance)
+        table = RichTable(title=f"{len(rows)} claims")
+        for col in ("id", "actor", "issue", "stance", "side", "source", "sentence"):
+            table.add_column(col)
+        for r in rows:
+            table.add_row(
+                r["id"], r["actor"], r["issue"], r["stance"], r["direction"] or "–",
+                f"{r['doc']}:{r['start']}-{r['end']}", _cut(r["sentence"], 80),
+            )  # fmt: skip
+        console.print(table)
+
+    @group.command("export")
+    def export_cmd(
+        json_out: Path = typer.Option(..., "--json", help="Write the store here as JSON."),
+        db: Path | None = DB_OPTION,
+        no_text: bool = typer.Option(False, "--no-text", help="Leave the document texts out."),
+    ) -> None:
+        """Export documents, mentions, claims, events and figures as one JSON file."""
+        from detente.evidence import export
+
+        data = export(_open(db), include_text=not no_text)
+        json_out.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        console.print(f"wrote {json_out} ({len(data['documents'])} documents)")
+
+    @group.command("evaluate")
+    def evaluate_cmd(
+        gold: Path = typer.Option(..., "--gold", help="Gold items, one JSON object per line."),
+        db: Path | None = DB_OPTION,
+        json_out: Path | None = typer.Option(None, "--json", help="Also write scores as JSON."),
+    ) -> None:
+        """Precision and recall of the stored extraction against a gold file."""
+        from detente.evidence import evaluate, read_gold
+
+        result = evaluate(_open(db), read_gold(gold))
+        table = RichTable(title="Extraction against the gold set")
+        for col in ("items", "precision", "recall", "F1", "matched", "extracted", "gold"):
+            table.add_column(col, justify="right")
+        for s in result.scores.values():
+            table.add_row(
+                s.kind, _fmt(s.precision), _fmt(s.recall), _fmt(s.f1), str(s.tp),
+                str(s.extracted), str(s.gold),
+            )  # fmt: skip
+        console.print(table)
+        console.print(
+            f"event actors, mean Jaccard of matched events: {_fmt(result.event_actor_jaccard)}"
+        )
+        if result.missing_docs:
+            err_console.print(f"[yellow]not in the store:[/] {', '.join(result.missing_docs)}")
+        if json_out is not None:
+            scores = {
+                k: {"precision": s.precision, "recall": s.recall, "tp": s.tp,
+                    "extracted": s.extracted, "gold": s.gold}
+                for k, s in result.scores.items()
+            }  # fmt: skip
+            json_out.write_text(json.dumps(scores, indent=1), encoding="utf-8")
+
+    @groups.scenario.command("audit")
+    def audit_cmd(
+        scenario: str = typer.Argument(None, help="Scenario file or bundled name (default case)."),
+        db: Path | None = DB_OPTION,
+        json_out: Path | None = typer.Option(None, "--json", help="Also write the audit as JSON."),
+    ) -> None:
+        """Each scenario judgment with the claims that support or contradict it."""
+        from detente.evidence import audit
+        from detente.scenario import load_scenario
+
+        result = audit(load_scenario(scenario), _open(db))
+        table = RichTable(title=f"Audit of {result['scenario']} against the evidence")
+        for col in ("judgment", "value", "reads", "status", "for", "against", "related", "e.g."):
+            table.add_column(col)
+        for j in result["judgments"]:
+            name = j["actor"] + (f" on {j['issue']}" if j["issue"] else " capability")
+            example = (j["support"] or j["contradict"] or j["related"] or [None])[0]
+            table.add_row(
+                name, f"{j['value']:g}", j["side"], j["status"], str(len(j["support"])),
+                str(len(j["contradict"])), str(len(j["related"])),
+                _cut(example["sentence"], 60) if example else "",
+            )  # fmt: skip
+        console.print(table)
+        console.print(
+            f"{len(result['no_evidence'])} of {len(result['judgments'])} judgments have no evidence"
+        )
+        for cid in result["unknown_claim_citations"]:
+            err_console.print(f"[yellow]cited claim not in the store:[/] {cid}")
+        if json_out is not None:
+            json_out.write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")

@@ -1,0 +1,62 @@
+"""Evidence: ingest news articles into a cited, searchable SQLite store and audit scenarios.
+
+Public API (used by the CLI, the report and the web dashboard)::
+
+    from detente.evidence import open_store, ingest, search, claims, timeline, figures, audit
+
+    store = open_store("detente-evidence.db")       # creates or migrates; WAL; sqlite3.Row rows
+    report = ingest(store, [Path("articles/")])      # IngestReport: added, duplicates, skipped
+    search(store, "security guarantees")             # sentences, best first, with doc and span
+    claims(store, actor="russia", issue="territory") # stance claims with their sentences
+    timeline(store)                                  # dated events in date order
+    figures(store, kind="money")                     # money, people, durations, percentages
+    audit(load_scenario(), store)                    # judgments with supporting/contradicting
+    evaluate(store, read_gold(Path("gold.jsonl")))   # precision and recall per item type
+    export(store)                                    # everything as one JSON-ready dict
+
+Every extracted item carries ``doc_id`` and character offsets ``start``/``end`` into the
+stored document text (:func:`document_text`). Extraction is rule-based and offline: a gazetteer
+(``detente/data/gazetteer.yaml``) for actors, an issue lexicon
+(``detente/data/issue_lexicon.yaml``) for issues, cue words for stances, date patterns
+normalised by dateparser. Nothing is downloaded. Rules and formats: docs/evidence.md.
+"""
+
+from __future__ import annotations
+
+from detente.evidence.audit import audit
+from detente.evidence.evaluate import Evaluation, Score, evaluate, read_gold
+from detente.evidence.ingest import IngestReport
+from detente.evidence.ingest import ingest_paths as ingest
+from detente.evidence.lexicon import load_gazetteer, load_lexicon
+from detente.evidence.queries import (
+    claims,
+    document_text,
+    documents,
+    export,
+    figures,
+    search,
+    timeline,
+)
+from detente.evidence.store import SCHEMA_VERSION, default_db_path, open_store
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Evaluation",
+    "IngestReport",
+    "Score",
+    "audit",
+    "claims",
+    "default_db_path",
+    "document_text",
+    "documents",
+    "evaluate",
+    "export",
+    "figures",
+    "ingest",
+    "load_gazetteer",
+    "load_lexicon",
+    "open_store",
+    "read_gold",
+    "search",
+    "timeline",
+]
