@@ -195,8 +195,11 @@ PREPOSITION_RE = re.compile(
     re.IGNORECASE,
 )
 CONDITIONAL_RE = re.compile(r"\s*(?:if|unless|should)\b", re.IGNORECASE)
+CONJOINED_RE = re.compile(r"(?:,\s*)?\band\s+(?:\w+ly\s+)?(?:has\s+|have\s+)?$")
 PRONOUN_RE = re.compile(r"^(?:He|She)\b")
 SUBJECT_MAX_WORDS = 6
+POSSESSIVE_MAX_WORDS = 2  # "Russia's rejection", not "Russia's control over … ruling out"
+POSSESSIVE_RE = re.compile(r"[’']s?\b")
 POSITIVE = {"demand", "propose", "accept"}
 
 
@@ -245,7 +248,10 @@ def _unit_claims(text: str, unit: Unit, actors: list[Mention], issues: list[Ment
             if agent is not None:
                 own = agent
             if own is None and acts:
-                continue  # no subject of its own: part of the previous act's content
+                gerund = cue.split()[0].lower().endswith("ing")
+                if gerund or not CONJOINED_RE.search(text[c_start:s]):
+                    continue  # no subject of its own: part of the previous act's content
+                own = acts[-1][4]  # "rejected A and warned B": same subject, a new act
             own = own or subject
             if own is None:
                 continue
@@ -282,7 +288,9 @@ def _subject(text, actors, c_start, after, cue_start, *, first) -> Mention | Non
         if after <= m.start and m.end <= cue_start and not PREPOSITION_RE.search(text[: m.start])
     ]
     for m in reversed(candidates):
-        if len(text[m.end : cue_start].split()) <= SUBJECT_MAX_WORDS:
+        between = text[m.end : cue_start]
+        limit = POSSESSIVE_MAX_WORDS if POSSESSIVE_RE.match(between) else SUBJECT_MAX_WORDS
+        if len(between.split()) <= limit:
             return m
     if first:
         head = [m for m in candidates if m.start >= c_start]
@@ -312,6 +320,7 @@ def _direction(stance: str, poles: list[str]) -> str | None:
 # --- events -----------------------------------------------------------------------------------
 
 TITLE_WORDS = 14
+DATELINE_WORDS = 3
 
 
 def find_events(
@@ -322,6 +331,9 @@ def find_events(
     seen: set[tuple[str, int]] = set()
     for unit in units:
         for date in find_dates(unit.text, default_year):
+            rest = unit.text[: date.start] + unit.text[date.end :]
+            if len(re.findall(r"[A-Za-z]{2,}", rest)) < DATELINE_WORDS:
+                continue  # a dateline ("Published March 3, 2026") dates the text, not an event
             if (date.iso, unit.start) in seen:
                 continue
             seen.add((date.iso, unit.start))
