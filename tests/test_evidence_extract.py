@@ -112,12 +112,16 @@ def test_issue_lexicon_poles(lex):
         (
             "The U.S. proposed a plan recognizing Russia's control over Crimea and ruling out "
             "NATO membership.",
-            {("united_states", "territory", "propose", "high"),
-             ("united_states", "alliance", "propose", "high")},
+            {
+                ("united_states", "territory", "propose", "high"),
+                ("united_states", "alliance", "propose", "high"),
+            },
         ),  # fmt: skip
         ("If Russia secures territorial gains, Ukraine may accept them.", set()),
-        ("Ukraine will not accept any territorial concessions.", {
-            ("ukraine", "territory", "reject", "low")}),  # fmt: skip
+        (
+            "Ukraine will not accept any territorial concessions.",
+            {("ukraine", "territory", "reject", "low")},
+        ),  # fmt: skip
     ],
 )
 def test_stance_claims(gaz, lex, sentence, expected):
@@ -138,7 +142,12 @@ def test_pronoun_takes_last_person(gaz, lex):
 def test_dates_precision_and_reference_years():
     text = "In April 2025 and on May 8–10, 2025; talks in 2022; aid since 2022; a 2023 report."
     found = [(d.iso, d.precision) for d in find_dates(text)]
-    assert found == [("2025-04", "month"), ("2025-05-08", "day"), ("2022", "year"), ("2023", "year")]
+    assert found == [
+        ("2025-04", "month"),
+        ("2025-05-08", "day"),
+        ("2022", "year"),
+        ("2023", "year"),
+    ]
     assert find_dates("on August 19 he left") == []
     assert [d.iso for d in find_dates("on August 19 he left", default_year=2025)] == ["2025-08-19"]
     assert find_dates("February 30, 2025") == []

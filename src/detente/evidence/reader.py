@@ -180,7 +180,6 @@ DROP_LINE_PATTERNS = [
     r"table of contents:?",
     r"(share|print|email) (this|the) (article|story|page)\.?",
     r"(advertisement|sponsored( content)?)",
-    r"(by|author:?)\s+[a-z][\w .'-]{0,40}",
     r"for further insights,? .*",
     r"follow us on .*",
     r"all rights reserved\.?.*",
@@ -192,6 +191,8 @@ TAIL_MARKER_RE = re.compile(
     r"|most (read|popular)|comments \(\d+\)|trending( now)?)\s*:?",
     re.IGNORECASE,
 )
+# A byline: "by Chief Editor", "Author: Jane Doe" (capitalised words only).
+BYLINE_RE = re.compile(r"(?:[Bb]y|BY|Author:|AUTHOR:)\s+[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3}")
 TEASER_RE = re.compile(r"(\.\.\.|…)\s*read more\s*$", re.IGNORECASE)
 
 
@@ -200,14 +201,14 @@ def strip_boilerplate(text: str) -> str:
     lines = text.split("\n")
     cut = len(lines)
     for i, line in enumerate(lines):
-        if i >= len(lines) // 3 and TAIL_MARKER_RE.fullmatch(line.strip()):
+        if i >= len(lines) // 3 and TAIL_MARKER_RE.fullmatch(" ".join(line.split())):
             cut = i
             break
     lines = lines[:cut]
     keep = [True] * len(lines)
     for i, line in enumerate(lines):
-        stripped = line.strip().strip("*#_ ").strip()
-        if DROP_LINE_RE.fullmatch(stripped):
+        stripped = " ".join(line.split()).strip("*#_ ").strip()
+        if DROP_LINE_RE.fullmatch(stripped) or BYLINE_RE.fullmatch(stripped):
             keep[i] = False
         elif TEASER_RE.search(stripped):
             keep[i] = False

@@ -1,0 +1,134 @@
+"""Evidence commands end to end, the audit, the gold evaluation, and the seed articles."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from detente.cli import main
+from detente.evidence import audit, evaluate, ingest, open_store, read_gold
+from detente.scenario import load_scenario
+
+DATA = Path(__file__).parent / "data" / "evidence"
+ARTICLES = DATA / "articles"
+GOLD = DATA / "gold-seeds.jsonl"
+
+
+def run(argv, capsys):
+    try:
+        main(argv)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code or 0
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_ingest_search_claims_timeline_export(tmp_path, capsys):
+    db = str(tmp_path / "e.db")
+    code, out, err = run(["ingest", str(ARTICLES), "--db", db], capsys)
+    assert code == 0 and "added 3" in " ".join(out.split())
+    code, out, _ = run(["ingest", str(ARTICLES), "--db", db], capsys)
+    assert "added 0, already stored 3" in " ".join(out.split())
+    code, out, _ = run(["evidence", "search", "reassurance", "--db", db], capsys)
+    assert code == 0 and "briefing.html" in out
+    code, out, _ = run(["evidence", "claims", "--actor", "russia", "--db", db], capsys)
+    assert code == 0 and "russia" in out
+    code, out, _ = run(["timeline", "--db", db], capsys)
+    assert code == 0 and "2026-02-10" in out
+    target = tmp_path / "out.json"
+    code, out, _ = run(["evidence", "export", "--json", str(target), "--db", db], capsys)
+    assert code == 0 and len(json.loads(target.read_text())["documents"]) == 3
+
+
+def test_db_from_environment_and_missing_store(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("DETENTE_DB", str(tmp_path / "env.db"))
+    code, _, err = run(["timeline"], capsys)
+    assert code == 2 and "detente ingest" in err
+    code, _, _ = run(["ingest", str(ARTICLES / "notes.md")], capsys)
+    assert code == 0 and (tmp_path / "env.db").exists()
+
+
+def test_bad_gold_line_is_reported_with_its_number(tmp_path, capsys):
+    gold = tmp_path / "g.jsonl"
+    gold.write_text('{"doc": "a.txt", "type": "actor", "actor": "russia"}\n{"doc": "a.txt"}\n')
+    db = str(tmp_path / "e.db")
+    run(["ingest", str(ARTICLES / "notes.md"), "--db", db], capsys)
+    code, _, err = run(["evidence", "evaluate", "--gold", str(gold), "--db", db], capsys)
+    assert code == 2 and "g.jsonl:2" in err
+
+
+def test_evaluate_counts_matches(tmp_path):
+    conn = open_store(tmp_path / "e.db")
+    ingest(conn, [ARTICLES / "notes.md"])
+    gold = [
+        {"doc": "notes.md", "type": "actor", "actor": "russia"},
+        {"doc": "notes.md", "type": "actor", "actor": "china"},
+        {"doc": "notes.md", "type": "claim", "actor": "russia", "issue": "zaporizhzhia",
+         "stance": "reject"},
+        {"doc": "notes.md", "type": "event", "date": "2024", "actors": []},
+        {"doc": "other.md", "type": "figure", "kind": "money", "value": 1.0, "unit": "USD"},
+    ]  # fmt: skip
+    result = evaluate(conn, gold)
+    actor = result.scores["actor"]
+    assert (actor.tp, actor.extracted, actor.gold) == (1, 2, 2)
+    assert result.scores["claim"].tp == 1 and result.scores["event"].recall == 1.0
+    assert result.scores["figure"].recall == 0.0 and result.missing_docs == ("other.md",)
+
+
+def test_audit_rules_on_a_small_scenario(tmp_path):
+    scenario = load_scenario()
+    conn = open_store(tmp_path / "e.db")
+    ingest(conn, [ARTICLES])
+    result = audit(scenario, conn)
+    by_key = {(j["kind"], j["actor"], j["issue"]): j for j in result["judgments"]}
+    russia_territory = by_key[("position", "russia", "territory")]
+    assert russia_territory["side"] == "high" and russia_territory["status"] == "supported"
+    ukraine_territory = by_key[("position", "ukraine", "territory")]
+    assert ukraine_territory["support"] and all(
+        c["direction"] == "low" for c in ukraine_territory["support"]
+    )
+    n_positions = sum(1 for j in result["judgments"] if j["kind"] == "position")
+    assert n_positions == len(scenario.positions)
+    assert {"kind": "position", "actor": "china", "issue": "zaporizhzhia"} in result["no_evidence"]
+
+
+def test_audit_command(tmp_path, capsys):
+    db = str(tmp_path / "e.db")
+    run(["ingest", str(ARTICLES), "--db", db], capsys)
+    out_json = tmp_path / "audit.json"
+    code, out, _ = run(["scenario", "audit", "--db", db, "--json", str(out_json)], capsys)
+    assert code == 0 and "judgments have no evidence" in out
+    assert json.loads(out_json.read_text())["scenario"] == "ukraine-2025"
+
+
+@pytest.fixture
+def seed_store(shared_dir, tmp_path):
+    conn = open_store(tmp_path / "e.db")
+    ingest(conn, [shared_dir / "seeds"])
+    return conn
+
+
+def test_seed_gold_scores(seed_store):
+    result = evaluate(seed_store, read_gold(GOLD))
+    assert result.missing_docs == ()
+    for kind in ("actor", "event", "figure"):
+        score = result.scores[kind]
+        assert score.precision >= 0.8 and score.recall >= 0.8, (kind, score)
+    # Claims are reported as they are (docs/validation.md); guard against a collapse.
+    assert result.scores["claim"].recall >= 0.5
+
+
+def test_seed_boilerplate_gone(seed_store):
+    texts = [r[0] for r in seed_store.execute("SELECT text FROM documents")]
+    joined = "\n".join(texts)
+    for gone in (
+        "Read more",
+        "Leave a Comment",
+        "You may also like",
+        "subscribe to our newsletter",
+    ):
+        assert gone not in joined
+    assert "Kamala Harris" not in joined  # a related-article teaser after the byline
