@@ -94,7 +94,8 @@ def test_search_finds_sentences_with_spans(store):
     assert hits and "reassurance force" in hits[0]["text"]
     text = document_text(store, hits[0]["doc_id"])
     assert text[hits[0]["start"] : hits[0]["end"]] == hits[0]["text"]
-    assert search(store, 'sanction* "OR" NEAR(')  # FTS syntax in a query is taken as words
+    assert search(store, "sanction*")  # a prefix
+    assert search(store, 'sanctions "OR" NEAR(') == []  # FTS syntax is taken as plain words
     with pytest.raises(InputError):
         search(store, "  ")
 
