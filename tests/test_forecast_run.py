@@ -96,3 +96,37 @@ def test_mediator_pressure_never_makes_war_likelier_for_a_given_text():
         rates.append(float((judge_text(plan, x, text).klass != WAR).mean()))
     assert rates == sorted(rates)
     assert rates[-1] > rates[0]
+
+
+def test_compare_names_differences_against_a_baseline(tmp_path, capsys):
+    out = tmp_path / "f.json"
+    main(["forecast", "-n", "4000", "--no-sensitivity", "--json", str(out)])
+    capsys.readouterr()
+    main(["compare", "--from", str(out), "--baseline", "bilateral"])
+    text = capsys.readouterr().out
+    assert "vs bilateral" in text
+    assert "backchannel vs bilateral: comprehensive settlement" in text
+
+
+def test_compare_rejects_a_file_that_is_not_a_forecast(tmp_path, capsys):
+    bad = tmp_path / "x.json"
+    bad.write_text("[1, 2]")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["compare", "--from", str(bad)])
+    assert exit_info.value.code == 2
+
+
+def test_sensitivity_ranks_uncertain_inputs(minimal):
+    from detente.forecast import table_drivers
+
+    drivers = table_drivers(minimal, ForecastConfig(draws=10, seed=0).checked(minimal))
+    assert set(drivers) == {"direct", "mediated"}
+    names = {name for ranked in drivers["direct"].values() for name, _ in ranked}
+    assert names <= {
+        "capability[a]",
+        "status_quo[pact]",
+        "ideal[b, pact]",
+        "war_cost[a]",
+        "leverage[mediated]",
+    }
+    assert drivers["direct"]["outcome:land"][0][0] == "capability[a]"
