@@ -15,6 +15,7 @@ from detente.scenario import Scenario
 
 BACKENDS = ("local", "dask")
 CHUNK_RETRIES = 3
+CONNECT_TIMEOUT = "5s"
 
 
 def dask_backend(scheduler: str | None = None, workers: int = 2) -> Backend:
@@ -33,7 +34,7 @@ def dask_backend(scheduler: str | None = None, workers: int = 2) -> Backend:
                 n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
             )
         try:
-            with Client(cluster if cluster is not None else scheduler) as client:
+            with Client(cluster or scheduler, timeout=CONNECT_TIMEOUT) as client:
                 shared = client.scatter(scenario, broadcast=True)
                 futures = [
                     client.submit(
