@@ -1,9 +1,46 @@
-"""Commands of this area are registered here."""
+"""``detente report``: a self-contained HTML (or Markdown) report of a forecast."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+from rich.console import Console
+
+from detente.errors import InputError
+
+console = Console()
 
 
 def register(app: typer.Typer, groups) -> None:
-    """Add this module's commands to the app (none yet)."""
+    """Add the report command."""
+
+    @app.command("report")
+    def report(
+        scenario: str | None = typer.Argument(
+            None, help="Scenario file or bundled name; default: ukraine-2025."
+        ),
+        out: Path = typer.Option(..., "--out", "-o", help="report.html or report.md"),
+        db: Path | None = typer.Option(None, "--db", help="Evidence store to audit against."),
+        draws: int = typer.Option(10_000, "--draws", "-n"),
+        seed: int = typer.Option(0, "--seed"),
+        engine: str = typer.Option("compromise", "--engine"),
+        fmt: str | None = typer.Option(None, "--format", help="html or md (default: by suffix)."),
+    ) -> None:
+        """Write one self-contained report: formats side by side, charts, evidence, metadata."""
+        from detente.report import build_report, render_html, render_markdown
+        from detente.report.build import run_forecast_for_report
+        from detente.scenario import load_scenario
+
+        kind = fmt or ("md" if out.suffix.lower() in (".md", ".markdown") else "html")
+        if kind not in ("html", "md"):
+            raise InputError(f"unknown format {kind!r}, expected html or md", field="--format")
+        if db is not None and not db.is_file():
+            raise InputError("no such evidence store", file=db)
+        loaded = load_scenario(scenario)
+        with console.status("forecasting and drawing charts"):
+            run = run_forecast_for_report(loaded, draws, seed, engine)
+            context = build_report(loaded, run, db)
+        text = render_html(context) if kind == "html" else render_markdown(context)
+        out.write_text(text, encoding="utf-8")
+        console.print(f"wrote {out} ({len(text) / 1024:.0f} KiB)")
