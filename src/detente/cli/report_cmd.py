@@ -44,3 +44,22 @@ def register(app: typer.Typer, groups) -> None:
         text = render_html(context) if kind == "html" else render_markdown(context)
         out.write_text(text, encoding="utf-8")
         console.print(f"wrote {out} ({len(text) / 1024:.0f} KiB)")
+
+    @app.command("serve")
+    def serve(
+        host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (loopback)."),
+        port: int = typer.Option(8000, "--port"),
+        db: Path | None = typer.Option(None, "--db", help="Evidence store for the browser."),
+        data_dir: Path = typer.Option(
+            Path("detente-data"), "--data-dir", help="Uploads and run history live here."
+        ),
+    ) -> None:
+        """Serve the web dashboard and its JSON API (/api, OpenAPI at /api/docs)."""
+        import uvicorn
+
+        from detente.web import create_app
+
+        if db is not None and not db.is_file():
+            raise InputError("no such evidence store", file=db)
+        console.print(f"detente dashboard on http://{host}:{port}/ (Ctrl-C to stop)")
+        uvicorn.run(create_app(data_dir, db), host=host, port=port, log_level="warning")
