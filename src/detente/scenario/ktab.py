@@ -131,7 +131,7 @@ def normalised_saliences(salience: np.ndarray) -> np.ndarray:
     """Saliences on 0–100 whose per-actor sum is at most 100 (KTAB's convention): an actor
     whose saliences add up to more is scaled down proportionally."""
     totals = salience.sum(axis=1, keepdims=True)
-    scale = np.where(totals > 100.0, 100.0 / np.where(totals > 0, totals, 1.0), 1.0)
+    scale = np.divide(100.0, totals, out=np.ones_like(totals), where=totals > 100.0)
     return salience * scale
 
 
