@@ -32,6 +32,7 @@ def build_app() -> typer.Typer:
         negotiate_cmd,
         report_cmd,
         scenario_cmd,
+        sweep_cmd,
         validate_cmd,
     )
 
@@ -60,6 +61,7 @@ def build_app() -> typer.Typer:
         validate_cmd,
         evidence_cmd,
         report_cmd,
+        sweep_cmd,
     ):
         module.register(app, groups)
     return app
