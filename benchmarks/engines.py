@@ -1,0 +1,57 @@
+"""Engines at several sizes: how cost grows with draws, actors and dimensions."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from detente.engines import EngineInput, engine_names, get_engine
+
+REPEATS = 3
+
+
+def batch(draws: int, actors: int, dims: int, seed: int = 0) -> EngineInput:
+    """Random inputs with a status quo."""
+    rng = np.random.default_rng(seed)
+    return EngineInput(
+        rng.uniform(0, 100, (draws, actors, dims)),
+        rng.uniform(10, 100, (draws, actors, dims)),
+        rng.uniform(1, 100, (draws, actors)),
+        rng.uniform(0, 100, (draws, dims)),
+    )
+
+
+def best_time(engine: str, inp: EngineInput) -> float:
+    """Best of a few runs, in seconds (trajectories not recorded)."""
+    spec = get_engine(engine)
+    times = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        spec.run(inp, rng=np.random.default_rng(0), record_trajectory=False)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def run(quick: bool) -> str:
+    """Markdown section: seconds per batch, and draws per second."""
+    sizes = [(1_000, 10, 1), (10_000, 10, 1), (10_000, 10, 8), (10_000, 40, 1)]
+    if not quick:
+        sizes += [(100_000, 10, 1), (100_000, 10, 8)]
+    lines = [
+        "## Engines",
+        "",
+        "Random batches (positions, saliences, capabilities and a status quo), best of "
+        f"{REPEATS} runs. Every registered engine; nash uses the status quo as disagreement point.",
+        "",
+        "| engine | draws | actors | dims | seconds | draws per second |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for engine in engine_names():
+        for draws, actors, dims in sizes:
+            seconds = best_time(engine, batch(draws, actors, dims))
+            rate = draws / seconds
+            lines.append(
+                f"| {engine} | {draws:,} | {actors} | {dims} | {seconds:.4f} | {rate:,.0f} |"
+            )
+    return "\n".join(lines) + "\n"
