@@ -59,3 +59,27 @@ class EngineSpec:
     stochastic: bool
     needs_status_quo: bool
     summary: str
+
+
+def one_shot_result(
+    engine: str,
+    version: str,
+    params: dict[str, Any],
+    inp: EngineInput,
+    outcome: np.ndarray,
+    record_trajectory: bool,
+) -> EngineResult:
+    """The result of an engine that decides in one step: the trajectory is the initial
+    positions followed by every actor at the outcome."""
+    trajectory = None
+    if record_trajectory:
+        final = np.broadcast_to(outcome[:, None, :], inp.position.shape)
+        trajectory = np.stack([inp.position, final])
+    return EngineResult(
+        engine=engine,
+        version=version,
+        params=params,
+        outcome=outcome,
+        rounds=np.ones(inp.position.shape[0], dtype=np.int64),
+        trajectory=trajectory,
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from detente.engines.base import EngineInput, EngineResult, EngineSpec
+from detente.engines.base import EngineInput, EngineResult, EngineSpec, one_shot_result
 from detente.errors import InputError
 
 VERSION = "1.0"
@@ -38,19 +38,7 @@ def run(
 ) -> EngineResult:
     """One-shot: the trajectory is the initial positions followed by everyone at the outcome."""
     check_input(inp)
-    outcome = weighted_mean(inp)
-    trajectory = None
-    if record_trajectory:
-        final = np.broadcast_to(outcome[:, None, :], inp.position.shape)
-        trajectory = np.stack([inp.position, final])
-    return EngineResult(
-        engine="compromise",
-        version=VERSION,
-        params={},
-        outcome=outcome,
-        rounds=np.ones(inp.position.shape[0], dtype=np.int64),
-        trajectory=trajectory,
-    )
+    return one_shot_result("compromise", VERSION, {}, inp, weighted_mean(inp), record_trajectory)
 
 
 SPEC = EngineSpec(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from detente.engines.base import EngineInput, EngineResult, EngineSpec
+from detente.engines.base import EngineInput, EngineResult, EngineSpec, one_shot_result
 from detente.engines.compromise import check_input, weighted_mean
 
 VERSION = "1.0"
@@ -69,18 +69,8 @@ def run(
     else:
         outcome = np.where(np.isnan(d), weighted_mean(inp), nash_with_disagreement(inp, d))
         mode = "disagreement point"
-    trajectory = None
-    if record_trajectory:
-        final = np.broadcast_to(outcome[:, None, :], inp.position.shape)
-        trajectory = np.stack([inp.position, final])
-    return EngineResult(
-        engine="nash",
-        version=VERSION,
-        params={"utility": "quadratic loss", "weights": "capability x salience", "mode": mode},
-        outcome=outcome,
-        rounds=np.ones(inp.position.shape[0], dtype=np.int64),
-        trajectory=trajectory,
-    )
+    params = {"utility": "quadratic loss", "weights": "capability x salience", "mode": mode}
+    return one_shot_result("nash", VERSION, params, inp, outcome, record_trajectory)
 
 
 SPEC = EngineSpec(
