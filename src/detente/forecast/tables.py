@@ -107,7 +107,9 @@ def _mediator_inputs(plan: TablePlan, x: dict[str, np.ndarray], capability: np.n
 
 def engine_input(plan: TablePlan, x: dict[str, np.ndarray]) -> EngineInput:
     """Influence at the table as engine input: drafters (all parties at an open table) plus the
-    mediator, with capabilities after the table's capability shocks."""
+    mediator, with capabilities after the table's capability shocks. The disagreement point
+    (EngineInput.status_quo) is what follows if talks fail: the war's expected outcome where the
+    scenario has a war model, else the status quo."""
     capability = x["capability"] * x["shock"][:, plan.index, :]
     who = list(plan.drafters)
     position = x["ideal"][:, who, :]
@@ -118,7 +120,26 @@ def engine_input(plan: TablePlan, x: dict[str, np.ndarray]) -> EngineInput:
         position = np.concatenate([position, m_pos[:, None, :]], axis=1)
         salience = np.concatenate([salience, m_sal[:, None, :]], axis=1)
         weight = np.concatenate([weight, m_w[:, None]], axis=1)
-    return EngineInput(position, salience, weight, x["status_quo"])
+    war = war_lottery(plan, x)
+    disagreement = x["status_quo"] if war is None else war.disagreement
+    return EngineInput(position, salience, weight, disagreement)
+
+
+def war_lottery(plan: TablePlan, x: dict[str, np.ndarray]):
+    """The war as outside option at this table (conflict.outside_options), for the parties
+    followed by any belligerent not at the table; None without a war model."""
+    if plan.belligerents is None:
+        return None
+    parties = list(plan.parties)
+    who = parties + [b for b in plan.belligerents if b not in parties]
+    capability = (x["capability"] * x["shock"][:, plan.index, :])[:, who]
+    return war_outside_options(
+        x["ideal"][:, who, :],
+        x["salience"][:, who, :],
+        capability,
+        np.nan_to_num(x["war_cost"][:, who], nan=0.0),
+        tuple(who.index(b) for b in plan.belligerents),
+    )
 
 
 def outside_options(plan: TablePlan, x: dict[str, np.ndarray]) -> np.ndarray:
@@ -131,16 +152,8 @@ def outside_options(plan: TablePlan, x: dict[str, np.ndarray]) -> np.ndarray:
     parties = list(plan.parties)
     ideal = x["ideal"][:, parties, :]
     weights = salience_weights(x["salience"][:, parties, :])
-    if plan.belligerents is not None:
-        who = parties + [b for b in plan.belligerents if b not in parties]
-        capability = (x["capability"] * x["shock"][:, plan.index, :])[:, who]
-        war = war_outside_options(
-            x["ideal"][:, who, :],
-            x["salience"][:, who, :],
-            capability,
-            np.nan_to_num(x["war_cost"][:, who], nan=0.0),
-            tuple(who.index(b) for b in plan.belligerents),
-        )
+    war = war_lottery(plan, x)
+    if war is not None:
         return war.reservation[:, : len(parties)]
     fallback = np.where(
         np.isnan(x["reservation"][:, parties, :]),
