@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import numpy as np
 
+
 SETTLEMENT, FROZEN, WAR = 0, 1, 2
 OUTCOME_CLASSES = ("comprehensive_settlement", "ceasefire_frozen_conflict", "collapse_war")
 
 # Interpretive constants, documented in docs/decisions.md (## Forecast).
-LEVERAGE_UTILITY = 0.25
-"""Utility a mediator of leverage 1 can add to (or subtract from) a party's outside option."""
 COERCION_LOSS = 0.45
 """A weaker belligerent losing at least this much utility (distance from its ideal)…"""
 COERCION_RATIO = 1.5

@@ -15,6 +15,7 @@ from detente.conflict.outside_options import salience_weights, war_outside_optio
 from detente.engines import EngineInput, get_engine
 from detente.errors import InputError
 from detente.forecast import outcomes
+from detente.protocols.negotiation import LEVERAGE_UTILITY
 from detente.scenario import Scenario, Table
 
 
@@ -192,7 +193,7 @@ def judge_text(plan: TablePlan, x: dict[str, np.ndarray], point: np.ndarray) -> 
     reservation = outside_options(plan, x)
     pressure = 0.0
     if plan.mediator is not None:
-        pressure = outcomes.LEVERAGE_UTILITY * x["leverage"][:, plan.index] * plan.mediator_presence
+        pressure = LEVERAGE_UTILITY * x["leverage"][:, plan.index] * plan.mediator_presence
         pressure = pressure[:, None]
     eased = reservation - pressure
     red = x["red_line"][:, parties, :]

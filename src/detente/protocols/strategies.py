@@ -1,0 +1,84 @@
+"""Concession strategies and acceptance rules, batched over negotiations.
+
+Time-dependent concession (Faratin, Sierra & Jennings 1998): the aspiration level falls from 1 to
+the reservation value as a(t) = 1 − (1 − r)(t/T)^(1/e); e < 1 is Boulware (holds out),
+e = 1 linear, e > 1 Conceder. Tit-for-tat (Faratin et al.'s relative imitation) concedes as
+much, in its own utility, as the other side's last offer gave it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from detente.errors import InputError
+
+NAMED_EXPONENTS = {"boulware": 0.2, "linear": 1.0, "conceder": 5.0}
+ACCEPTANCE_RULES = ("next", "constant", "time")
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """How one party concedes and when it accepts.
+
+    ``kind`` is ``time`` (exponent ``e``) or ``tit_for_tat``; ``acceptance`` is ``next`` (accept
+    what is at least my next offer's utility), ``constant`` (at least ``threshold``) or ``time``
+    (anything acceptable once ``t/T >= threshold``).
+    """
+
+    kind: str = "time"
+    e: float = 1.0
+    acceptance: str = "next"
+    threshold: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("time", "tit_for_tat"):
+            raise InputError(f"unknown strategy kind {self.kind!r}", field="strategy")
+        if not (np.isfinite(self.e) and self.e > 0):
+            raise InputError(f"concession exponent e must be > 0, got {self.e}", field="strategy")
+        if self.acceptance not in ACCEPTANCE_RULES:
+            raise InputError(
+                f"unknown acceptance rule {self.acceptance!r}, expected one of "
+                f"{', '.join(ACCEPTANCE_RULES)}",
+                field="strategy",
+            )
+        if not 0.0 <= self.threshold <= 1.0:
+            raise InputError("acceptance threshold must lie in [0, 1]", field="strategy")
+
+
+def strategy_named(name: str) -> Strategy:
+    """``boulware``, ``linear``, ``conceder``, ``tit_for_tat`` or ``time:E`` (exponent E)."""
+    if name in NAMED_EXPONENTS:
+        return Strategy("time", NAMED_EXPONENTS[name])
+    if name == "tit_for_tat":
+        return Strategy("tit_for_tat")
+    if name.startswith("time:"):
+        try:
+            return Strategy("time", float(name.split(":", 1)[1]))
+        except ValueError:
+            pass
+    known = ", ".join([*NAMED_EXPONENTS, "tit_for_tat", "time:E"])
+    raise InputError(f"unknown strategy {name!r}, expected one of {known}", field="--strategy")
+
+
+def time_aspiration(t: float, deadline: int, reservation: np.ndarray, e: float) -> np.ndarray:
+    """a(t) = 1 − (1 − r)(t/T)^(1/e) (Faratin et al. 1998)."""
+    progress = min(max(t / deadline, 0.0), 1.0)
+    return 1.0 - (1.0 - reservation) * progress ** (1.0 / e)
+
+
+def accepts(
+    strategy: Strategy,
+    utility: np.ndarray,
+    next_aspiration: np.ndarray,
+    t: int,
+    deadline: int,
+) -> np.ndarray:
+    """Whether the responder's rule takes an offer worth ``utility`` to it (acceptability —
+    reservation and red lines — is checked separately)."""
+    if strategy.acceptance == "next":
+        return utility >= next_aspiration - 1e-12
+    if strategy.acceptance == "constant":
+        return utility >= strategy.threshold
+    return np.full(utility.shape, t / deadline >= strategy.threshold)

@@ -1,0 +1,173 @@
+"""Negotiation protocols: a conformance suite for every strategy, analytic checks, analysis."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+
+from detente.cli import main
+from detente.errors import InputError
+from detente.protocols import (
+    Strategy,
+    alternating_offers,
+    backchannel,
+    preferences,
+    single_text,
+    strategy_named,
+)
+from detente.protocols.analysis import (
+    concessions,
+    grid_outcomes,
+    kalai_smorodinsky_point,
+    nash_point,
+    pareto_mask,
+)
+
+STRATEGIES = ["boulware", "linear", "conceder", "tit_for_tat", "time:2.5"]
+
+
+def random_prefs(batch=200, parties=2, issues=3, seed=0):
+    rng = np.random.default_rng(seed)
+    ideal = rng.uniform(0, 100, (batch, parties, issues))
+    salience = rng.uniform(1, 100, (batch, parties, issues))
+    reservation = rng.uniform(0.0, 0.6, (batch, parties))
+    red = np.where(
+        rng.random((batch, parties, issues)) < 0.2,
+        rng.uniform(0, 100, (batch, parties, issues)),
+        np.nan,
+    )
+    return preferences(ideal, salience, reservation, red)
+
+
+@pytest.mark.parametrize("name", STRATEGIES)
+def test_conformance_every_strategy(name):
+    prefs = random_prefs()
+    strategies = [strategy_named(name), strategy_named("linear")]
+    first = alternating_offers(prefs, strategies, deadline=60)
+    again = alternating_offers(prefs, strategies, deadline=60)
+    np.testing.assert_array_equal(first.point, again.point)  # replay
+    assert np.all((first.trace >= 0) & (first.trace <= 100))  # legal offers
+    done = first.agreed
+    assert np.all(prefs.acceptable(np.nan_to_num(first.point))[done])  # never below reservation
+    assert np.all(first.utility[done] >= prefs.reservation[done] - 1e-9)
+    assert pickle.loads(pickle.dumps(strategies[0])) == strategies[0]
+    restored = pickle.loads(pickle.dumps(first))
+    np.testing.assert_array_equal(restored.agreed, first.agreed)
+
+
+def test_boulware_gets_more_than_conceder():
+    prefs = preferences(
+        np.array([[[0.0, 0.0], [100.0, 100.0]]]),
+        np.array([[[70.0, 30.0], [30.0, 70.0]]]),
+        np.array([[0.3, 0.3]]),
+    )
+    result = alternating_offers(
+        prefs, [strategy_named("boulware"), strategy_named("conceder")], 100
+    )
+    assert result.agreed[0] and result.utility[0, 0] > result.utility[0, 1]
+
+
+def test_offers_are_efficient_for_opposed_linear_preferences():
+    prefs = preferences(
+        np.array([[[0.0, 0.0], [100.0, 100.0]]]),
+        np.array([[[80.0, 20.0], [20.0, 80.0]]]),
+        np.array([[0.2, 0.2]]),
+    )
+    result = alternating_offers(prefs, [strategy_named("linear")] * 2, 50)
+    # each side concedes first on the issue it cares less about
+    assert result.point[0, 1] > result.point[0, 0]
+
+
+def test_no_overlap_ends_without_agreement_and_says_why():
+    prefs = preferences(np.array([[[0.0], [100.0]]]), np.ones((1, 2, 1)), np.array([[0.7, 0.7]]))
+    result = alternating_offers(prefs, [strategy_named("linear")] * 2, 30)
+    assert not result.agreed[0] and "acceptable" in result.reason[0]
+    assert np.isnan(result.point[0]).all() and result.round[0] == -1
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Strategy("time", e=0.0),
+        lambda: Strategy("time", e=float("nan")),
+        lambda: Strategy("gossip"),
+        lambda: Strategy(acceptance="whenever"),
+        lambda: Strategy(acceptance="constant", threshold=2.0),
+        lambda: strategy_named("stubborn"),
+    ],
+)
+def test_invalid_strategies_fail_at_construction(make):
+    with pytest.raises(InputError):
+        make()
+
+
+def test_multilateral_needs_everyone():
+    prefs = random_prefs(parties=3)
+    result = alternating_offers(prefs, [strategy_named("linear")] * 3, 90)
+    assert np.all(prefs.acceptable(np.nan_to_num(result.point))[result.agreed])
+
+
+def test_mediator_leverage_helps_and_withdrawal_continues_bilaterally():
+    prefs = random_prefs(batch=300, seed=4)
+    draft = prefs.ideal.mean(axis=1)
+    strategies = [strategy_named("boulware")] * 2
+    weak = single_text(prefs, strategies, 40, draft, np.zeros(300))
+    strong = single_text(prefs, strategies, 40, draft, np.ones(300))
+    assert strong.agreed.mean() > weak.agreed.mean()
+    withdrawn = single_text(prefs, strategies, 40, draft, np.ones(300), withdraw_round=5)
+    assert any(r == "agreed after the mediator withdrew" for r in withdrawn.reason) or (
+        withdrawn.agreed.mean() <= strong.agreed.mean()
+    )
+
+
+def test_backchannel_text_can_be_rejected_by_the_party_left_out():
+    prefs = preferences(
+        np.array([[[0.0], [100.0], [60.0]]]), np.ones((1, 3, 1)), np.array([[0.3, 0.3, 0.3]])
+    )
+    result = backchannel(prefs, [strategy_named("linear")] * 3, 50, drafters=[1, 2])
+    assert not result.agreed[0] and "left out" in result.reason[0]
+
+
+def test_pareto_mask_matches_brute_force():
+    rng = np.random.default_rng(1)
+    u = rng.random((400, 2))
+    brute = np.array([not ((u >= row).all(1) & (u > row).any(1)).any() for row in u])
+    np.testing.assert_array_equal(pareto_mask(u), brute)
+    u3 = rng.random((300, 3))
+    brute3 = np.array([not ((u3 >= row).all(1) & (u3 > row).any(1)).any() for row in u3])
+    np.testing.assert_array_equal(pareto_mask(u3), brute3)
+
+
+def test_nash_and_ks_points_on_a_symmetric_domain():
+    outcomes = grid_outcomes([np.linspace(0, 100, 11)])
+    u = np.stack([1 - outcomes[:, 0] / 100, outcomes[:, 0] / 100], axis=1)
+    r = np.array([0.0, 0.0])
+    assert outcomes[nash_point(u, r), 0] == 50.0
+    assert outcomes[kalai_smorodinsky_point(u, r), 0] == 50.0
+    assert nash_point(u, np.array([0.8, 0.8])) is None
+
+
+def test_concessions_are_recorded_per_proposer():
+    prefs = random_prefs(batch=5)
+    result = alternating_offers(prefs, [strategy_named("linear")] * 2, 20)
+    c = concessions(prefs, result.trace, result.proposer)
+    assert c.shape == (len(result.trace), 5, 2) and (c >= -1e-9).all()
+
+
+def test_cli_negotiate_writes_the_trace(tmp_path, capsys):
+    out = tmp_path / "n.json"
+    main(["negotiate", "--table", "us_mediated", "--json", str(out)])
+    import json
+
+    data = json.loads(out.read_text())
+    assert data["protocol"] == "single_text" and data["trace"]
+    assert set(data["utility"]) == {"russia", "ukraine"}
+
+
+def test_cli_negotiate_bad_input_exits_2(capsys):
+    for args in (["--table", "nowhere"], ["--table", "bilateral", "-s", "time:-1"]):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["negotiate", *args])
+        assert exit_info.value.code == 2
