@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 
-
 SETTLEMENT, FROZEN, WAR = 0, 1, 2
 OUTCOME_CLASSES = ("comprehensive_settlement", "ceasefire_frozen_conflict", "collapse_war")
 
