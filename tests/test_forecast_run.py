@@ -130,3 +130,14 @@ def test_sensitivity_ranks_uncertain_inputs(minimal):
         "leverage[mediated]",
     }
     assert drivers["direct"]["outcome:land"][0][0] == "capability[a]"
+
+
+def test_forecast_with_the_tables_own_protocols(tmp_path):
+    bundled = load_scenario("ukraine-2025")
+    config = ForecastConfig(draws=2_000, seed=2, engine="protocol")
+    first = to_json(run_forecast(bundled, config))
+    assert first == to_json(run_forecast(bundled, config))
+    data = json.loads(first)
+    assert data["meta"]["engine"] == "protocol"
+    backchannel = data["tables"]["backchannel"]["outcome_classes"]
+    assert backchannel["comprehensive_settlement"]["p"] < 0.05  # Ukraine leaves the US–Russia text

@@ -9,63 +9,17 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from detente.errors import InputError
-
 console = Console()
 
 
 def table_negotiation(scenario, table_id: str, strategy_names: list[str]):
     """Run the table's protocol once on the scenario's most likely inputs."""
     from detente.forecast.inputs import input_space
-    from detente.forecast.tables import engine_input, outside_options, plan_table
-    from detente.protocols import (
-        alternating_offers,
-        backchannel,
-        preferences,
-        single_text,
-        strategy_named,
-    )
+    from detente.forecast.tables import negotiate_table, plan_table
 
     plan = plan_table(scenario, table_id)
-    space = input_space(scenario)
-    x = {k: v[None].copy() for k, v in space.modes.items()}
-    parties = list(plan.parties)
-    names = strategy_names or ["linear"]
-    if len(names) == 1:
-        names = names * len(parties)
-    if len(names) != len(parties):
-        raise InputError(
-            f"{len(names)} strategies for {len(parties)} parties "
-            f"({', '.join(scenario.actors[p].id for p in parties)})",
-            field="--strategy",
-        )
-    strategies = [strategy_named(n) for n in names]
-    prefs = preferences(
-        x["ideal"][:, parties, :],
-        x["salience"][:, parties, :],
-        outside_options(plan, x),
-        x["red_line"][:, parties, :],
-    )
-    deadline = plan.table.deadline
-    if plan.table.protocol == "single_text":
-        from detente.engines import get_engine
-
-        draft = get_engine("compromise").run(engine_input(plan, x), record_trajectory=False)
-        withdrawals = [
-            iv.round for iv in plan.table.interventions if iv.kind == "mediator_withdraws"
-        ]
-        result = single_text(
-            prefs,
-            strategies,
-            deadline,
-            draft.outcome,
-            x["leverage"][:, plan.index],
-            min(withdrawals) if withdrawals else None,
-        )
-    elif plan.table.protocol == "backchannel":
-        result = backchannel(prefs, strategies, deadline, [parties.index(d) for d in plan.drafters])
-    else:
-        result = alternating_offers(prefs, strategies, deadline)
+    x = {k: v[None].copy() for k, v in input_space(scenario).modes.items()}
+    prefs, result = negotiate_table(plan, x, strategy_names or None)
     return plan, prefs, result
 
 

@@ -15,7 +15,7 @@ from detente.forecast.aggregate import (
 )
 from detente.forecast.outcomes import FROZEN, OUTCOME_CLASSES, SETTLEMENT
 from detente.forecast.run import ForecastRun, input_hash
-from detente.forecast.tables import TablePlan
+from detente.forecast.tables import PROTOCOL, PROTOCOL_VERSION, TablePlan
 from detente.scenario import Scenario
 
 DIGITS = 6
@@ -110,9 +110,17 @@ def cited_sources(scenario: Scenario) -> list[str]:
     return sorted(found)
 
 
+def engine_identity(engine: str) -> tuple[str, str]:
+    """Name and version of what predicted the texts: an engine, or the tables' protocols."""
+    if engine == PROTOCOL:
+        return PROTOCOL, PROTOCOL_VERSION
+    spec = get_engine(engine)
+    return spec.name, spec.version
+
+
 def to_data(run: ForecastRun) -> dict[str, Any]:
     """The whole forecast as plain data: metadata, then one summary per table."""
-    spec = get_engine(run.config.engine)
+    name, version = engine_identity(run.config.engine)
     tables = {
         t: table_summary(run.plans[t], run.aggregates[t], run.scenario)
         for t in run.config.tables or ()
@@ -131,8 +139,8 @@ def to_data(run: ForecastRun) -> dict[str, Any]:
             "seed": run.config.seed,
             "draws": run.config.draws,
             "chunk_size": run.config.chunk_size,
-            "engine": spec.name,
-            "engine_version": spec.version,
+            "engine": name,
+            "engine_version": version,
             "tables": list(run.config.tables or ()),
             "outcome_classes": list(OUTCOME_CLASSES),
             "sources": cited_sources(run.scenario),

@@ -54,8 +54,10 @@ class ForecastConfig:
                     f"unknown table {t!r}, expected one of {', '.join(known)}", field="--tables"
                 )
         from detente.engines import get_engine
+        from detente.forecast.tables import PROTOCOL
 
-        get_engine(self.engine)
+        if self.engine != PROTOCOL:
+            get_engine(self.engine)
         return ForecastConfig(self.draws, self.seed, tuple(tables), self.engine, self.chunk_size)
 
 

@@ -15,6 +15,13 @@ from detente.conflict.outside_options import salience_weights, war_outside_optio
 from detente.engines import EngineInput, get_engine
 from detente.errors import InputError
 from detente.forecast import outcomes
+from detente.protocols import (
+    alternating_offers,
+    backchannel,
+    preferences,
+    single_text,
+    strategy_named,
+)
 from detente.protocols.negotiation import LEVERAGE_UTILITY
 from detente.scenario import Scenario, Table
 
@@ -170,10 +177,56 @@ def outside_options(plan: TablePlan, x: dict[str, np.ndarray]) -> np.ndarray:
     return 1.0 - (weights * np.abs(fallback - ideal)).sum(axis=-1) / 100.0
 
 
+PROTOCOL = "protocol"
+"""The engine name that runs each table's own negotiation protocol instead of an engine."""
+PROTOCOL_VERSION = "1.0"
+
+
+def negotiate_table(plan: TablePlan, x: dict[str, np.ndarray], strategies: list[str] | None = None):
+    """Run the table's protocol on every draw at once: its preferences and the result.
+
+    Parties concede linearly unless ``strategies`` (one name, or one per party) says otherwise;
+    a mediator's first draft is the compromise at the table."""
+    parties = list(plan.parties)
+    names = strategies or ["linear"]
+    names = names * len(parties) if len(names) == 1 else names
+    if len(names) != len(parties):
+        raise InputError(f"{len(names)} strategies for {len(parties)} parties", field="--strategy")
+    chosen = [strategy_named(n) for n in names]
+    prefs = preferences(
+        x["ideal"][:, parties, :],
+        x["salience"][:, parties, :],
+        outside_options(plan, x),
+        x["red_line"][:, parties, :],
+    )
+    deadline = plan.table.deadline
+    if plan.table.protocol == "single_text":
+        draft = get_engine("compromise").run(engine_input(plan, x), record_trajectory=False)
+        withdrawals = [
+            iv.round for iv in plan.table.interventions if iv.kind == "mediator_withdraws"
+        ]
+        leverage = x["leverage"][:, plan.index]
+        result = single_text(
+            prefs, chosen, deadline, draft.outcome, leverage, min(withdrawals, default=None)
+        )
+    elif plan.table.protocol == "backchannel":
+        result = backchannel(prefs, chosen, deadline, [parties.index(d) for d in plan.drafters])
+    else:
+        result = alternating_offers(prefs, chosen, deadline)
+    return prefs, result
+
+
 def evaluate_table(
     plan: TablePlan, x: dict[str, np.ndarray], engine: str, rng: np.random.Generator
 ) -> TableDraws:
-    """Predict each draw's text with ``engine`` and classify it (settlement, frozen, war)."""
+    """Predict each draw's text with ``engine`` (or the table's own protocol) and classify it
+    (settlement, frozen, war)."""
+    if engine == PROTOCOL:
+        _, result = negotiate_table(plan, x)
+        point = np.where(
+            result.agreed[:, None], result.point, np.nan_to_num(x["status_quo"], nan=50.0)
+        )
+        return judge_text(plan, x, point, agreed=result.agreed)
     spec = get_engine(engine)
     inp = engine_input(plan, x)
     if spec.needs_status_quo and np.isnan(x["status_quo"]).any():
@@ -183,9 +236,12 @@ def evaluate_table(
     return judge_text(plan, x, point)
 
 
-def judge_text(plan: TablePlan, x: dict[str, np.ndarray], point: np.ndarray) -> TableDraws:
+def judge_text(
+    plan: TablePlan, x: dict[str, np.ndarray], point: np.ndarray, agreed: np.ndarray | None = None
+) -> TableDraws:
     """Every party weighs the text against its outside option (eased by mediator pressure) and
-    its red lines; then classify the draw and flag coercion."""
+    its red lines; then classify the draw and flag coercion. ``agreed`` (from a protocol, which
+    has already checked acceptance) replaces the acceptance test where given."""
     parties = list(plan.parties)
     ideal = x["ideal"][:, parties, :]
     weights = salience_weights(x["salience"][:, parties, :])
@@ -198,7 +254,7 @@ def judge_text(plan: TablePlan, x: dict[str, np.ndarray], point: np.ndarray) -> 
     eased = reservation - pressure
     red = x["red_line"][:, parties, :]
     accepts = (utilities >= eased) & ~outcomes.crosses_red_line(point, ideal, red)
-    settled = accepts.all(axis=1)
+    settled = accepts.all(axis=1) if agreed is None else agreed
     status_quo = np.nan_to_num(x["status_quo"], nan=50.0)
     prefers_freeze = outcomes.utility(status_quo, ideal, weights) >= eased
     freeze_ok = prefers_freeze[:, _fighters(plan)].all(axis=1)

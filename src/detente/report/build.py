@@ -12,7 +12,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from detente.engines import get_engine
 from detente.forecast import ForecastConfig, ForecastRun, to_data
 from detente.forecast.inputs import input_space
-from detente.forecast.tables import engine_input, plan_table
+from detente.forecast.tables import PROTOCOL, engine_input, plan_table
 from detente.report import charts
 from detente.scenario import Scenario
 
@@ -23,7 +23,8 @@ def typical_path(scenario: Scenario, run: ForecastRun, table_id: str):
     x = {k: v[None].copy() for k, v in space.modes.items()}
     plan = plan_table(scenario, table_id)
     inp = engine_input(plan, x)
-    result = get_engine(run.config.engine).run(inp, rng=np.random.default_rng(run.config.seed))
+    engine = "compromise" if run.config.engine == PROTOCOL else run.config.engine
+    result = get_engine(engine).run(inp, rng=np.random.default_rng(run.config.seed))
     names = [scenario.actors[i].id for i in plan.drafters]
     if inp.position.shape[1] > len(names):
         names.append(f"{plan.table.mediator.actor} (mediator)")
