@@ -12,6 +12,27 @@ from detente.errors import InputError
 console = Console()
 
 
+def _build_with_progress(scenario, draws: int, seed: int, engine: str, db: Path | None):
+    """Forecast, sensitivity and charts behind one progress bar (draws, then two steps)."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from detente.report import build_report
+    from detente.report.build import run_forecast_for_report
+
+    steps = max(1, draws // 10)
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console
+    ) as progress:
+        task = progress.add_task("forecasting", total=draws + 2 * steps)
+        run = run_forecast_for_report(
+            scenario, draws, seed, engine, on_chunk=lambda n: progress.advance(task, n)
+        )
+        progress.update(task, description="charts and evidence", advance=steps)
+        context = build_report(scenario, run, db)
+        progress.update(task, description="done", advance=steps)
+    return context
+
+
 def register(app: typer.Typer, groups) -> None:
     """Add the report command."""
 
@@ -28,8 +49,7 @@ def register(app: typer.Typer, groups) -> None:
         fmt: str | None = typer.Option(None, "--format", help="html or md (default: by suffix)."),
     ) -> None:
         """Write one self-contained report: formats side by side, charts, evidence, metadata."""
-        from detente.report import build_report, render_html, render_markdown
-        from detente.report.build import run_forecast_for_report
+        from detente.report import render_html, render_markdown
         from detente.scenario import load_scenario
 
         kind = fmt or ("md" if out.suffix.lower() in (".md", ".markdown") else "html")
@@ -38,9 +58,9 @@ def register(app: typer.Typer, groups) -> None:
         if db is not None and not db.is_file():
             raise InputError("no such evidence store", file=db)
         loaded = load_scenario(scenario)
-        with console.status("forecasting and drawing charts"):
-            run = run_forecast_for_report(loaded, draws, seed, engine)
-            context = build_report(loaded, run, db)
+        if not out.parent.is_dir():
+            raise InputError("the output directory does not exist", file=out.parent)
+        context = _build_with_progress(loaded, draws, seed, engine, db)
         text = render_html(context) if kind == "html" else render_markdown(context)
         out.write_text(text, encoding="utf-8")
         console.print(f"wrote {out} ({len(text) / 1024:.0f} KiB)")

@@ -3,90 +3,128 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from detente.engines import get_engine
 from detente.forecast import ForecastConfig, ForecastRun, to_data
-from detente.forecast.inputs import input_space
-from detente.forecast.tables import PROTOCOL, engine_input, plan_table
 from detente.report import charts
-from detente.scenario import Scenario
+from detente.report.paths import engine_path, negotiation_path
+from detente.scenario import Scenario, bounds_of, mode_of
 
 
-def typical_path(scenario: Scenario, run: ForecastRun, table_id: str):
-    """The engine's round-by-round path at the table for the most likely inputs."""
-    space = input_space(scenario)
-    x = {k: v[None].copy() for k, v in space.modes.items()}
-    plan = plan_table(scenario, table_id)
-    inp = engine_input(plan, x)
-    engine = "compromise" if run.config.engine == PROTOCOL else run.config.engine
-    result = get_engine(engine).run(inp, rng=np.random.default_rng(run.config.seed))
-    names = [scenario.actors[i].id for i in plan.drafters]
-    if inp.position.shape[1] > len(names):
-        names.append(f"{plan.table.mediator.actor} (mediator)")
-    return names, [i.id for i in scenario.issues], result.trajectory
+def judgment_text(value) -> str:
+    """A judgment as text: ``mode (low–high)`` for an uncertain one."""
+    if value is None:
+        return "–"
+    low, high = bounds_of(value)
+    mode = mode_of(value)
+    return f"{mode:g}" if low == high else f"{mode:g} ({low:g}–{high:g})"
 
 
-def citations(scenario: Scenario) -> list[dict[str, str]]:
-    """Every position's and capability's judgment with its quotes and source titles."""
+def plain_text(value) -> str:
+    """A metadata value as text: lists joined by commas, None as a dash."""
+    if value is None:
+        return "–"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _quotes(cites, titles: dict[str, str]) -> list[dict[str, str]]:
+    return [
+        {
+            "quote": c.quote or "",
+            "source": c.source or "",
+            "title": titles.get(c.source or "", ""),
+            "claim": c.claim or "",
+        }
+        for c in cites
+    ]
+
+
+def citations(scenario: Scenario) -> list[dict[str, Any]]:
+    """Every cited judgment (capabilities, positions, mediators, tables, mechanisms, war costs)
+    with its value and its quotes; judgments without a citation are listed with none."""
     titles = {s.id: s.title for s in scenario.sources}
-    rows = []
+    rows: list[dict[str, Any]] = []
 
-    def add(what: str, value, cites) -> None:
-        for c in cites:
-            rows.append(
-                {
-                    "judgment": what,
-                    "value": _fmt(value),
-                    "quote": c.quote or "",
-                    "source": titles.get(c.source or "", c.claim or ""),
-                }
-            )
+    def add(kind: str, what: str, value: str, cites) -> None:
+        rows.append(
+            {"kind": kind, "judgment": what, "value": value, "quotes": _quotes(cites, titles)}
+        )
 
     for a in scenario.actors:
-        add(f"capability of {a.id}", a.capability, a.citations)
+        add("capability", f"capability of {a.id}", judgment_text(a.capability), a.citations)
     for p in scenario.positions:
-        add(f"{p.actor} on {p.issue}", p.ideal, p.citations)
+        value = f"ideal {judgment_text(p.ideal)}, salience {judgment_text(p.salience)}"
+        add("position", f"{p.actor} on {p.issue}", value, p.citations)
+    for t in scenario.tables:
+        add("table", f"table {t.id}", t.protocol, t.citations)
+        if t.mediator is not None:
+            m = t.mediator
+            value = f"leverage {judgment_text(m.leverage)}, bias {judgment_text(m.bias)}"
+            add("mediator", f"{m.actor} mediating {t.id}", value, m.citations)
+    for m in scenario.mechanisms:
+        add("mechanism", f"mechanism {m.id}", m.kind, m.citations)
+    if scenario.war is not None:
+        for c in scenario.war.costs:
+            add("war cost", f"cost of war to {c.actor}", judgment_text(c.cost), c.citations)
     return rows
 
 
-def _fmt(value) -> str:
-    if hasattr(value, "mode"):
-        return f"{value.mode:g} ({value.low:g}–{value.high:g})"
-    return f"{value:g}"
-
-
 def evidence_audit(scenario: Scenario, db: Path | None) -> dict[str, Any] | None:
-    """The evidence store's audit of the scenario, when a store is given."""
+    """The evidence store's audit of the scenario, when a store is given: each judgment with
+    the stored sentences that support or contradict it."""
     if db is None:
         return None
     from detente.evidence import audit, open_store
 
-    return audit(scenario, open_store(db))
+    conn = open_store(db)
+    try:
+        return audit(scenario, conn)
+    finally:
+        conn.close()
+
+
+def _svg(chart) -> str:
+    return "" if chart is None else charts.to_svg(chart)
+
+
+def chart_svgs(scenario: Scenario, data: dict[str, Any], engine: str, seed: int):
+    """Every chart of the report as inline SVG, and the typical draw's negotiation paths."""
+    tables = list(data["tables"])
+    first = engine_path(scenario, tables[0], engine, seed)
+    negotiations = [negotiation_path(scenario, t) for t in tables]
+    svgs = {
+        "positions": charts.positions_chart(scenario),
+        "classes": charts.classes_chart(data),
+        "intervals": charts.intervals_chart(data),
+        "settlement": charts.settlement_chart(data),
+        "survival": charts.survival_chart(data),
+        "sensitivity": charts.sensitivity_chart(data),
+        "negotiation": charts.negotiation_chart(negotiations),
+        "engine_path": charts.engine_path_chart(first),
+    }
+    return {k: _svg(v) for k, v in svgs.items()}, first, negotiations
 
 
 def build_report(scenario: Scenario, run: ForecastRun, db: Path | None = None) -> dict[str, Any]:
     """Everything a report shows, as a template context (charts already SVG)."""
     data = to_data(run)
-    first = next(iter(data["tables"]))
-    actors, issues, trajectory = typical_path(scenario, run, first)
+    svgs, first, negotiations = chart_svgs(scenario, data, run.config.engine, run.config.seed)
     return {
         "scenario": scenario,
         "data": data,
-        "path_table": first,
-        "charts": {
-            "positions": charts.to_svg(charts.positions_chart(scenario)),
-            "classes": charts.to_svg(charts.classes_chart(data)),
-            "settlement": charts.to_svg(charts.settlement_chart(data)),
-            "survival": charts.to_svg(charts.survival_chart(data)),
-            "path": charts.to_svg(charts.path_chart(actors, issues, trajectory)),
-        },
+        "charts": svgs,
+        "engine_path": first,
+        "negotiations": negotiations,
         "citations": citations(scenario),
+        "sources": scenario.sources,
         "audit": evidence_audit(scenario, db),
+        "db": str(db) if db is not None else None,
     }
 
 
@@ -99,7 +137,9 @@ def _environment() -> Environment:
     )
     env.filters["pct"] = lambda v: "–" if v is None else f"{100 * v:.0f}%"
     env.filters["num"] = lambda v: "–" if v is None else f"{v:.0f}"
-    env.filters["md"] = lambda v: html.unescape(str(v)).replace("|", "\\|")
+    env.filters["judgment"] = judgment_text
+    env.filters["plain"] = plain_text
+    env.filters["md"] = lambda v: html.unescape(str(v)).replace("|", "\\|").replace("\n", " ")
     return env
 
 
@@ -113,11 +153,17 @@ def render_markdown(context: dict[str, Any]) -> str:
     return _environment().get_template("report.md").render(**context)
 
 
-def run_forecast_for_report(scenario: Scenario, draws: int, seed: int, engine: str) -> ForecastRun:
-    """The forecast a report shows, with sensitivity drivers."""
+def run_forecast_for_report(
+    scenario: Scenario,
+    draws: int,
+    seed: int,
+    engine: str,
+    on_chunk: Callable[[int], None] | None = None,
+) -> ForecastRun:
+    """The forecast a report shows, with sensitivity drivers (Morris, forecast.sensitivity)."""
     from detente.forecast import run_forecast, table_drivers
 
     config = ForecastConfig(draws=draws, seed=seed, engine=engine).checked(scenario)
-    run = run_forecast(scenario, config)
+    run = run_forecast(scenario, config, on_chunk=on_chunk)
     drivers = table_drivers(scenario, config)
     return ForecastRun(run.scenario, run.config, run.plans, run.aggregates, drivers)

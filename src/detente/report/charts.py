@@ -13,6 +13,7 @@ CLASS_LABELS = {
     "ceasefire_frozen_conflict": "frozen ceasefire",
     "collapse_war": "war",
 }
+CLASS_COLOURS = ["#2a9d8f", "#e9c46a", "#e76f51"]
 
 
 def to_svg(chart: alt.TopLevelMixin) -> str:
@@ -38,7 +39,7 @@ def positions_chart(scenario) -> alt.Chart:
     )
     ranges = base.mark_rule(opacity=0.5).encode(
         x=alt.X(
-            "low:Q", scale=alt.Scale(domain=[0, 100]), title="0 = Kyiv's position … 100 = Moscow's"
+            "low:Q", scale=alt.Scale(domain=[0, 100]), title="position (0–100, issue anchors below)"
         ),
         x2="high:Q",
     )
@@ -63,9 +64,7 @@ def classes_chart(data: dict[str, Any]) -> alt.Chart:
             x=alt.X("p:Q", stack="normalize", title="share of draws", axis=alt.Axis(format="%")),
             color=alt.Color(
                 "outcome:N",
-                scale=alt.Scale(
-                    domain=list(CLASS_LABELS.values()), range=["#2a9d8f", "#e9c46a", "#e76f51"]
-                ),
+                scale=alt.Scale(domain=list(CLASS_LABELS.values()), range=CLASS_COLOURS),
             ),
             order=alt.Order("outcome:N"),
         )
@@ -111,20 +110,116 @@ def survival_chart(data: dict[str, Any]) -> alt.Chart:
     )
 
 
-def path_chart(actors, issues, trajectory) -> alt.Chart:
-    """Round-by-round positions of a typical draw (the modal inputs)."""
+def intervals_chart(data: dict[str, Any]) -> alt.Chart:
+    """Each outcome class's probability per table with its 95% (Wilson) interval."""
     rows = [
-        {"round": r, "actor": a, "issue": k, "position": float(trajectory[r, 0, ai, ki])}
-        for r in range(trajectory.shape[0])
-        for ai, a in enumerate(actors)
-        for ki, k in enumerate(issues)
+        {"table": t, "outcome": CLASS_LABELS[c], "p": v["p"], "low": v["low"], "high": v["high"]}
+        for t, table in data["tables"].items()
+        for c, v in table["outcome_classes"].items()
+    ]
+    color = alt.Color(
+        "outcome:N",
+        scale=alt.Scale(domain=list(CLASS_LABELS.values()), range=CLASS_COLOURS),
+        legend=None,
+    )
+    base = alt.Chart(pd.DataFrame(rows)).encode(
+        y=alt.Y("table:N", title=None, sort=list(data["tables"])), color=color
+    )
+    axis = alt.Axis(format="%", values=[0, 0.25, 0.5, 0.75, 1])
+    x = alt.X("low:Q", scale=alt.Scale(domain=[0, 1]), axis=axis, title=None)
+    chart = base.mark_rule(strokeWidth=2).encode(x=x, x2="high:Q") + base.mark_point(
+        filled=True, size=50
+    ).encode(x="p:Q", tooltip=["table", "outcome", "p", "low", "high"])
+    return chart.properties(width=180, height=140).facet(
+        column=alt.Column("outcome:N", title=None, sort=list(CLASS_LABELS.values()))
+    )
+
+
+def sensitivity_chart(data: dict[str, Any], result: str = "p_settlement") -> alt.Chart | None:
+    """The top drivers (Morris μ*) of one result per table; None when no table has drivers."""
+    rows = [
+        {"table": t, "input": d["input"], "mu_star": d["mu_star"], "rank": r}
+        for t, table in data["tables"].items()
+        for r, d in enumerate(table.get("drivers", {}).get(result, []))
+    ]
+    if not rows:
+        return None
+    return (
+        alt.Chart(pd.DataFrame(rows))
+        .mark_bar(color="#457b9d")
+        .encode(
+            y=alt.Y("input:N", sort=alt.EncodingSortField("rank"), title=None),
+            x=alt.X("mu_star:Q", title="μ*"),
+            tooltip=["input", "mu_star"],
+        )
+        .properties(width=170, height=alt.Step(14))
+        .facet(facet=alt.Facet("table:N", title=None, sort=list(data["tables"])), columns=3)
+        .resolve_scale(y="independent")
+    )
+
+
+def engine_path_chart(path) -> alt.Chart:
+    """Round-by-round positions of each actor at one table (an :class:`EnginePath`)."""
+    rows = [
+        {"round": r, "actor": a, "issue": k, "position": float(path.positions[r, ai, ki])}
+        for r in range(path.positions.shape[0])
+        for ai, a in enumerate(path.actors)
+        for ki, k in enumerate(path.issues)
     ]
     return (
         alt.Chart(pd.DataFrame(rows))
         .mark_line(point=True)
         .encode(
-            x="round:O", y=alt.Y("position:Q", scale=alt.Scale(domain=[0, 100])), color="actor:N"
+            x=alt.X("round:O"),
+            y=alt.Y("position:Q", scale=alt.Scale(domain=[0, 100])),
+            color="actor:N",
         )
         .properties(width=150, height=110)
-        .facet(facet="issue:N", columns=4)
+        .facet(facet=alt.Facet("issue:N", sort=path.issues), columns=4)
+    )
+
+
+def negotiation_chart(paths) -> alt.Chart:
+    """The offer on the table, round by round, at every table (a list of NegotiationPath)."""
+    rows = [
+        {"table": p.table, "round": r, "issue": k, "offer": float(p.offers[r, ki])}
+        for p in paths
+        for r in range(p.offers.shape[0])
+        for ki, k in enumerate(p.issues)
+    ]
+    return (
+        alt.Chart(pd.DataFrame(rows))
+        .mark_line()
+        .encode(
+            x=alt.X("round:Q"),
+            y=alt.Y("offer:Q", scale=alt.Scale(domain=[0, 100]), title="offer (0–100)"),
+            color=alt.Color("issue:N", sort=paths[0].issues if paths else None),
+        )
+        .properties(width=170, height=130)
+        .facet(facet=alt.Facet("table:N", sort=[p.table for p in paths]), columns=3)
+        .resolve_scale(x="independent")
+    )
+
+
+def difference_chart(difference: dict[str, dict[str, float]]) -> alt.Chart:
+    """Change in each outcome class's probability per table against a baseline (points)."""
+    rows = [
+        {"table": t, "outcome": CLASS_LABELS[c], "change": 100 * v}
+        for t, classes in difference.items()
+        for c, v in classes.items()
+    ]
+    return (
+        alt.Chart(pd.DataFrame(rows))
+        .mark_bar()
+        .encode(
+            y=alt.Y("outcome:N", title=None, sort=list(CLASS_LABELS.values())),
+            x=alt.X("change:Q", title="change (points)"),
+            color=alt.Color(
+                "outcome:N",
+                scale=alt.Scale(domain=list(CLASS_LABELS.values()), range=CLASS_COLOURS),
+                legend=None,
+            ),
+            row=alt.Row("table:N", title=None, sort=list(difference)),
+        )
+        .properties(width=360, height=45)
     )
