@@ -74,12 +74,19 @@ def register(app: typer.Typer, groups) -> None:
             Path("detente-data"), "--data-dir", help="Uploads and run history live here."
         ),
     ) -> None:
-        """Serve the web dashboard and its JSON API (/api, OpenAPI at /api/docs)."""
+        """Serve the web dashboard and its JSON API (/api; OpenAPI at /api/openapi.json)."""
         import uvicorn
 
         from detente.web import create_app
 
         if db is not None and not db.is_file():
             raise InputError("no such evidence store", file=db)
-        console.print(f"detente dashboard on http://{host}:{port}/ (Ctrl-C to stop)")
+        if not 0 < port < 65536:
+            raise InputError(f"port must be between 1 and 65535, got {port}", field="--port")
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            console.print(
+                f"[yellow]warning:[/] binding to {host} exposes the dashboard beyond this machine"
+            )
+        data_dir.mkdir(parents=True, exist_ok=True)
+        console.print(f"detente dashboard on http://{host}:{port}/ (data in {data_dir}; Ctrl-C)")
         uvicorn.run(create_app(data_dir, db), host=host, port=port, log_level="warning")

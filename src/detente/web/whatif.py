@@ -1,10 +1,10 @@
-"""What-if edits: a scenario with some judgments replaced, validated like any scenario."""
+"""What-if edits: a scenario with some judgments replaced, validated again like any scenario."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from detente.errors import InputError
 from detente.scenario import Scenario, validate_data
@@ -14,50 +14,66 @@ from detente.scenario.io import scenario_to_data
 class Edits(BaseModel):
     """Judgments to replace, each by a fixed value (its uncertainty range is dropped).
 
-    Keys: ``capability`` actor → value; ``ideal`` and ``salience`` "actor/issue" → 0–100;
-    ``leverage`` table → 0–1; ``mechanisms`` table → mechanism ids offered there.
+    ``capability``: actor → value ≥ 0; ``ideal``, ``salience``: "actor/issue" → 0–100;
+    ``mediator``: table → the mediating actor's id, or "" for none; ``leverage``, ``bias``:
+    table → 0–1; ``mechanisms``: table → the mechanism ids offered there.
     """
+
+    model_config = ConfigDict(extra="forbid")
 
     capability: dict[str, float] = Field(default_factory=dict)
     ideal: dict[str, float] = Field(default_factory=dict)
     salience: dict[str, float] = Field(default_factory=dict)
+    mediator: dict[str, str] = Field(default_factory=dict)
     leverage: dict[str, float] = Field(default_factory=dict)
+    bias: dict[str, float] = Field(default_factory=dict)
     mechanisms: dict[str, list[str]] = Field(default_factory=dict)
 
     def is_empty(self) -> bool:
         """Whether nothing is edited."""
-        return not any((self.capability, self.ideal, self.salience, self.leverage, self.mechanisms))
+        return not any(getattr(self, name) for name in type(self).model_fields)
 
 
-def _find(items: list[dict], key, what: str) -> dict:
+def _find(items: list[dict], what: str, **match: str) -> dict:
     for item in items:
-        if key(item):
+        if all(item.get(k) == v for k, v in match.items()):
             return item
-    raise InputError(f"unknown {what}", field="edits")
+    raise InputError(f"unknown {what} {'/'.join(match.values())!r}", field="edits")
 
 
-def apply_edits(scenario: Scenario, edits: Edits) -> Scenario:
-    """The scenario with the edits applied, validated again (bad values are InputErrors)."""
-    data: dict[str, Any] = scenario_to_data(scenario)
-    for actor, value in edits.capability.items():
-        _find(data["actors"], lambda a, x=actor: a["id"] == x, f"actor {actor}")["capability"] = (
-            value
-        )
+def _edit_positions(data: dict[str, Any], edits: Edits) -> None:
     for field in ("ideal", "salience"):
         for key, value in getattr(edits, field).items():
             actor, _, issue = key.partition("/")
-            position = _find(
-                data.get("positions", []),
-                lambda p, a=actor, i=issue: p["actor"] == a and p["issue"] == i,
-                f"position {key}",
-            )
+            position = _find(data.get("positions", []), "position", actor=actor, issue=issue)
             position[field] = value
-    for table_id, value in edits.leverage.items():
-        table = _find(data["tables"], lambda t, x=table_id: t["id"] == x, f"table {table_id}")
-        if "mediator" not in table:
-            raise InputError(f"table {table_id!r} has no mediator", field="leverage")
-        table["mediator"]["leverage"] = value
+
+
+def _edit_mediators(data: dict[str, Any], edits: Edits) -> None:
+    for table_id, actor in edits.mediator.items():
+        table = _find(data["tables"], "table", id=table_id)
+        if not actor:
+            table.pop("mediator", None)
+        else:
+            table["mediator"] = {**table.get("mediator", {}), "actor": actor}
+    for field in ("leverage", "bias"):
+        for table_id, value in getattr(edits, field).items():
+            table = _find(data["tables"], "table", id=table_id)
+            if "mediator" not in table:
+                raise InputError(f"table {table_id!r} has no mediator", field=field)
+            table["mediator"][field] = value
+
+
+def apply_edits(scenario: Scenario, edits: Edits) -> Scenario:
+    """The scenario with the edits applied, validated again (bad values are InputErrors that
+    name the field)."""
+    if edits.is_empty():
+        return scenario
+    data: dict[str, Any] = scenario_to_data(scenario)
+    for actor, value in edits.capability.items():
+        _find(data["actors"], "actor", id=actor)["capability"] = value
+    _edit_positions(data, edits)
+    _edit_mediators(data, edits)
     for table_id, ids in edits.mechanisms.items():
-        table = _find(data["tables"], lambda t, x=table_id: t["id"] == x, f"table {table_id}")
-        table["mechanisms"] = list(ids)
+        _find(data["tables"], "table", id=table_id)["mechanisms"] = list(ids)
     return validate_data(data)

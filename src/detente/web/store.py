@@ -1,0 +1,186 @@
+"""The dashboard's data directory: uploaded scenarios (validated YAML) and the run history
+(SQLite, WAL). Nothing is written anywhere else; uploads are parsed in memory, never executed."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from detente.errors import InputError
+from detente.scenario import Scenario, bundled_scenarios, dump_yaml, load_scenario, validate_data
+
+MAX_UPLOAD_BYTES = 1024 * 1024
+UPLOAD_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
+SCHEMA_VERSION = 1
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    created REAL NOT NULL,
+    kind TEXT NOT NULL,
+    scenario TEXT NOT NULL,
+    input_hash TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    draws INTEGER NOT NULL,
+    engine TEXT NOT NULL,
+    edits TEXT NOT NULL,
+    elapsed_ms REAL NOT NULL,
+    summary TEXT NOT NULL,
+    data TEXT NOT NULL
+)
+"""
+
+
+def parse_upload(filename: str, raw: bytes) -> Scenario:
+    """A scenario from an uploaded file's bytes (YAML, JSON or KTAB CSV), validated; errors
+    name the uploaded file's name, the line and the field."""
+    name = Path(filename or "upload.yaml").name
+    if len(raw) > MAX_UPLOAD_BYTES:
+        raise InputError(f"upload larger than {MAX_UPLOAD_BYTES // 1024} KiB", file=name)
+    suffix = Path(name).suffix.lower()
+    if suffix not in UPLOAD_SUFFIXES:
+        raise InputError(
+            f"expected a {', '.join(UPLOAD_SUFFIXES)} scenario, got {suffix or 'no suffix'}",
+            file=name,
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError("the file is not UTF-8 text", file=name) from None
+    if suffix == ".csv":
+        from detente.scenario.ktab import parse_ktab_csv, scenario_from_ktab
+
+        return scenario_from_ktab(parse_ktab_csv(text, file=name))
+    return validate_data(_parse(text, suffix, name), text=text, file=name)
+
+
+def _parse(text: str, suffix: str, name: str) -> Any:
+    if suffix == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"malformed JSON: {exc.msg}", file=name, line=exc.lineno) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or "malformed YAML"
+        line = mark.line + 1 if mark is not None else None
+        raise InputError(f"malformed YAML: {problem}", file=name, line=line) from None
+
+
+class DataDir:
+    """Uploaded scenarios under ``scenarios/`` and the run history in ``runs.db``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.uploads = root / "scenarios"
+        self.uploads.mkdir(parents=True, exist_ok=True)
+        self.db = root / "runs.db"
+        with self._connect() as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version != SCHEMA_VERSION:
+                conn.execute("DROP TABLE IF EXISTS runs")
+            conn.execute(SCHEMA)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        """A connection for one transaction (committed on success), closed afterwards."""
+        conn = sqlite3.connect(self.db, timeout=10)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.row_factory = sqlite3.Row
+            with conn:
+                yield conn
+        finally:
+            conn.close()
+
+    # ---- scenarios ------------------------------------------------------------------------
+
+    def uploaded(self) -> list[str]:
+        """Ids of the uploaded scenarios."""
+        return sorted(p.stem for p in self.uploads.glob("*.yaml"))
+
+    def scenario_names(self) -> list[str]:
+        """Bundled scenarios, then uploaded ones."""
+        return bundled_scenarios() + self.uploaded()
+
+    def load(self, name: str) -> Scenario:
+        """A bundled or uploaded scenario by name (never a path)."""
+        if name in bundled_scenarios():
+            return load_scenario(name)
+        if name in self.uploaded():
+            return load_scenario(self.uploads / f"{name}.yaml")
+        known = ", ".join(self.scenario_names())
+        raise InputError(f"no scenario {name!r} (known: {known})", field="scenario")
+
+    def save_upload(self, filename: str, raw: bytes) -> Scenario:
+        """Validate an upload and keep it as YAML under its own id (ids are [a-z0-9_-]+)."""
+        scenario = parse_upload(filename, raw)
+        if scenario.id in bundled_scenarios():
+            raise InputError(f"id {scenario.id!r} is taken by a bundled scenario", field="id")
+        target = (self.uploads / f"{scenario.id}.yaml").resolve()
+        if target.parent != self.uploads.resolve():
+            raise InputError(f"scenario id {scenario.id!r} is not a plain name", field="id")
+        target.write_text(dump_yaml(scenario), encoding="utf-8")
+        return scenario
+
+    # ---- run history ----------------------------------------------------------------------
+
+    def record(self, kind: str, request: dict[str, Any], data: dict[str, Any], ms: float) -> int:
+        """Keep a run (its request and its forecast data) in the history; its id."""
+        summary = {
+            t: {c: v["p"] for c, v in table["outcome_classes"].items()}
+            for t, table in data["tables"].items()
+        }
+        row = (
+            time.time(),
+            kind,
+            request["scenario"],
+            data["meta"]["input_hash"],
+            request["seed"],
+            request["draws"],
+            request["engine"],
+            json.dumps(request.get("edits", {}), sort_keys=True),
+            round(ms, 1),
+            json.dumps(summary),
+            json.dumps(data),
+        )
+        with self._connect() as conn:
+            cur = conn.execute(
+                "INSERT INTO runs (created, kind, scenario, input_hash, seed, draws, engine, "
+                "edits, elapsed_ms, summary, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                row,
+            )
+            return int(cur.lastrowid)
+
+    def history(self, limit: int = 100) -> list[dict[str, Any]]:
+        """The latest runs, newest first, without their full data."""
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT id, created, kind, scenario, input_hash, seed, draws, engine, edits, "
+                "elapsed_ms, summary FROM runs ORDER BY id DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [
+            {**dict(r), "edits": json.loads(r["edits"]), "summary": json.loads(r["summary"])}
+            for r in rows
+        ]
+
+    def run(self, run_id: int) -> dict[str, Any]:
+        """One stored run with its full forecast data."""
+        with self._connect() as conn:
+            row = conn.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            raise InputError(f"no run {run_id}", field="run")
+        out = dict(row)
+        for key in ("edits", "summary", "data"):
+            out[key] = json.loads(out[key])
+        return out
