@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 pytest.importorskip("httpx")
@@ -10,6 +13,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from detente.web import create_app  # noqa: E402
 
+ARTICLES = Path(__file__).parent / "data" / "evidence" / "articles"
 MINIMAL_UPLOAD = b"""id: uploaded
 name: Uploaded case
 actors:
@@ -26,60 +30,234 @@ positions:
 tables:
   - {id: t, name: Talks, parties: [a, b]}
 """
+PAGES = ["/", "/forecast", "/whatif", "/evidence", "/history", "/api"]
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    return TestClient(create_app(tmp_path_factory.mktemp("web")))
+def data_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("web")
 
 
-@pytest.mark.parametrize("path", ["/", "/forecast?draws=1000", "/whatif", "/evidence", "/history"])
-def test_pages_render(client, path):
+@pytest.fixture(scope="module")
+def client(data_dir):
+    return TestClient(create_app(data_dir), raise_server_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def evidence_client(tmp_path_factory):
+    from detente.evidence import ingest, open_store
+
+    tmp = tmp_path_factory.mktemp("evidence")
+    db = tmp / "e.db"
+    ingest(open_store(db), [ARTICLES])
+    return TestClient(create_app(tmp / "data", db), raise_server_exceptions=False)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_render_and_load_nothing_from_elsewhere(client, path):
     response = client.get(path)
     assert response.status_code == 200 and "<nav>" in response.text
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=\"(https?:)?//", response.text)
+
+
+def test_static_script_and_style_are_served(client):
+    script = client.get("/static/detente.js")
+    assert script.status_code == 200 and "fetch(" in script.text
+    assert client.get("/static/style.css").status_code == 200
+
+
+def test_every_page_script_talks_to_the_api(client):
+    for path, endpoint in [
+        ("/forecast", "/api/forecast"),
+        ("/whatif", "/api/forecast"),
+        ("/history", "/api/runs"),
+        ("/", "/api/scenarios"),
+    ]:
+        assert endpoint in client.get(path).text, path
 
 
 def test_api_is_described_by_openapi(client):
-    paths = client.get("/api/openapi.json").json()["paths"]
-    assert {"/api/forecast", "/api/scenarios", "/api/runs"} <= set(paths)
+    schema = client.get("/api/openapi.json").json()
+    assert {
+        "/api/forecast",
+        "/api/scenarios",
+        "/api/scenarios/{name}",
+        "/api/runs",
+        "/api/runs/{run_id}",
+        "/api/engines",
+        "/api/evidence/search",
+        "/api/evidence/claims",
+        "/api/evidence/timeline",
+    } <= set(schema["paths"])
+    assert not any(p in schema["paths"] for p in PAGES[:-1])  # pages stay out of the schema
+    assert "/api/forecast" in client.get("/api").text
+
+
+def test_forecast_api_matches_the_library(client):
+    from detente.forecast import ForecastConfig, run_forecast, to_data
+    from detente.scenario import load_scenario
+
+    body = client.post("/api/forecast", json={"draws": 1000, "seed": 4}).json()
+    expected = to_data(run_forecast(load_scenario(), ForecastConfig(draws=1000, seed=4)))
+    assert body["forecast"]["tables"] == expected["tables"]
+    assert body["difference"] is None and body["charts"] == {}
+    assert body["forecast"]["meta"]["input_hash"] == expected["meta"]["input_hash"]
+
+
+def test_charts_come_back_as_svg(client):
+    body = client.post(
+        "/api/forecast", json={"draws": 500, "charts": ["classes", "survival", "sensitivity"]}
+    ).json()
+    assert set(body["charts"]) == {"classes", "survival"}  # no sensitivity was asked for
+    assert all(svg.lstrip().startswith("<svg") for svg in body["charts"].values())
 
 
 def test_whatif_reports_the_difference_from_the_baseline(client):
     body = client.post(
-        "/api/forecast", json={"draws": 1000, "edits": {"capability": {"ukraine": 5}}}
+        "/api/forecast",
+        json={"draws": 1000, "edits": {"capability": {"ukraine": 80}}, "charts": ["difference"]},
     ).json()
     assert set(body["difference"]) == set(body["forecast"]["tables"])
     bilateral = body["difference"]["bilateral"]
     assert sum(bilateral.values()) == pytest.approx(0.0, abs=1e-9)
     assert any(abs(v) > 0.01 for v in bilateral.values())
+    assert "difference" in body["charts"]
 
 
-def test_runs_are_kept_in_history(client):
-    client.post("/api/forecast", json={"draws": 500, "seed": 3})
+@pytest.mark.parametrize(
+    "edits",
+    [
+        {"ideal": {"russia/territory": 40}},
+        {"salience": {"ukraine/territory": 20}},
+        {"leverage": {"us_mediated": 1.0}},
+        {"bias": {"europe_led": 0.0}},
+        {"mediator": {"europe_led": "china"}},
+        {"mechanisms": {"bilateral": []}},
+    ],
+)
+def test_each_kind_of_edit_is_applied(client, edits):
+    body = client.post("/api/forecast", json={"draws": 2000, "edits": edits}).json()
+    assert "error" not in body, body
+    changed = [abs(v) for t in body["difference"].values() for v in t.values()]
+    if "mechanisms" not in edits:  # mechanisms change durability, not the outcome classes
+        assert max(changed) > 0
+    baseline = client.post("/api/forecast", json={"draws": 2000}).json()
+    assert body["forecast"]["meta"]["input_hash"] != baseline["forecast"]["meta"]["input_hash"]
+
+
+def test_removing_a_needed_mediator_is_a_clear_error(client):
+    bad = client.post("/api/forecast", json={"edits": {"mediator": {"us_mediated": ""}}})
+    assert bad.status_code == 400 and "mediator" in bad.json()["error"]
+
+
+def test_runs_are_kept_in_history_with_their_data(client):
+    run = client.post("/api/forecast", json={"draws": 500, "seed": 3}).json()["run"]
     runs = client.get("/api/runs").json()
-    assert runs[0]["seed"] == 3 and runs[0]["draws"] == 500
+    assert runs[0]["id"] == run and runs[0]["seed"] == 3 and runs[0]["draws"] == 500
+    assert runs[0]["kind"] == "forecast" and runs[0]["elapsed_ms"] >= 0
+    full = client.get(f"/api/runs/{run}").json()
+    assert full["data"]["meta"]["seed"] == 3
+    assert client.get("/api/runs/999999").status_code == 400
+
+
+def test_history_survives_a_restart(data_dir):
+    first = TestClient(create_app(data_dir))
+    run = first.post("/api/forecast", json={"draws": 200, "seed": 11}).json()["run"]
+    second = TestClient(create_app(data_dir))
+    assert any(r["id"] == run for r in second.get("/api/runs").json())
 
 
 def test_bad_requests_are_clear(client):
     assert client.post("/api/forecast", json={"draws": 0}).status_code == 422
+    assert "draws" in client.post("/api/forecast", json={"draws": 0}).json()["error"]
+    assert client.post("/api/forecast", json={"engine": "oracle"}).status_code == 400
+    assert client.post("/api/forecast", json={"surprise": 1}).status_code == 422
     bad = client.post("/api/forecast", json={"edits": {"capability": {"nobody": 1}}})
     assert bad.status_code == 400 and "nobody" in bad.json()["error"]
-    page = client.get("/?scenario=atlantis")
-    assert page.status_code == 400 and "atlantis" in page.text and "Traceback" not in page.text
+    bad = client.post("/api/forecast", json={"edits": {"ideal": {"russia/territory": 140}}})
+    assert bad.status_code == 400 and "ideal" in bad.json()["error"]
 
 
-def test_upload_is_validated_and_kept_in_the_data_dir(client):
+@pytest.mark.parametrize(
+    "path, status",
+    [("/?scenario=atlantis", 400), ("/nowhere", 404), ("/forecast?scenario=../etc", 400)],
+)
+def test_errors_render_as_pages(client, path, status):
+    page = client.get(path)
+    assert page.status_code == status
+    assert page.headers["content-type"].startswith("text/html")
+    assert 'id="error"' in page.text and "Traceback" not in page.text
+
+
+def test_unexpected_errors_hide_the_traceback(data_dir, monkeypatch):
+    from detente.web import service
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(service, "forecast_data", boom)
+    client = TestClient(create_app(data_dir), raise_server_exceptions=False)
+    response = client.post("/api/forecast", json={"draws": 10})
+    assert response.status_code == 500
+    assert response.json() == {"error": "internal error (RuntimeError)"}
+
+
+def test_upload_is_validated_and_kept_in_the_data_dir(client, data_dir):
     ok = client.post("/api/scenarios", files={"file": ("case.yaml", MINIMAL_UPLOAD)})
     assert ok.json()["id"] == "uploaded"
-    assert "uploaded" in client.get("/api/scenarios").json()
-    broken = client.post("/api/scenarios", files={"file": ("case.yaml", b"id: [")})
-    assert broken.status_code == 400 and "malformed YAML" in broken.json()["error"]
-    script = client.post("/api/scenarios", files={"file": ("x.py", b"import os")})
-    assert script.status_code == 400
-    huge = client.post("/api/scenarios", files={"file": ("big.yaml", b"#" * (1024 * 1024 + 10))})
-    assert huge.status_code == 400
+    assert (data_dir / "scenarios" / "uploaded.yaml").is_file()
+    assert {"id": "uploaded", "bundled": False} in client.get("/api/scenarios").json()
+    assert "Uploaded case" in client.get("/?scenario=uploaded").text
+    body = client.post("/api/forecast", json={"scenario": "uploaded", "draws": 200}).json()
+    assert list(body["forecast"]["tables"]) == ["t"]
+
+
+@pytest.mark.parametrize(
+    "name, content, status, words",
+    [
+        ("case.yaml", b"id: [", 400, "malformed YAML"),
+        ("case.json", b"{", 400, "malformed JSON"),
+        ("case.yaml", b"id: x\nname: X\n", 400, "case.yaml"),
+        ("case.yaml", b"\xff\xfe", 400, "UTF-8"),
+        ("x.py", b"import os", 400, ".py"),
+        ("case.yaml", MINIMAL_UPLOAD.replace(b"id: uploaded", b"id: ../../evil"), 400, "id"),
+        ("case.yaml", MINIMAL_UPLOAD.replace(b"id: uploaded", b"id: ukraine-2025"), 400, "taken"),
+        ("big.yaml", b"#" * (1024 * 1024 + 10), 400, "larger"),
+        ("huge.yaml", b"#" * (2 * 1024 * 1024), 413, "larger"),
+    ],
+)
+def test_bad_uploads_are_refused(client, data_dir, name, content, status, words):
+    response = client.post("/api/scenarios", files={"file": (name, content)})
+    assert response.status_code == status
+    assert words in response.json()["error"]
+    assert sorted(p.name for p in (data_dir / "scenarios").iterdir()) in ([], ["uploaded.yaml"])
+
+
+def test_yaml_tags_are_not_executed(client):
+    hostile = b"!!python/object/apply:os.system ['touch /tmp/detente-pwned']\n"
+    response = client.post("/api/scenarios", files={"file": ("x.yaml", hostile)})
+    assert response.status_code == 400
+    assert not Path("/tmp/detente-pwned").exists()
 
 
 def test_evidence_api_without_a_store_says_so(client):
     response = client.get("/api/evidence/search", params={"q": "ceasefire"})
     assert response.status_code == 400 and "--db" in response.json()["error"]
+    assert client.get("/api/evidence/status").json() == {"available": False, "documents": 0}
+    assert "detente serve --db" in client.get("/evidence").text
+
+
+def test_evidence_api_with_a_store(evidence_client):
+    assert evidence_client.get("/api/evidence/status").json()["documents"] == 3
+    found = evidence_client.get("/api/evidence/search", params={"q": "ceasefire"}).json()
+    assert found and all("ceasefire" in r["text"].lower() for r in found)
+    russia = evidence_client.get("/api/evidence/claims", params={"actor": "russia"}).json()
+    assert russia and {c["actor"] for c in russia} == {"russia"}
+    both = evidence_client.get(
+        "/api/evidence/claims", params={"actor": "russia", "issue": "territory"}
+    ).json()
+    assert both and all(c["issue"] == "territory" for c in both)
+    events = evidence_client.get("/api/evidence/timeline").json()
+    assert [e["date"] for e in events] == sorted(e["date"] for e in events)
+    empty = evidence_client.get("/api/evidence/search", params={"q": "  "})
+    assert empty.status_code == 400

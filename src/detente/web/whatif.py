@@ -12,7 +12,11 @@ from detente.scenario.io import scenario_to_data
 
 
 class Edits(BaseModel):
-    """Judgments to replace, each by a fixed value (its uncertainty range is dropped).
+    """Judgments to move to a new most likely value.
+
+    An uncertain judgment keeps its range, shifted by the same amount and clipped to the
+    judgment's scale, so a what-if compares like with like: under the same seed every draw moves
+    by the edit (see docs/decisions.md, "Report and dashboard"). A plain number is replaced.
 
     ``capability``: actor → value ≥ 0; ``ideal``, ``salience``: "actor/issue" → 0–100;
     ``mediator``: table → the mediating actor's id, or "" for none; ``leverage``, ``bias``:
@@ -34,6 +38,29 @@ class Edits(BaseModel):
         return not any(getattr(self, name) for name in type(self).model_fields)
 
 
+SCALES = {
+    "capability": (0.0, float("inf")),
+    "ideal": (0.0, 100.0),
+    "salience": (0.0, 100.0),
+    "leverage": (0.0, 1.0),
+    "bias": (0.0, 1.0),
+}
+
+
+def moved(judgment: Any, mode: float, field: str) -> Any:
+    """A judgment (plain number or {low, mode, high}) moved to a new mode: the range shifts with
+    it and is clipped to the field's scale; a plain number becomes the new value."""
+    lo, hi = SCALES[field]
+    if not lo <= mode <= hi:
+        raise InputError(f"{field} must be between {lo:g} and {hi:g}, got {mode:g}", field=field)
+    if not isinstance(judgment, dict):
+        return mode
+    shift = mode - judgment["mode"]
+    low = min(max(judgment["low"] + shift, lo), mode)
+    high = max(min(judgment["high"] + shift, hi), mode)
+    return {"low": round(low, 9), "mode": mode, "high": round(high, 9)}
+
+
 def _find(items: list[dict], what: str, **match: str) -> dict:
     for item in items:
         if all(item.get(k) == v for k, v in match.items()):
@@ -46,7 +73,7 @@ def _edit_positions(data: dict[str, Any], edits: Edits) -> None:
         for key, value in getattr(edits, field).items():
             actor, _, issue = key.partition("/")
             position = _find(data.get("positions", []), "position", actor=actor, issue=issue)
-            position[field] = value
+            position[field] = moved(position.get(field), value, field)
 
 
 def _edit_mediators(data: dict[str, Any], edits: Edits) -> None:
@@ -61,7 +88,7 @@ def _edit_mediators(data: dict[str, Any], edits: Edits) -> None:
             table = _find(data["tables"], "table", id=table_id)
             if "mediator" not in table:
                 raise InputError(f"table {table_id!r} has no mediator", field=field)
-            table["mediator"][field] = value
+            table["mediator"][field] = moved(table["mediator"].get(field, 0.0), value, field)
 
 
 def apply_edits(scenario: Scenario, edits: Edits) -> Scenario:
@@ -71,7 +98,8 @@ def apply_edits(scenario: Scenario, edits: Edits) -> Scenario:
         return scenario
     data: dict[str, Any] = scenario_to_data(scenario)
     for actor, value in edits.capability.items():
-        _find(data["actors"], "actor", id=actor)["capability"] = value
+        entry = _find(data["actors"], "actor", id=actor)
+        entry["capability"] = moved(entry["capability"], value, "capability")
     _edit_positions(data, edits)
     _edit_mediators(data, edits)
     for table_id, ids in edits.mechanisms.items():
