@@ -14,6 +14,8 @@ from detente.errors import InputError
 ENGINE_MODULES: dict[str, str] = {
     "compromise": "detente.engines.compromise",
     "nash": "detente.engines.nash",
+    "bdm": "detente.engines.bdm",
+    "smp": "detente.engines.smp",
 }
 
 

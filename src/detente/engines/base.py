@@ -59,6 +59,7 @@ class EngineSpec:
     stochastic: bool
     needs_status_quo: bool
     summary: str
+    uses_status_quo: bool = False
 
 
 def one_shot_result(

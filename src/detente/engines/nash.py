@@ -80,5 +80,6 @@ SPEC = EngineSpec(
     multidimensional=False,
     stochastic=False,
     needs_status_quo=False,
+    uses_status_quo=True,
     summary="asymmetric Nash bargaining (weights capability x salience) against the status quo",
 )

@@ -395,6 +395,9 @@ def run(
         raise InputError("max_rounds must be at least 1", field="max_rounds")
     if transition == "stochastic" and rng is None:
         rng = np.random.default_rng()
+    present = (inp.capability > 0) & (inp.salience.sum(axis=2) > 0)
+    if not present.all():
+        return by_present_actors(inp, present, rng, record_trajectory, transition, max_rounds)
     x, s, capability = scaled_inputs(inp)
     draws, actors, _ = x.shape
     chunk = max(1, CHUNK_ELEMENTS // (actors * actors * (actors + 1)))
@@ -449,6 +452,55 @@ def run(
         extras=extras,
     )
 
+
+def by_present_actors(
+    inp: EngineInput,
+    present: np.ndarray,
+    rng: np.random.Generator | None,
+    record_trajectory: bool,
+    transition: str,
+    max_rounds: int,
+) -> EngineResult:
+    """Run the model only among the actors present in each draw (non-zero capability and some
+    salience): an absent actor's position would otherwise stand as a candidate in every
+    election. Draws are grouped by who is present; absent actors keep their input position,
+    win probability 0 and risk attitude 0."""
+    patterns, group = np.unique(present, axis=0, return_inverse=True)
+    draws, actors, dims = inp.shape
+    outcome, rounds = np.empty((draws, dims)), np.zeros(draws, dtype=np.int64)
+    extras = {key: np.zeros((draws, actors)) for key in PER_ACTOR_EXTRAS}
+    parts = []
+    for index, pattern in enumerate(patterns):
+        rows, cols = np.flatnonzero(group.ravel() == index), np.flatnonzero(pattern)
+        sub = EngineInput(
+            inp.position[np.ix_(rows, cols)],
+            inp.salience[np.ix_(rows, cols)],
+            inp.capability[np.ix_(rows, cols)],
+        )
+        result = run(sub, rng, record_trajectory, transition, max_rounds)
+        outcome[rows], rounds[rows] = result.outcome, result.rounds
+        for key in PER_ACTOR_EXTRAS:
+            extras[key][np.ix_(rows, cols)] = result.extras[key]
+        parts.append((rows, cols, result))
+    params = parts[0][2].params
+    trajectory = None
+    if record_trajectory:
+        length = max(len(r.trajectory) for _, _, r in parts)
+        trajectory = np.broadcast_to(inp.position, (length, *inp.shape)).copy()
+        probability = np.zeros((length, draws, actors))
+        for rows, cols, r in parts:
+            padded = np.concatenate(
+                [r.trajectory, np.repeat(r.trajectory[-1:], length - len(r.trajectory), 0)]
+            )
+            trajectory[:, rows[:, None], cols[None, :]] = padded
+            chances = r.extras["probability_trajectory"]
+            chances = np.concatenate([chances, np.repeat(chances[-1:], length - len(chances), 0)])
+            probability[:, rows[:, None], cols[None, :]] = chances
+        extras["probability_trajectory"] = probability
+    return EngineResult("smp", VERSION, params, outcome, rounds, trajectory, extras)
+
+
+PER_ACTOR_EXTRAS = ("probability", "outcome_probability", "risk_attitude")
 
 SPEC = EngineSpec(
     name="smp",

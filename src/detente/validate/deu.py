@@ -103,6 +103,11 @@ def _batch(data: DeuData, scheme: str, mask: np.ndarray, with_reference: bool) -
     )
 
 
+VARIANTS: dict[str, tuple[dict, ...]] = {"bdm": ({}, {"outcome": "mean"})}
+"""Engine options scored besides the defaults: BDM's forecast as the weighted mean of the final
+positions instead of their median."""
+
+
 def score_engines(data: DeuData, engines: tuple[str, ...] | None = None) -> list[Score]:
     """Mean absolute error (0–100) of every engine and capability scheme, without the
     reference point on every issue and with it on the issues that have one; best first."""
@@ -111,14 +116,20 @@ def score_engines(data: DeuData, engines: tuple[str, ...] | None = None) -> list
     with_rp = has_weight & ~np.isnan(data.reference)
     for name in engines or engine_names():
         spec = get_engine(name)
-        for scheme in CAPABILITY_SCHEMES:
-            for use_rp, mask in ((False, has_weight), (True, with_rp)):
-                if use_rp and not spec.needs_status_quo and name == "compromise":
-                    continue  # the compromise model ignores the reference point
-                inp = _batch(data, scheme, mask, use_rp)
-                predicted = spec.run(inp, rng=np.random.default_rng(0), record_trajectory=False)
-                error = np.abs(predicted.outcome[:, 0] - data.outcome[mask])
-                scores.append(Score(name, scheme, use_rp, float(error.mean()), int(mask.sum())))
+        for options in VARIANTS.get(name, ({},)):
+            label = name + "".join(f" ({k}={v})" for k, v in options.items())
+            for scheme in CAPABILITY_SCHEMES:
+                for use_rp, mask in ((False, has_weight), (True, with_rp)):
+                    if use_rp and not spec.uses_status_quo:
+                        continue  # the engine ignores the reference point
+                    inp = _batch(data, scheme, mask, use_rp)
+                    predicted = spec.run(
+                        inp, rng=np.random.default_rng(0), record_trajectory=False, **options
+                    )
+                    error = np.abs(predicted.outcome[:, 0] - data.outcome[mask])
+                    scores.append(
+                        Score(label, scheme, use_rp, float(error.mean()), int(mask.sum()))
+                    )
     scores += _median_baselines(data, has_weight)
     return sorted(scores, key=lambda s: s.mae)
 
