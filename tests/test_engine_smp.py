@@ -23,10 +23,8 @@ REFERENCES = [
 
 
 def ktab_input(csv_name: str) -> EngineInput:
-    """One draw from a KTAB CSV. SOE-Pol-Comp.csv names its capability column "Influence";
-    KTAB reads the column by position, so it is renamed for detente's reader."""
-    text = (DATA / csv_name).read_text(encoding="utf-8").replace(",Influence,", ",Power,")
-    data = parse_ktab_csv(text, file=csv_name)
+    """One draw from a KTAB CSV (SOE-Pol-Comp.csv names its capability column "Influence")."""
+    data = parse_ktab_csv((DATA / csv_name).read_text(encoding="utf-8"), file=csv_name)
     return EngineInput(data.position[None], data.salience[None], data.power[None])
 
 

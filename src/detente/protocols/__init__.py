@@ -10,9 +10,11 @@ Batched over negotiations: preferences are arrays shaped (batch, parties, issues
 
 Also :func:`single_text` (mediator with leverage and withdrawal), :func:`backchannel` (drafters
 and takers), and the analysis in :mod:`detente.protocols.analysis` (Pareto frontier, Nash and
-Kalai–Smorodinsky points).
+Kalai–Smorodinsky points). :func:`discrete_alternating_offers` runs bilateral time-based
+concession on an enumerated discrete domain with NegMAS's semantics (docs/decisions.md).
 """
 
+from detente.protocols.discrete import DiscreteResult, discrete_alternating_offers
 from detente.protocols.negotiation import (
     NegotiationResult,
     alternating_offers,
@@ -23,11 +25,13 @@ from detente.protocols.strategies import Strategy, strategy_named
 from detente.protocols.utility import Preferences, preferences
 
 __all__ = [
+    "DiscreteResult",
     "NegotiationResult",
     "Preferences",
     "Strategy",
     "alternating_offers",
     "backchannel",
+    "discrete_alternating_offers",
     "preferences",
     "single_text",
     "strategy_named",

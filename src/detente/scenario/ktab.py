@@ -56,6 +56,10 @@ def _number(cell: str, file, line: int, field: str) -> float:
     return value
 
 
+CAPABILITY_HEADERS = ("power", "influence", "capability")
+"""Names KTAB's own example files give the capability column (KTAB reads it by position)."""
+
+
 def parse_ktab_csv(text: str, file: str | Path | None = None) -> KtabData:
     """Parse a KTAB CSV, checking counts, numbers and ranges line by line."""
     rows = [_cells(r) for r in csv.reader(io.StringIO(text))]
@@ -70,7 +74,7 @@ def parse_ktab_csv(text: str, file: str | Path | None = None) -> KtabData:
         raise InputError("nActors and nDims must be at least 1", file=file, line=1)
     header = rows[1]
     expected = 3 + 2 * n_dims
-    if len(header) != expected or header[2].lower() != "power":
+    if len(header) != expected or header[2].strip().lower() not in CAPABILITY_HEADERS:
         raise InputError(
             f"expected header Actor,Description,Power then {n_dims} Pstn/Sal pairs",
             file=file,
