@@ -13,6 +13,7 @@ from detente.protocols import (
     Strategy,
     alternating_offers,
     backchannel,
+    discrete_alternating_offers,
     preferences,
     single_text,
     strategy_named,
@@ -55,6 +56,28 @@ def test_conformance_every_strategy(name):
     assert pickle.loads(pickle.dumps(strategies[0])) == strategies[0]
     restored = pickle.loads(pickle.dumps(first))
     np.testing.assert_array_equal(restored.agreed, first.agreed)
+
+
+@pytest.mark.parametrize("exponents", [(4.0, 0.25), (1.0, 1.0), (4.0, 4.0), (0.25, 0.25)])
+def test_conformance_discrete_protocol(exponents):
+    """The NegMAS-matching discrete protocol under the same checks: replay, legal offers,
+    never accepting below the reserved value, pickle round-trip."""
+    rng = np.random.default_rng(5)
+    utilities = rng.random((50, 2, 400))
+    reservation = rng.uniform(0.5, 0.99, (50, 2))
+    first = discrete_alternating_offers(utilities, exponents, 60, reservation=reservation)
+    again = discrete_alternating_offers(utilities, exponents, 60, reservation=reservation)
+    np.testing.assert_array_equal(first.outcome, again.outcome)
+    np.testing.assert_array_equal(first.step, again.step)
+    assert np.all((first.offers >= 0) & (first.offers < 400))
+    done = first.agreed
+    assert 0 < done.sum() < len(done)  # some agree, some do not
+    rows = np.flatnonzero(done)
+    reached = utilities[rows, :, first.outcome[done]]
+    assert np.allclose(first.utility[done], reached)
+    assert np.all(reached >= reservation[done] - 1e-12)
+    restored = pickle.loads(pickle.dumps(first))
+    np.testing.assert_array_equal(restored.utility, first.utility)
 
 
 def test_boulware_gets_more_than_conceder():
