@@ -9,6 +9,7 @@ import time
 
 import numpy as np
 
+from benchmarks.engines import batch
 from detente.engines import get_engine
 from detente.engines.base import EngineInput
 
@@ -27,16 +28,6 @@ def ec_draws(draws: int, seed: int = 0) -> EngineInput:
         np.clip(EC_POSITION + rng.normal(0, 5, shape), 0, 100)[:, :, None],
         np.clip(EC_SALIENCE + rng.normal(0, 5, shape), 1, 100)[:, :, None],
         np.broadcast_to(EC_CAPABILITY, shape).copy(),
-    )
-
-
-def random_draws(draws: int, actors: int, dims: int, seed: int = 0) -> EngineInput:
-    """Uniform random positions, saliences and capabilities."""
-    rng = np.random.default_rng(seed)
-    return EngineInput(
-        rng.uniform(0, 100, (draws, actors, dims)),
-        rng.uniform(10, 100, (draws, actors, dims)),
-        rng.uniform(1, 100, (draws, actors)),
     )
 
 
@@ -96,7 +87,7 @@ def run(quick: bool) -> str:
     if not quick:
         grid += [(10_000, 40, 1), (100_000, 10, 1)]
     for n, actors, dims in grid:
-        secs, rnd = timed(random_draws(n, actors, dims))
+        secs, rnd = timed(batch(n, actors, dims))
         per_round = 1e6 * secs / max(float(rnd.sum()) * 1.0, 1.0)
         lines.append(
             f"| {n:,} | {actors} | {dims} | {secs:.3f} | {rnd.mean():.2f} | {per_round:.2f} |"
