@@ -1,121 +1,111 @@
-"""Protocols: batched alternating offers and the Pareto frontier, beside NegMAS when installed.
+"""detente's continuous protocols at several sizes: alternating offers (bilateral and
+multilateral), the mediator's single text and the backchannel, and the Pareto frontier.
 
-NegMAS (AGPL) runs here only as a peer in this benchmark; the package never imports it. The
-domains match in size and preference form (5 issues, linear-additive utilities, opposed
-preferences, Boulware against Conceder, 100 steps) but not in kind: NegMAS negotiates over a
-discrete grid of 10 values per issue, detente's offers are continuous on 0–100.
+The like-for-like comparison with NegMAS (the same discrete domain, the same agreement) is the
+``peers`` section.
 """
 
 from __future__ import annotations
 
 import time
-import warnings
 
 import numpy as np
 
-from detente.protocols import alternating_offers, preferences, strategy_named
+from detente.protocols import (
+    alternating_offers,
+    backchannel,
+    preferences,
+    single_text,
+    strategy_named,
+)
 from detente.protocols.analysis import grid_outcomes, pareto_mask
 
-ISSUES = 5
 STEPS = 100
+REPEATS = 3
 
 
-def detente_batch(n: int, seed: int = 0):
-    """n bilateral domains with opposed ideals and random weights."""
+def opposed(n: int, parties: int, issues: int, seed: int = 0):
+    """n domains: parties spread from 0 to 100 on every issue, random weights, reservations
+    up to 0.3."""
     rng = np.random.default_rng(seed)
-    ideal = np.zeros((n, 2, ISSUES))
-    ideal[:, 1, :] = 100.0
-    salience = rng.dirichlet(np.ones(ISSUES), (n, 2)) * 100
-    return preferences(ideal, salience, np.zeros((n, 2)))
+    ideal = np.broadcast_to(np.linspace(0, 100, parties)[None, :, None], (n, parties, issues))
+    salience = rng.dirichlet(np.ones(issues), (n, parties)) * 100
+    return preferences(ideal.copy(), salience, rng.uniform(0, 0.3, (n, parties)))
 
 
-def time_detente(n: int) -> float:
-    """Seconds for n negotiations in one batch."""
-    prefs = detente_batch(n)
-    strategies = [strategy_named("boulware"), strategy_named("conceder")]
-    start = time.perf_counter()
-    alternating_offers(prefs, strategies, STEPS)
-    return time.perf_counter() - start
-
-
-def time_pareto() -> float:
-    """Seconds for the Pareto frontier of the 100,000-outcome grid (10 values × 5 issues)."""
-    outcomes = grid_outcomes([np.linspace(0, 100, 10)] * ISSUES)
-    prefs = detente_batch(1)
-    start = time.perf_counter()
-    utilities = np.stack(
-        [
-            1 - (prefs.weight[0, p] * np.abs(outcomes - prefs.ideal[0, p])).sum(1) / 100
-            for p in (0, 1)
-        ],
-        axis=1,
-    )
-    pareto_mask(utilities)
-    return time.perf_counter() - start
-
-
-def negmas_times(runs: int) -> tuple[float, float] | None:
-    """Mean seconds per NegMAS negotiation and for its Pareto frontier; None if not installed."""
-    try:
-        from negmas import SAOMechanism, make_issue
-        from negmas.preferences import LinearAdditiveUtilityFunction, pareto_frontier
-        from negmas.sao import BoulwareTBNegotiator, ConcederTBNegotiator
-    except ImportError:
-        return None
-    warnings.filterwarnings("ignore")
-    issues = [make_issue(10, f"i{k}") for k in range(ISSUES)]
-    rng = np.random.default_rng(0)
-
-    def ufun(up: bool):
-        values = [{v: (v / 9 if up else 1 - v / 9) for v in range(10)} for _ in range(ISSUES)]
-        return LinearAdditiveUtilityFunction(
-            values=values, weights=list(rng.dirichlet(np.ones(ISSUES))), issues=issues
-        )
-
-    total = 0.0
-    for _ in range(runs):
-        a, b = ufun(False), ufun(True)
+def best_of(call) -> float:
+    """Best wall time of a few calls, in seconds."""
+    times = []
+    for _ in range(REPEATS):
         start = time.perf_counter()
-        mechanism = SAOMechanism(issues=issues, n_steps=STEPS)
-        mechanism.add(BoulwareTBNegotiator(name="a"), ufun=a)
-        mechanism.add(ConcederTBNegotiator(name="b"), ufun=b)
-        mechanism.run()
-        total += time.perf_counter() - start
-    a, b = ufun(False), ufun(True)
-    start = time.perf_counter()
-    pareto_frontier([a, b], issues=issues)
-    return total / runs, time.perf_counter() - start
+        call()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def protocol_calls(prefs, parties: int) -> dict:
+    """The protocols on one batch of preferences."""
+    strategies = [strategy_named("boulware")] + [strategy_named("conceder")] * (parties - 1)
+    draft = prefs.ideal.mean(axis=1)
+    leverage = np.full(prefs.shape[0], 0.5)
+    calls = {
+        "alternating offers": lambda: alternating_offers(prefs, strategies, STEPS),
+        "single text (leverage 0.5)": lambda: single_text(
+            prefs, strategies, STEPS, draft, leverage
+        ),
+    }
+    if parties > 2:
+        calls["backchannel (2 drafters)"] = lambda: backchannel(prefs, strategies, STEPS, [0, 1])
+    return calls
+
+
+def time_pareto(values: int, issues: int) -> float:
+    """Seconds for the Pareto frontier of a values^issues grid, utilities included."""
+    outcomes = grid_outcomes([np.linspace(0, 100, values)] * issues)
+    prefs = opposed(1, 2, issues)
+
+    def frontier():
+        utilities = np.stack(
+            [
+                1 - (prefs.weight[0, p] * np.abs(outcomes - prefs.ideal[0, p])).sum(1) / 100
+                for p in (0, 1)
+            ],
+            axis=1,
+        )
+        pareto_mask(utilities)
+
+    return best_of(frontier)
 
 
 def run(quick: bool) -> str:
-    """Markdown section with times and ratios."""
-    n = 1_000 if quick else 10_000
-    ours = min(time_detente(n) for _ in range(3))
-    pareto = min(time_pareto() for _ in range(3))
-    peer = negmas_times(1 if quick else 5)
+    """Markdown section."""
+    sizes = [(1_000, 2, 5), (10_000, 2, 5), (10_000, 3, 5), (10_000, 2, 10)]
+    if not quick:
+        sizes += [(100_000, 2, 5), (10_000, 5, 8)]
     lines = [
         "## Protocols",
         "",
-        f"Bilateral alternating offers, {ISSUES} issues, {STEPS} steps, Boulware (e = 0.2) against"
-        " Conceder (e = 5), linear-additive opposed preferences; detente runs all negotiations in"
-        " one batch. " + __doc__.split("\n\n")[1].replace("\n", " "),
+        f"Batched continuous protocols, {STEPS} rounds, best of {REPEATS}; Boulware (e = 0.2) "
+        "against Conceder (e = 5); parties spread from 0 to 100 on every issue with random "
+        "weights. The like-for-like comparison with NegMAS is the `peers` section.",
         "",
-        "| what | detente | NegMAS | ratio |",
-        "|---|---:|---:|---:|",
+        "| protocol | negotiations | parties | issues | seconds | µs per negotiation |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
-    per_negotiation = ours / n
-    if peer is None:
-        lines.append(f"| {n:,} negotiations | {ours:.2f} s | not installed | – |")
-        lines.append(f"| Pareto frontier, 100,000 outcomes | {pareto * 1000:.1f} ms | – | – |")
-    else:
-        neg, neg_pareto = peer
-        lines.append(
-            f"| one negotiation | {per_negotiation * 1e6:.0f} µs (in a batch of {n:,}) |"
-            f" {neg:.3f} s | {neg / per_negotiation:,.0f}× |"
-        )
-        lines.append(f"| {n:,} negotiations | {ours:.2f} s | ≈ {neg * n:,.0f} s (extrapolated) | |")
-        lines.append(
-            f"| Pareto frontier, 100,000 outcomes | {pareto * 1000:.1f} ms | {neg_pareto:.2f} s |"
-            f" {neg_pareto / pareto:,.0f}× |"
-        )
+    for n, parties, issues in sizes:
+        prefs = opposed(n, parties, issues)
+        for name, call in protocol_calls(prefs, parties).items():
+            seconds = best_of(call)
+            lines.append(
+                f"| {name} | {n:,} | {parties} | {issues} | {seconds:.3f} | "
+                f"{1e6 * seconds / n:.1f} |"
+            )
+    lines += [
+        "",
+        "| Pareto frontier (utilities included) | outcomes | ms |",
+        "|---|---:|---:|",
+    ]
+    for values, issues in [(10, 4), (10, 5)] + ([] if quick else [(6, 7)]):
+        ms = 1000 * time_pareto(values, issues)
+        lines.append(f"| {values} values × {issues} issues | {values**issues:,} | {ms:.1f} |")
     return "\n".join(lines) + "\n"
