@@ -85,6 +85,26 @@ def test_batch_equals_one_game_at_a_time_and_issues_fold():
             assert np.array_equal(single.trajectory[-1, 0, :, 0], batch.trajectory[-1, d, :, k])
 
 
+def test_parallel_kernel_equals_serial_kernel():
+    rng = np.random.default_rng(7)
+    inp = EngineInput(
+        rng.uniform(0, 100, (300, 8, 1)),
+        rng.uniform(5, 100, (300, 8, 1)),
+        rng.uniform(1, 9, (300, 8)),
+    )
+    whole = BDM.run(inp)  # 300 games: the parallel kernel
+    parts = [  # 100 games each: the serial kernel
+        BDM.run(
+            EngineInput(
+                inp.position[i : i + 100], inp.salience[i : i + 100], inp.capability[i : i + 100]
+            )
+        )
+        for i in (0, 100, 200)
+    ]
+    assert whole.outcome.tobytes() == np.concatenate([p.outcome for p in parts]).tobytes()
+    assert whole.rounds.tobytes() == np.concatenate([p.rounds for p in parts]).tobytes()
+
+
 def test_deterministic_and_byte_identical():
     a = BDM.run(EC, rng=np.random.default_rng(1))
     b = BDM.run(EC, rng=np.random.default_rng(2))

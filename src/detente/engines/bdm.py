@@ -283,32 +283,55 @@ def play_one(x, weight, salience, present, span, params, history, g, record):
     return rounds
 
 
+@njit(cache=True)
+def play_game(g, x0, capability, salience, params, record, history, rounds):
+    """Game g (row g) from its initial positions: writes its positions per round (or only the
+    last) into ``history`` and the rounds it played into ``rounds``."""
+    n = x0.shape[1]
+    x = x0[g].copy()
+    weight = capability[g] * salience[g]
+    present = weight > 0
+    low, high, count = np.inf, -np.inf, 0
+    for a in range(n):
+        if present[a]:
+            low, high, count = min(low, x[a]), max(high, x[a]), count + 1
+    history[0, g] = x
+    if high > low and count > 1:
+        rounds[g] = play_one(
+            x, weight, salience[g], present, high - low, params, history, g, record
+        )
+    for t in range(rounds[g] + 1 if record else 0, history.shape[0]):
+        history[t, g] = x
+
+
 @njit(cache=True, parallel=True)
+def play_parallel(x0, capability, salience, params, record, history, rounds):
+    """Every game on every core; each game is sequential, so the thread count changes nothing."""
+    for g in prange(x0.shape[0]):
+        play_game(g, x0, capability, salience, params, record, history, rounds)
+
+
+@njit(cache=True)
+def play_serial(x0, capability, salience, params, record, history, rounds):
+    """Every game on this thread: small batches, where waking the thread pool costs more."""
+    for g in range(x0.shape[0]):
+        play_game(g, x0, capability, salience, params, record, history, rounds)
+
+
+PARALLEL_FROM = 256
+"""Batches of at least this many games run in parallel."""
+
+
 def play_games(x0, capability, salience, params, record):
     """Run every game (row): positions (G, A), capability (G, A), salience on [0, 1] (G, A),
     ``params`` = (max_rounds, tolerance, q, capitulation, scholz_key, shift_stop). Returns the
     positions per round (max_rounds + 1, G, A) — only the last when ``record`` is false — and
-    the rounds each game played (G,). Games run in parallel and each is sequential, so results
-    do not depend on the thread count."""
+    the rounds each game played (G,)."""
     games, n = x0.shape
-    depth = int(params[0]) + 1 if record else 1
-    history = np.empty((depth, games, n))
+    history = np.empty((int(params[0]) + 1 if record else 1, games, n))
     rounds = np.zeros(games, dtype=np.int64)
-    for g in prange(games):
-        x = x0[g].copy()
-        weight = capability[g] * salience[g]
-        present = weight > 0
-        low, high, count = np.inf, -np.inf, 0
-        for a in range(n):
-            if present[a]:
-                low, high, count = min(low, x[a]), max(high, x[a]), count + 1
-        history[0, g] = x
-        if high > low and count > 1:
-            rounds[g] = play_one(
-                x, weight, salience[g], present, high - low, params, history, g, record
-            )
-        for t in range(rounds[g] + 1 if record else 0, depth):
-            history[t, g] = x
+    play = play_parallel if games >= PARALLEL_FROM else play_serial
+    play(x0, capability, salience, params, record, history, rounds)
     return history, rounds
 
 
