@@ -321,10 +321,9 @@ def run(quick: bool) -> str:
             "kernel. With several issues its exchanges move the outcome away from the "
             "compromise, and neither it nor the compromise is the BDM challenge model. With "
             f"{os.cpu_count()} cores here, detente's parallel batch gains at most "
-            f"{os.cpu_count()}× from them; the rest of a ratio is per-solve cost. A single bdm "
-            "solve still goes through the parallel kernel, whose threads wait on each other: "
-            "with two CPU-bound processes beside it on this machine its time per call rose "
-            "from under 0.1 ms to 16 ms (Numba's OpenMP layer), slower than Decide's one "
-            "solve, which runs on one thread.",
+            f"{os.cpu_count()}× from them; the rest of a ratio is per-solve cost. Batches "
+            "under 256 games (a single solve among them) run on one thread, because waking "
+            "the thread pool cost more than the solve when other processes kept the cores "
+            "busy (16 ms per call instead of under 0.1 ms).",
         ]
     return "\n".join(lines) + "\n"
