@@ -12,7 +12,12 @@ import hashlib, json, resource, sys, time
 
 
 def peak_mb():
-    # high-water mark of this process's resident set (Linux reports kB)
+    # high-water mark of this process's resident set: VmHWM belongs to the address space, so
+    # unlike ru_maxrss it does not carry the parent's peak across fork and exec
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -94,7 +99,8 @@ def run(quick: bool) -> str:
         "Each configuration runs in a fresh interpreter, so earlier sections do not inflate its"
         " numbers; the local run and each cluster first run once untimed (local: the same"
         " forecast; Dask: 10,000 draws to warm the workers). Peak memory is the high-water"
-        " resident set size (`getrusage(RUSAGE_SELF).ru_maxrss`) of the main process (for Dask"
+        " resident set size (`VmHWM` in `/proc/self/status`, which unlike `ru_maxrss` does"
+        " not inherit the parent's peak) of the main process (for Dask"
         " the client, which also hosts the LocalCluster's scheduler and the nannies), in brackets"
         " after its imports and before any forecast, and of each worker process, read with"
         " `client.run` after the timed run. The total adds the"

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 PROBE = """
-import json, resource, sys, time
+import json, sys, time
 from detente.forecast import ForecastConfig, run_forecast, to_data
 from detente.scenario import load_scenario
 scenario = load_scenario("ukraine-2025")
@@ -17,7 +17,9 @@ start = time.perf_counter()
 run = run_forecast(scenario, ForecastConfig(draws=draws, seed=0))
 to_data(run)
 seconds = time.perf_counter() - start
-peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM: this address space's peak; ru_maxrss would inherit the parent's across fork and exec
+with open("/proc/self/status") as status:
+    peak_mb = next(int(l.split()[1]) for l in status if l.startswith("VmHWM:")) / 1024
 print(json.dumps({"seconds": seconds, "peak_mb": peak_mb}))
 """
 

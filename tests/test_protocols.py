@@ -26,7 +26,15 @@ from detente.protocols.analysis import (
     pareto_mask,
 )
 
-STRATEGIES = ["boulware", "linear", "conceder", "tit_for_tat", "time:2.5"]
+STRATEGIES = [
+    "boulware",
+    "linear",
+    "conceder",
+    "tit_for_tat",
+    "aspiration",
+    "aspiration:0.4",
+    "time:2.5",
+]
 
 
 def random_prefs(batch=200, parties=2, issues=3, seed=0):
@@ -103,6 +111,24 @@ def test_offers_are_efficient_for_opposed_linear_preferences():
     assert result.point[0, 1] > result.point[0, 0]
 
 
+def test_aspiration_adaptation_moves_toward_the_best_offer_received():
+    prefs = preferences(
+        np.array([[[0.0, 0.0], [100.0, 100.0]]]), np.ones((1, 2, 2)), np.array([[0.1, 0.1]])
+    )
+    slow = alternating_offers(prefs, [strategy_named("aspiration:0.05")] * 2, 200)
+    fast = alternating_offers(prefs, [strategy_named("aspiration:0.5")] * 2, 200)
+    assert slow.agreed[0] and fast.agreed[0] and fast.round[0] < slow.round[0]
+    # symmetric parties adapting slowly at the same rate meet near the middle; the faster
+    # they adapt, the more the first proposer keeps
+    assert abs(slow.utility[0, 0] - slow.utility[0, 1]) < 0.05
+    assert fast.utility[0, 0] - fast.utility[0, 1] > slow.utility[0, 0] - slow.utility[0, 1]
+    # against a hard bargainer an adapting party concedes down to, never below, its reservation
+    hard = alternating_offers(
+        prefs, [strategy_named("aspiration:0.2"), strategy_named("boulware")], 50
+    )
+    assert hard.utility[0, 0] >= 0.1 - 1e-12
+
+
 def test_no_overlap_ends_without_agreement_and_says_why():
     prefs = preferences(np.array([[[0.0], [100.0]]]), np.ones((1, 2, 1)), np.array([[0.7, 0.7]]))
     result = alternating_offers(prefs, [strategy_named("linear")] * 2, 30)
@@ -119,6 +145,8 @@ def test_no_overlap_ends_without_agreement_and_says_why():
         lambda: Strategy(acceptance="whenever"),
         lambda: Strategy(acceptance="constant", threshold=2.0),
         lambda: strategy_named("stubborn"),
+        lambda: strategy_named("aspiration:0"),
+        lambda: Strategy("aspiration", rate=1.5),
     ],
 )
 def test_invalid_strategies_fail_at_construction(make):

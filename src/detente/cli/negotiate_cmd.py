@@ -34,7 +34,7 @@ def register(app: typer.Typer, groups) -> None:
             [],
             "--strategy",
             "-s",
-            help="boulware, linear, conceder, tit_for_tat or time:E; one "
+            help="boulware, linear, conceder, tit_for_tat, aspiration, time:E or aspiration:R; one "
             "for all parties or one per party in table order.",
         ),
         seed: int = typer.Option(

@@ -26,6 +26,9 @@ from detente.protocols.utility import Preferences
 LEVERAGE_UTILITY = 0.25
 """Utility a mediator of leverage 1 can add to a party's side of the deal (docs/decisions.md)."""
 MEDIATOR_STEP = 0.3
+MIN_ASPIRATION_STEP = 0.01
+"""Smallest concession of an aspiration-adapting party that still has a gap to close, so that
+geometric adaptation ends in agreement instead of approaching it for ever."""
 NO_AGREEMENT, AGREED = 0, 1
 
 
@@ -62,12 +65,20 @@ def _aspirations(
     reservation: np.ndarray,
     last_gain: np.ndarray,
     previous: np.ndarray,
+    best_seen: np.ndarray,
 ) -> np.ndarray:
     """Each party's aspiration at round t (B, P)."""
     out = np.empty_like(reservation)
     for p, s in enumerate(strategies):
         if s.kind == "time":
             out[:, p] = time_aspiration(t, deadline, reservation[:, p], s.e)
+        elif s.kind == "aspiration":  # close a share of the gap to the best offer received
+            best = np.nan_to_num(best_seen[:, p], nan=1.0)
+            gap = np.maximum(previous[:, p] - best, 0)
+            step = np.maximum(s.rate * gap, MIN_ASPIRATION_STEP)
+            floor = np.maximum(reservation[:, p], best)
+            adapted = np.maximum(floor, previous[:, p] - step)
+            out[:, p] = np.where(gap > 0, adapted, previous[:, p])
         else:  # tit for tat: concede what the others' last offer gave me, never below r
             out[:, p] = np.maximum(
                 reservation[:, p], previous[:, p] - np.maximum(last_gain[:, p], 0)
@@ -95,6 +106,7 @@ def alternating_offers(
     previous = np.ones((b, p))
     seen = np.full((b, p), np.nan)  # utility to each party of the others' latest offer
     seen_before = np.full((b, p), np.nan)
+    best_seen = np.full((b, p), np.nan)  # the best any other party's offer gave each party
     ever_acceptable = np.zeros(b, dtype=bool)
     trace, proposers = [], []
     for t in range(start_round, deadline):
@@ -102,12 +114,16 @@ def alternating_offers(
         gain = np.zeros((b, p))  # a tit-for-tat proposer mirrors the others' last concession
         gain[:, proposer] = np.nan_to_num(seen - seen_before, nan=0.0)[:, proposer]
         seen_before[:, proposer] = seen[:, proposer]
-        aspiration = _aspirations(strategies, t, deadline, prefs.reservation, gain, previous)
-        aspiration_next = _aspirations(
-            strategies, t + 1, deadline, prefs.reservation, np.zeros((b, p)), aspiration
-        )
+        # only the proposer adapts an aspiration-adapting aspiration this round
+        held = np.where(np.arange(p) == proposer, best_seen, np.nan)
+        aspiration = _aspirations(strategies, t, deadline, prefs.reservation, gain, previous, held)
         offer = offer_at(prefs, np.full(b, proposer), aspiration[:, proposer])
         utility = prefs.utility(offer)
+        responders = np.arange(p) != proposer
+        best_now = np.where(responders, np.fmax(best_seen, utility), best_seen)
+        aspiration_next = _aspirations(
+            strategies, t + 1, deadline, prefs.reservation, np.zeros((b, p)), aspiration, best_now
+        )
         acceptable = prefs.acceptable(offer)
         ever_acceptable |= acceptable.all(axis=1)
         ok = acceptable.copy()
@@ -119,11 +135,11 @@ def alternating_offers(
         reason[new] = "agreed"
         trace.append(offer)
         proposers.append(proposer)
-        responders = np.arange(p) != proposer
         seen_before[:, responders] = np.where(
             np.isnan(seen_before[:, responders]), utility[:, responders], seen_before[:, responders]
         )
         seen[:, responders] = utility[:, responders]
+        best_seen = best_now
         previous = aspiration
         if agreed.all():
             break

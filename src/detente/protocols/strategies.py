@@ -3,7 +3,10 @@
 Time-dependent concession (Faratin, Sierra & Jennings 1998): the aspiration level falls from 1 to
 the reservation value as a(t) = 1 − (1 − r)(t/T)^(1/e); e < 1 is Boulware (holds out),
 e = 1 linear, e > 1 Conceder. Tit-for-tat (Faratin et al.'s relative imitation) concedes as
-much, in its own utility, as the other side's last offer gave it.
+much, in its own utility, as the other side's last offer gave it. Aspiration adaptation
+(Sauermann & Selten 1962; Pruitt 1981) lowers the aspiration, each time the party proposes, by a
+share ``rate`` of its distance to the best offer received so far, and holds it until something
+has been offered.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import numpy as np
 from detente.errors import InputError
 
 NAMED_EXPONENTS = {"boulware": 0.2, "linear": 1.0, "conceder": 5.0}
+ASPIRATION_RATE = 0.1
+KINDS = ("time", "tit_for_tat", "aspiration")
 ACCEPTANCE_RULES = ("next", "constant", "time")
 
 
@@ -22,7 +27,8 @@ ACCEPTANCE_RULES = ("next", "constant", "time")
 class Strategy:
     """How one party concedes and when it accepts.
 
-    ``kind`` is ``time`` (exponent ``e``) or ``tit_for_tat``; ``acceptance`` is ``next`` (accept
+    ``kind`` is ``time`` (exponent ``e``), ``tit_for_tat`` or ``aspiration`` (adaptation
+    ``rate`` in (0, 1]); ``acceptance`` is ``next`` (accept
     what is at least my next offer's utility), ``constant`` (at least ``threshold``) or ``time``
     (anything acceptable once ``t/T >= threshold``).
     """
@@ -31,10 +37,15 @@ class Strategy:
     e: float = 1.0
     acceptance: str = "next"
     threshold: float = 0.0
+    rate: float = ASPIRATION_RATE
 
     def __post_init__(self) -> None:
-        if self.kind not in ("time", "tit_for_tat"):
+        if self.kind not in KINDS:
             raise InputError(f"unknown strategy kind {self.kind!r}", field="strategy")
+        if not 0.0 < self.rate <= 1.0:
+            raise InputError(
+                f"aspiration rate must lie in (0, 1], got {self.rate}", field="strategy"
+            )
         if not (np.isfinite(self.e) and self.e > 0):
             raise InputError(f"concession exponent e must be > 0, got {self.e}", field="strategy")
         if self.acceptance not in ACCEPTANCE_RULES:
@@ -48,17 +59,21 @@ class Strategy:
 
 
 def strategy_named(name: str) -> Strategy:
-    """``boulware``, ``linear``, ``conceder``, ``tit_for_tat`` or ``time:E`` (exponent E)."""
+    """``boulware``, ``linear``, ``conceder``, ``tit_for_tat``, ``aspiration``, ``time:E``
+    (exponent E) or ``aspiration:R`` (rate R)."""
     if name in NAMED_EXPONENTS:
         return Strategy("time", NAMED_EXPONENTS[name])
-    if name == "tit_for_tat":
-        return Strategy("tit_for_tat")
-    if name.startswith("time:"):
+    if name in ("tit_for_tat", "aspiration"):
+        return Strategy(name)
+    kind, _, value = name.partition(":")
+    if kind in ("time", "aspiration") and value:
         try:
-            return Strategy("time", float(name.split(":", 1)[1]))
+            number = float(value)
         except ValueError:
-            pass
-    known = ", ".join([*NAMED_EXPONENTS, "tit_for_tat", "time:E"])
+            number = None
+        if number is not None:
+            return Strategy("time", number) if kind == "time" else Strategy(kind, rate=number)
+    known = ", ".join([*NAMED_EXPONENTS, "tit_for_tat", "aspiration", "time:E", "aspiration:R"])
     raise InputError(f"unknown strategy {name!r}, expected one of {known}", field="--strategy")
 
 
