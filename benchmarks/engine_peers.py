@@ -227,23 +227,21 @@ def run(quick: bool) -> str:
     # detente on the unperturbed EC issue: one solve, then the jittered batch
     for name in engine_names():
         predictions[name] = float(detente_time(name, ec_once(), 1)[1][0, 0])
-    det_once = {}
-    for name in ("bdm", "compromise"):
-        secs, _ = detente_time(name, ec_once(), once_runs)
-        det_once[name] = secs
-        timing.append(row(f"detente {name}", "EC, one solve", 1, secs, f"median of {once_runs}"))
-    ec = ec_draws(DRAWS)
-    ec_det = {}
-    for name in ("bdm", "compromise"):
-        secs, out = detente_time(name, ec, 3)
-        ec_det[name] = (secs, out)
-        timing.append(row(f"detente {name}", "EC jittered", DRAWS, secs, "median of 3"))
-    multi = random_issues(DRAWS)
-    multi_det = {}
-    for name in ("bdm", "compromise"):
-        secs, out = detente_time(name, multi, 3)
-        multi_det[name] = (secs, out)
-        timing.append(row(f"detente {name}", "10 actors × 4 issues", DRAWS, secs, "median of 3"))
+    ec, multi = ec_draws(DRAWS), random_issues(DRAWS)
+    measured: dict[str, dict[str, tuple]] = {}
+    for workload, inp, runs in (
+        ("EC, one solve", ec_once(), once_runs),
+        ("EC jittered", ec, 3),
+        ("10 actors × 4 issues", multi, 3),
+    ):
+        measured[workload] = {}
+        for name in ("bdm", "compromise"):
+            secs, out = detente_time(name, inp, runs)
+            measured[workload][name] = (secs, out)
+            draws = inp.shape[0]
+            timing.append(row(f"detente {name}", workload, draws, secs, f"median of {runs}"))
+    det_once = {name: v[0] for name, v in measured["EC, one solve"].items()}
+    ec_det, multi_det = measured["EC jittered"], measured["10 actors × 4 issues"]
 
     agreement: list[str] = []
     if found is not None:
