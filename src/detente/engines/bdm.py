@@ -26,8 +26,9 @@ the draws axis. Per round:
    given the players' time discount), or at the round cap.
 
 The predicted outcome is the weighted median at the last round (``outcome="mean"`` gives the
-capability × salience weighted mean instead). The kernel is compiled with Numba and runs the
-games in parallel; each game is sequential, so results do not depend on the thread count.
+capability × salience weighted mean instead). The kernel is compiled with Numba and runs
+batches of 256 games or more in parallel; each game is sequential, so results do not depend on
+the thread count.
 Interpretive choices are recorded in docs/decisions.md.
 """
 

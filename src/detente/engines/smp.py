@@ -489,13 +489,9 @@ def by_present_actors(
         trajectory = np.broadcast_to(inp.position, (length, *inp.shape)).copy()
         probability = np.zeros((length, draws, actors))
         for rows, cols, r in parts:
-            padded = np.concatenate(
-                [r.trajectory, np.repeat(r.trajectory[-1:], length - len(r.trajectory), 0)]
-            )
-            trajectory[:, rows[:, None], cols[None, :]] = padded
-            chances = r.extras["probability_trajectory"]
-            chances = np.concatenate([chances, np.repeat(chances[-1:], length - len(chances), 0)])
-            probability[:, rows[:, None], cols[None, :]] = chances
+            cells = (slice(None), rows[:, None], cols[None, :])
+            trajectory[cells] = np.stack(_pad(list(r.trajectory), length))
+            probability[cells] = np.stack(_pad(list(r.extras["probability_trajectory"]), length))
         extras["probability_trajectory"] = probability
     return EngineResult("smp", VERSION, params, outcome, rounds, trajectory, extras)
 
