@@ -28,6 +28,7 @@ from detente.scenario.model import (
     Uncertain,
     War,
     WarCost,
+    WarTrend,
     bounds_of,
     mode_of,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "Uncertain",
     "War",
     "WarCost",
+    "WarTrend",
     "actors_with_positions",
     "bounds_of",
     "bundled_path",

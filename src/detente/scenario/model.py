@@ -78,14 +78,23 @@ def _in_unit(cls, value: Judgment | None) -> Judgment | None:
 
 
 class Source(Frozen):
-    """A document that scenario judgments cite."""
+    """A document that scenario judgments cite.
+
+    ``date`` is its publication date (``date_note`` says how it was read: a dateline, the
+    content). A scenario may cite a source published after its ``as_of`` only when the source
+    is marked ``hindsight`` (later scholarship on a historical case); such a scenario counts as
+    coded with hindsight.
+    """
 
     id: str = Field(min_length=1)
     title: str = Field(min_length=1)
     outlet: str | None = None
+    author: str | None = None
     date: dt.date | None = None
+    date_note: str | None = None
     url: str | None = None
     file: str | None = None
+    hindsight: bool = False
 
 
 class Citation(Frozen):
@@ -178,13 +187,27 @@ class Position(Cited):
     _values_on_scale = field_validator("ideal", "salience", "red_line", "reservation")(_on_scale)
 
 
+Lever = Literal["costs_imposed", "side_payments"]
+
+
 class Mediator(Cited):
-    """A third party running a table: its leverage (0–1) and its bias toward one party (0–1)."""
+    """A third party running a table: its leverage, its bias toward one party (0–1), and the
+    mechanism through which the leverage works.
+
+    ``leverage`` is in utility units (a share of the stake, 0–1): with ``costs_imposed``
+    (sanctions, aid conditionality) it lowers the value of fighting on for the parties in
+    ``lever_on`` (default: every party at the table); with ``side_payments`` it raises the value
+    of the text for them. Costs imposed make a settlement accepted below the unpressured
+    outside option coerced; side payments do not. The leverage acts only while the mediator is
+    at the table.
+    """
 
     actor: str
     leverage: Judgment = 0.0
     bias: Judgment = 0.0
     bias_toward: str | None = None
+    lever: Lever = "costs_imposed"
+    lever_on: tuple[str, ...] = ()
 
     _in_unit_interval = field_validator("leverage", "bias")(_in_unit)
 
@@ -240,8 +263,14 @@ class Table(Cited):
     drafters: tuple[str, ...] = ()
     protocol: Protocol = "alternating_offers"
     deadline: int = Field(default=50, ge=1)
+    meetings_per_month: Judgment = 1.0
     mechanisms: tuple[str, ...] = ()
     interventions: tuple[Intervention, ...] = ()
+
+    @field_validator("meetings_per_month")
+    @classmethod
+    def _meeting_rate(cls, value: Judgment) -> Judgment:
+        return _check_bounds(value, 0.0, 31.0)
 
     @model_validator(mode="after")
     def _consistent(self) -> Table:
@@ -290,15 +319,31 @@ class WarCost(Cited):
     _cost_in_unit = field_validator("cost")(_in_unit)
 
 
+class WarTrend(Cited):
+    """How a belligerent's capability drifts while the war goes on: the change of its log
+    capability per month (battlefield, economy, aid), e.g. 0.01 for about +1% a month."""
+
+    actor: str
+    monthly: Judgment
+
+    @field_validator("monthly")
+    @classmethod
+    def _plausible_drift(cls, value: Judgment) -> Judgment:
+        return _check_bounds(value, -0.25, 0.25)
+
+
 class War(Cited):
-    """The war around the table: who fights, and what fighting on costs each side.
+    """The war around the table: who fights, since when, what fighting on costs each side and
+    how each side's capability drifts month by month.
 
     Win probabilities follow the belligerents' capabilities at the table (after any capability
     shock); the expected war outcome and the costs give each party's outside option.
     """
 
     belligerents: tuple[str, str]
+    started: dt.date | None = None
     costs: tuple[WarCost, ...] = ()
+    trends: tuple[WarTrend, ...] = ()
 
 
 class Scenario(Cited):
@@ -319,9 +364,14 @@ class Scenario(Cited):
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Scenario:
-        for path, message in reference_problems(self):
+        for path, message in reference_problems(self) + date_problems(self):
             raise InputError(message, field=path)
         return self
+
+    @property
+    def coded_with_hindsight(self) -> bool:
+        """Whether any judgment may rest on a source published after ``as_of``."""
+        return any(s.hindsight for s in self.sources)
 
     def actor(self, actor_id: str) -> Actor:
         """The actor with this id."""
@@ -371,6 +421,24 @@ def _citation_problems(obj: Cited, path: str, source_ids: set[str]) -> list[tupl
     ]
 
 
+def date_problems(s: Scenario) -> list[tuple[str, str]]:
+    """Sources published after the scenario's ``as_of`` (unless marked hindsight), and a war
+    that starts after it: a forecast as of a date may use only what was known by then."""
+    if s.as_of is None:
+        return []
+    problems = [
+        (
+            f"sources[{i}].date",
+            f"source {src.id!r} is dated {src.date}, after the scenario's as_of {s.as_of}",
+        )
+        for i, src in enumerate(s.sources)
+        if src.date is not None and src.date > s.as_of and not src.hindsight
+    ]
+    if s.war is not None and s.war.started is not None and s.war.started > s.as_of:
+        problems.append(("war.started", f"the war starts after the scenario's as_of {s.as_of}"))
+    return problems
+
+
 def reference_problems(s: Scenario) -> list[tuple[str, str]]:
     """Every duplicate id and dangling reference in a scenario, as (field path, message)."""
     problems: list[tuple[str, str]] = []
@@ -410,6 +478,11 @@ def reference_problems(s: Scenario) -> list[tuple[str, str]]:
         if t.mediator is not None:
             need(actors, t.mediator.actor, f"{base}.mediator.actor", "actor")
             need(actors, t.mediator.bias_toward, f"{base}.mediator.bias_toward", "actor")
+            for j, a in enumerate(t.mediator.lever_on):
+                if a not in t.parties:
+                    problems.append(
+                        (f"{base}.mediator.lever_on[{j}]", f"{a!r} is not a party at the table")
+                    )
         for j, iv in enumerate(t.interventions):
             need(actors, iv.actor, f"{base}.interventions[{j}].actor", "actor")
             if iv.kind == "mediator_withdraws" and t.mediator is None:
@@ -432,6 +505,9 @@ def reference_problems(s: Scenario) -> list[tuple[str, str]]:
             need(actors, a, f"war.belligerents[{j}]", "actor")
         for j, c in enumerate(s.war.costs):
             need(set(s.war.belligerents), c.actor, f"war.costs[{j}].actor", "belligerent")
+        for j, tr in enumerate(s.war.trends):
+            need(set(s.war.belligerents), tr.actor, f"war.trends[{j}].actor", "belligerent")
+            problems += _citation_problems(tr, f"war.trends[{j}]", sources)
         problems += _citation_problems(s.war, "war", sources)
     for i, e in enumerate(s.timeline):
         for j, a in enumerate(e.actors):
