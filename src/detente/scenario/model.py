@@ -332,6 +332,10 @@ class WarTrend(Cited):
         return _check_bounds(value, -0.25, 0.25)
 
 
+WarKind = Literal["interstate", "internationalised"]
+"""UCDP's interstate wars, and intrastate wars with foreign troops on a side."""
+
+
 class War(Cited):
     """The war around the table: who fights, since when, what fighting on costs each side and
     how each side's capability drifts month by month.
@@ -341,6 +345,7 @@ class War(Cited):
     """
 
     belligerents: tuple[str, str]
+    kind: WarKind = "interstate"
     started: dt.date | None = None
     costs: tuple[WarCost, ...] = ()
     trends: tuple[WarTrend, ...] = ()
