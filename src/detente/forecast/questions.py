@@ -186,19 +186,15 @@ def observed_states(
     """The state at the end of each month (horizon,) given the months (1-based, None if not by
     the horizon) in which each event happened. An agreement implies a ceasefire; a format that
     reached an agreement is not abandoned afterwards; when two events fall in one month the
-    later one is counted in the next month (one transition per month)."""
+    later one (agreement, then ceasefire, then abandonment) is counted in the next month (one
+    transition per month)."""
+    given = (("agreement", agreement), ("ceasefire", ceasefire), ("abandoned", abandoned))
     events = sorted(
-        (m, name)
-        for name, m in (
-            ("ceasefire", ceasefire),
-            ("agreement", agreement),
-            ("abandoned", abandoned),
-        )
-        if m is not None and m <= horizon
+        (m, order, name) for order, (name, m) in enumerate(given) if m is not None and m <= horizon
     )
     cf, ab = 0, 0  # cf: 0 fighting, 1 ceasefire, 2 agreement
     schedule: dict[int, str] = {}
-    for m, name in events:
+    for m, _, name in events:
         while m in schedule:
             m += 1
         if m <= horizon:
