@@ -87,8 +87,8 @@ def meeting_factor(meetings: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Hazards:
-    """Monthly hazards (draws, months) with the format alive, and the base rates (months,)
-    that apply once it is abandoned."""
+    """Monthly hazards (draws, months) with the format alive, and those that apply once it is
+    abandoned (draws or 1, months)."""
 
     ceasefire: np.ndarray
     agreement: np.ndarray
@@ -99,19 +99,26 @@ class Hazards:
 
 def hazards(signals: Signals, model: HazardModel, kind: str, age_months: float) -> Hazards:
     """The monthly hazards of every draw (see the module docstring)."""
-    n, h = signals.shape
-    ages = age_months + np.arange(h)
-    base_c = monthly_hazard("ceasefire", kind, ages)[None, :]
-    base_a = monthly_hazard("agreement", kind, ages)[None, :]
-    f = meeting_factor(signals.meetings)[:, None]
-    z_c = signals.ceasefire_ok.astype(float)
-    z_a = signals.agreement_ok.astype(float)
+    ages = age_months + np.arange(signals.shape[1])
+    return hazards_from(
+        monthly_hazard("ceasefire", kind, ages)[None, :],
+        monthly_hazard("agreement", kind, ages)[None, :],
+        meeting_factor(signals.meetings)[:, None],
+        signals.ceasefire_ok.astype(float),
+        signals.agreement_ok.astype(float),
+        model,
+    )
+
+
+def hazards_from(base_c, base_a, f, z_c, z_a, model: HazardModel) -> Hazards:
+    """Hazards from base rates (rows or 1, months), meeting factors (rows, 1) and signals
+    (rows, months) as floats."""
     return Hazards(
         ceasefire=base_c * np.exp(model.a_c + model.b_c * z_c) * f,
         agreement=base_a * np.exp(model.a_a + model.b_a * z_a) * f,
-        abandoned=np.exp(model.a_x + model.b_x * z_a),
-        ceasefire_after=base_c[0] * np.exp(model.a_c),
-        agreement_after=base_a[0] * np.exp(model.a_a),
+        abandoned=np.broadcast_to(np.exp(model.a_x + model.b_x * z_a), z_a.shape),
+        ceasefire_after=base_c * np.exp(model.a_c),
+        agreement_after=base_a * np.exp(model.a_a),
     )
 
 
@@ -127,8 +134,8 @@ def month_probabilities(hz: Hazards, m: int) -> dict[tuple[int, int], np.ndarray
     """Transition probabilities in month m, keyed (from, to); each (draws,) or scalar."""
     c, a, x = _competing(hz.ceasefire[:, m], hz.agreement[:, m], hz.abandoned[:, m])
     a2, x2 = _competing(hz.agreement[:, m], hz.abandoned[:, m])
-    c3, a3 = _competing(np.asarray(hz.ceasefire_after[m]), np.asarray(hz.agreement_after[m]))
-    (a4,) = _competing(np.asarray(hz.agreement_after[m]))
+    c3, a3 = _competing(hz.ceasefire_after[:, m], hz.agreement_after[:, m])
+    (a4,) = _competing(hz.agreement_after[:, m])
     return {
         (F0, F0): 1.0 - c - a - x,
         (F0, C0): c,
@@ -142,9 +149,16 @@ def month_probabilities(hz: Hazards, m: int) -> dict[tuple[int, int], np.ndarray
         (F1, A1): a3,
         (C1, C1): 1.0 - a4,
         (C1, A1): a4,
-        (A0, A0): np.float64(1.0),
-        (A1, A1): np.float64(1.0),
+        (A0, A0): np.ones(1),
+        (A1, A1): np.ones(1),
     }
+
+
+TRANSITIONS = (
+    (F0, F0), (F0, C0), (F0, A0), (F0, F1), (C0, C0), (C0, A0), (C0, C1),
+    (F1, F1), (F1, C1), (F1, A1), (C1, C1), (C1, A1), (A0, A0), (A1, A1),
+)  # fmt: skip
+"""Every possible monthly transition, in the order of :func:`transition_codes`."""
 
 
 def state_paths(hz: Hazards) -> np.ndarray:
@@ -212,11 +226,28 @@ def observed_states(
     return out
 
 
-def path_probability(hz: Hazards, path: np.ndarray) -> np.ndarray:
-    """Per draw, the probability of the observed monthly state path (draws,)."""
-    prob = np.ones(hz.ceasefire.shape[0])
-    state = F0
-    for m, nxt in enumerate(path):
-        prob = prob * month_probabilities(hz, m).get((state, int(nxt)), 0.0)
-        state = int(nxt)
+def transition_codes(path: np.ndarray) -> np.ndarray:
+    """The index in :data:`TRANSITIONS` of each month's transition along a state path
+    (..., months), starting from fighting with the format alive."""
+    path = np.asarray(path, dtype=np.int64)
+    before = np.concatenate([np.full(path.shape[:-1] + (1,), F0), path[..., :-1]], axis=-1)
+    lookup = np.full((N_STATES, N_STATES), -1, dtype=np.int64)
+    for k, (i, j) in enumerate(TRANSITIONS):
+        lookup[i, j] = k
+    codes = lookup[before, path]
+    if (codes < 0).any():
+        raise ValueError("impossible state path")
+    return codes
+
+
+def path_probability(hz: Hazards, codes: np.ndarray) -> np.ndarray:
+    """Per row, the probability of its observed path, given as :func:`transition_codes`
+    (rows, months) or one path (months,) for every row."""
+    n, h = hz.ceasefire.shape
+    codes = np.broadcast_to(codes, (n, h))
+    prob = np.ones(n)
+    for m in range(h):
+        probs = month_probabilities(hz, m)
+        table = np.stack([np.broadcast_to(probs[t], (n,)) for t in TRANSITIONS])
+        prob = prob * np.take_along_axis(table, codes[None, :, m], axis=0)[0]
     return prob
