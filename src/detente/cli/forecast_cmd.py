@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,16 @@ def _pct(value: float | None) -> str:
 
 def _num(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f}"
+
+
+def parse_date(text: str | None, flag: str) -> dt.date | None:
+    """A YYYY-MM-DD option, or an InputError naming the flag."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"expected a date YYYY-MM-DD, got {text!r}", field=flag) from None
 
 
 def parse_tables(tables: str | None) -> tuple[str, ...] | None:
@@ -53,6 +65,35 @@ def summary_table(data: dict[str, Any]) -> RichTable:
             _pct(t["durability"]["peace_holds"]["5y"]),
         )
     return out
+
+
+def dated_table(data: dict[str, Any]) -> RichTable | None:
+    """The dated questions at the date of interest, per table, with the base rate and the
+    range over engines; None when the forecast has no dated questions."""
+    meta = data["meta"]
+    if not meta.get("by"):
+        return None
+    out = RichTable(title=f"By {meta['by']} (as of {meta['as_of']}): probability that…")
+    out.add_column("table")
+    for q in ("ceasefire", "agreement", "abandoned", "ongoing"):
+        out.add_column(q, justify="right")
+    out.add_column("engines", justify="right")
+    for table_id, t in data["tables"].items():
+        if "by" not in t:
+            continue
+        spread = t.get("engine_spread", {}).get("ceasefire")
+        engines = f"{_pct(spread['min'])}–{_pct(spread['max'])}" if spread else "–"
+        out.add_row(table_id, *(_pct(t["by"][q]) for q in _QUESTIONS), engines)
+    base = meta["base_rate"]["by"]
+    out.add_row("[dim]base rate[/]", *(f"[dim]{_pct(base[q])}[/]" for q in _QUESTIONS), "")
+    out.caption = (
+        "engines: range of P(ceasefire) over the engines; base rate: how often wars of this "
+        "kind and age reach each event (UCDP). Criteria: docs/forecast-questions.md"
+    )
+    return out
+
+
+_QUESTIONS = ("ceasefire", "agreement", "abandoned", "ongoing")
 
 
 def settlement_table(data: dict[str, Any]) -> RichTable:
@@ -86,7 +127,7 @@ def run_with_progress(scenario, config, sensitivity: bool, backend: str, schedul
     """Run the forecast behind a rich progress bar; add sensitivity drivers."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from detente.forecast import ForecastRun, backend_for, run_forecast, table_drivers
+    from detente.forecast import backend_for, run_forecast, table_drivers
 
     config = config.checked(scenario)
     with Progress(
@@ -107,7 +148,7 @@ def run_with_progress(scenario, config, sensitivity: bool, backend: str, schedul
         if sensitivity:
             progress.add_task("sensitivity (Morris)", total=None)
             drivers = table_drivers(scenario, config)
-            run = ForecastRun(run.scenario, run.config, run.plans, run.aggregates, drivers)
+            run = dataclasses.replace(run, drivers=drivers)
     return run
 
 
@@ -123,6 +164,12 @@ def register(app: typer.Typer, groups) -> None:
         engine: str = typer.Option("compromise", "--engine", help="Engine predicting the text."),
         json_out: Path | None = typer.Option(None, "--json", help="Write the forecast JSON here."),
         sensitivity: bool = typer.Option(True, help="Rank input drivers (SALib Morris)."),
+        by: str | None = typer.Option(
+            None,
+            "--by",
+            help="Date (YYYY-MM-DD) of the dated questions; default as_of + 12 months.",
+        ),
+        horizon: int = typer.Option(24, "--horizon", help="Months after as_of to forecast."),
         backend: str = typer.Option("local", "--backend", help="local or dask."),
         scheduler: str | None = typer.Option(
             None, "--scheduler", help="Dask scheduler address (default: a LocalCluster)."
@@ -133,9 +180,20 @@ def register(app: typer.Typer, groups) -> None:
         from detente.scenario import load_scenario
 
         loaded = load_scenario(scenario)
-        config = ForecastConfig(draws=draws, seed=seed, tables=parse_tables(tables), engine=engine)
+        config = ForecastConfig(
+            draws=draws,
+            seed=seed,
+            tables=parse_tables(tables),
+            engine=engine,
+            horizon_months=horizon,
+            by=parse_date(by, "--by"),
+        )
+        config.checked(loaded)
         run = run_with_progress(loaded, config, sensitivity, backend, scheduler)
         data = to_data(run)
+        dated = dated_table(data)
+        if dated is not None:
+            console.print(dated)
         console.print(summary_table(data))
         console.print(settlement_table(data))
         for line in drivers_lines(data):

@@ -332,8 +332,9 @@ class WarTrend(Cited):
         return _check_bounds(value, -0.25, 0.25)
 
 
-WarKind = Literal["interstate", "internationalised"]
-"""UCDP's interstate wars, and intrastate wars with foreign troops on a side."""
+WarKind = Literal["interstate", "intrastate", "internationalised"]
+"""UCDP's conflict types: between states, within a state, and within a state with foreign
+troops on a side (internationalised intrastate)."""
 
 
 class War(Cited):

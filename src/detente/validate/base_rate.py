@@ -2,13 +2,14 @@
 internationalised wars reach a ceasefire or a peace agreement, month by month.
 
 Data: the UCDP Conflict Termination dataset, dyad level, v3-2021 (Kreutz 2010; CC BY 4.0).
-Units are dyad episodes of interstate (type 2) and internationalised intrastate (type 4)
-conflicts. An episode is at risk from its start (``start_date2``) until the event, the
+Units are dyad episodes of interstate (type 2), intrastate (type 3) and internationalised
+intrastate (type 4) conflicts; an intrastate episode with foreign troops in any year counts as
+internationalised. An episode is at risk from its start (``start_date2``) until the event, the
 episode's end (``ependdate``) or the end of the data (2020-12-31), whichever comes first. A
 ceasefire is ``cfiredate``; an agreement is ``peagdate``; an event dated more than
 :data:`GRACE_DAYS` after its episode ended is not counted (the war had ended otherwise). The
 model is piecewise constant in the war's age (Allison 1982's discrete-time event history
-model), separately for interstate and internationalised wars: monthly hazard =
+model), separately for each kind of war: monthly hazard =
 (events + 0.5) / months at risk in each age band (the half event keeps a band without events
 from claiming the event impossible). A war ending otherwise
 (victory, low activity) is a competing risk the model does not carry, so its cumulative
@@ -27,7 +28,7 @@ import numpy as np
 from detente.errors import InputError
 
 DATA_END = dt.date(2020, 12, 31)
-CONFLICT_TYPES = {2: "interstate", 4: "internationalised"}
+CONFLICT_TYPES = {2: "interstate", 3: "intrastate", 4: "internationalised"}
 """UCDP ``type_of_conflict`` codes and the war kinds a scenario names (``war.kind``)."""
 PSEUDO_EVENTS = 0.5
 AGE_BANDS_MONTHS = (0, 3, 12, 36)
@@ -75,7 +76,7 @@ def episodes(path: Path) -> list[dict[str, Any]]:
         out.append(
             {
                 "id": str(episode_id),
-                "type": int(last["type_of_conflict"]),
+                "type": _episode_type(set(rows["type_of_conflict"].astype(int))),
                 "start": start,
                 "end": parse_ucdp_date(last["ependdate"]),
                 "ceasefire": parse_ucdp_date(last["cfiredate"]),
@@ -83,8 +84,13 @@ def episodes(path: Path) -> list[dict[str, Any]]:
             }
         )
     if not out:
-        raise InputError("no interstate or internationalised episodes found", file=path)
+        raise InputError("no episodes of the modelled conflict types found", file=path)
     return out
+
+
+def _episode_type(types: set[int]) -> int:
+    """An episode's conflict type: interstate if ever, else internationalised if ever."""
+    return next(t for t in (2, 4, 3) if t in types)
 
 
 def _months(a: dt.date, b: dt.date) -> float:
@@ -134,7 +140,7 @@ def fit_base_rate(ucdp_termination: Path) -> dict[str, Any]:
         "hazards": hazards,
         "episodes": len(records),
         "source": "UCDP Conflict Termination dataset, dyad level, v3-2021 (Kreutz 2010, "
-        "Journal of Peace Research 47(2); CC BY 4.0); episodes of interstate and "
-        "internationalised intrastate conflicts, 1946-2020",
+        "Journal of Peace Research 47(2); CC BY 4.0); dyad episodes of interstate, intrastate "
+        "and internationalised intrastate conflicts, 1946-2020",
         "fitted_by": "detente validate base-rate",
     }
