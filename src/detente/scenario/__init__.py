@@ -1,6 +1,7 @@
 """The scenario: a validated, cited description of a negotiation and its readers/writers."""
 
 from detente.scenario.arrays import ScenarioArrays, actors_with_positions, mode_arrays
+from detente.scenario.holders import absent_holders, unsettled_issues
 from detente.scenario.io import (
     DEFAULT_SCENARIO,
     FORMATS,
@@ -12,7 +13,6 @@ from detente.scenario.io import (
     load_scenario,
     validate_data,
 )
-from detente.scenario.holders import absent_holders, unsettled_issues
 from detente.scenario.model import (
     Actor,
     Citation,
