@@ -84,7 +84,7 @@ def test_sweep_writes_parquet_with_metadata(tmp_path, capsys):
         ]
     )
     table = pq.read_table(out)
-    assert table.num_rows == 3 * 2 * 5
+    assert table.num_rows == 3 * 2 * len(load_scenario("ukraine-2025").tables)
     assert table.schema.metadata[b"detente.seed"] == b"0"
     frame = table.to_pandas()
     assert set(frame["tables[us_mediated].mediator.leverage"]) == {0.0, 0.5, 1.0}

@@ -1,6 +1,7 @@
 """The scenario: a validated, cited description of a negotiation and its readers/writers."""
 
 from detente.scenario.arrays import ScenarioArrays, actors_with_positions, mode_arrays
+from detente.scenario.holders import absent_holders, unsettled_issues
 from detente.scenario.io import (
     DEFAULT_SCENARIO,
     FORMATS,
@@ -31,6 +32,7 @@ from detente.scenario.model import (
     WarTrend,
     bounds_of,
     mode_of,
+    seated_at,
 )
 
 __all__ = [
@@ -53,6 +55,7 @@ __all__ = [
     "War",
     "WarCost",
     "WarTrend",
+    "absent_holders",
     "actors_with_positions",
     "bounds_of",
     "bundled_path",
@@ -63,5 +66,7 @@ __all__ = [
     "load_scenario",
     "mode_arrays",
     "mode_of",
+    "seated_at",
+    "unsettled_issues",
     "validate_data",
 ]
