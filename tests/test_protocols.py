@@ -222,3 +222,35 @@ def test_cli_negotiate_bad_input_exits_2(capsys):
         with pytest.raises(SystemExit) as exit_info:
             main(["negotiate", *args])
         assert exit_info.value.code == 2
+
+
+@pytest.mark.parametrize("name", ["tit_for_tat", "aspiration", "boulware"])
+def test_single_text_runs_the_strategy_it_is_given(name):
+    """A mediated table once ran every strategy as linear concession; each strategy must
+    change what the parties accept on the mediator's text."""
+    prefs = random_prefs(batch=300, parties=3)
+    draft = np.full((300, 3), 50.0)
+    leverage = np.full(300, 0.3)
+    linear = single_text(prefs, [strategy_named("linear")] * 3, 40, draft, leverage)
+    other = single_text(prefs, [strategy_named(name)] * 3, 40, draft, leverage)
+    assert not np.array_equal(linear.round, other.round)
+
+
+def test_negotiate_on_a_mediated_table_follows_the_strategy():
+    from detente.forecast.inputs import input_space
+    from detente.forecast.tables import negotiate_table, plan_table
+    from detente.scenario import load_scenario
+
+    scenario = load_scenario(None)
+    plan = plan_table(scenario, "us_mediated")
+    x = {k: v[None].copy() for k, v in input_space(scenario).modes.items()}
+    traces = {
+        s: np.asarray(negotiate_table(plan, x, [s])[1].trace)
+        for s in ("linear", "tit_for_tat", "aspiration")
+    }
+    assert traces["tit_for_tat"].shape != traces["linear"].shape or not np.array_equal(
+        traces["tit_for_tat"], traces["linear"]
+    )
+    assert traces["aspiration"].shape != traces["linear"].shape or not np.array_equal(
+        traces["aspiration"], traces["linear"]
+    )

@@ -177,15 +177,17 @@ def single_text(
     rounds = np.full(b, -1)
     reason = np.full(b, "deadline reached", dtype=object)
     trace, proposers = [], []
+    previous = np.ones((b, p))
+    last_utility = eased.utility(text)
+    best_seen = np.full((b, p), np.nan)
     for t in range(end):
-        aspiration = np.stack(
-            [
-                time_aspiration(t, deadline, eased.reservation[:, q], s.e)
-                for q, s in enumerate(strategies)
-            ],
-            axis=1,
-        )
         utility = eased.utility(text)
+        best_seen = np.fmax(best_seen, utility)  # the best text any party has seen so far
+        gain = utility - last_utility  # what the latest revision gave each party
+        aspiration = _aspirations(
+            strategies, t, deadline, eased.reservation, gain, previous, best_seen
+        )
+        previous, last_utility = aspiration, utility
         content = (utility >= aspiration - 1e-12) & eased.acceptable(text)
         new = content.all(axis=1) & ~agreed
         point[new], rounds[new], agreed[new] = text[new], t, True
