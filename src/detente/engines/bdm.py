@@ -34,14 +34,16 @@ Interpretive choices are recorded in docs/decisions.md.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from numba import njit, prange
+from pydantic import Field, PositiveInt
 
 from detente.engines.base import EngineInput, EngineResult, EngineSpec
 from detente.engines.compromise import check_input
 from detente.errors import InputError
+from detente.options import Options
 
 VERSION = "1.0"
 DEFAULTS: dict[str, Any] = {
@@ -383,8 +385,27 @@ def run(
     )
 
 
+class BdmOptions(Options):
+    """Options of the BDM engine (defaults: :data:`DEFAULTS`)."""
+
+    max_rounds: PositiveInt = Field(DEFAULTS["max_rounds"], description="round cap")
+    shift_stop: float | None = Field(
+        DEFAULTS["shift_stop"], ge=0.0, lt=1.0, description="stop when the median shifts less"
+    )
+    tolerance: float = Field(DEFAULTS["tolerance"], gt=0.0, description="fixed-point tolerance")
+    q: float = Field(DEFAULTS["q"], description="probability the target does not resist")
+    capitulation: bool = Field(DEFAULTS["capitulation"], description="allow capitulations")
+    compromise_choice: Literal["scholz", "least_move"] = Field(
+        DEFAULTS["compromise_choice"], description="which compromise an actor takes"
+    )
+    outcome: Literal["median", "mean"] = Field(
+        DEFAULTS["outcome"], description="forecast: weighted median or mean of final positions"
+    )
+
+
 SPEC = EngineSpec(
     name="bdm",
+    options=BdmOptions,
     version=VERSION,
     run=run,
     multidimensional=False,

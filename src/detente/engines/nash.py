@@ -58,11 +58,10 @@ def run(
     inp: EngineInput,
     rng: np.random.Generator | None = None,
     record_trajectory: bool = True,
-    disagreement: np.ndarray | None = None,
 ) -> EngineResult:
-    """Nash solution against ``disagreement`` (default: the status quo; none → closed form)."""
+    """Nash solution against the status quo as disagreement point (none → closed form)."""
     check_input(inp)
-    d = inp.status_quo if disagreement is None else disagreement
+    d = inp.status_quo
     if d is None or np.isnan(d).all():
         outcome = weighted_mean(inp)
         mode = "closed form (no disagreement point)"

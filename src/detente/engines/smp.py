@@ -37,11 +37,15 @@ summing to at most 100 per actor; here fewer actors work and larger saliences ar
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
+from pydantic import Field, PositiveInt
 
 from detente.engines.base import EngineInput, EngineResult, EngineSpec
 from detente.engines.compromise import check_input
 from detente.errors import InputError
+from detente.options import Options
 
 VERSION = "1.0"
 MAX_ROUNDS = 100  # KTAB configExec: maxIter
@@ -498,8 +502,18 @@ def by_present_actors(
 
 PER_ACTOR_EXTRAS = ("probability", "outcome_probability", "risk_attitude")
 
+class SmpOptions(Options):
+    """Options of the SMP engine."""
+
+    transition: Literal["deterministic", "stochastic"] = Field(
+        "deterministic", description="each actor's bargain: most likely, or drawn from PCE"
+    )
+    max_rounds: PositiveInt = Field(MAX_ROUNDS, description="cap on turns (KTAB: 100)")
+
+
 SPEC = EngineSpec(
     name="smp",
+    options=SmpOptions,
     version=VERSION,
     run=run,
     multidimensional=True,

@@ -279,6 +279,7 @@ SINGLE_TEXT = ProtocolSpec(
     summary="a mediator's single negotiating text, revised toward the objecting parties",
     options=SingleTextOptions,
     needs_mediator=True,
+    order_matters=False,
 )
 BACKCHANNEL = ProtocolSpec(
     name="backchannel",

@@ -53,7 +53,8 @@ class ProtocolSpec:
     """A registered protocol: ``run(prefs, strategies, deadline, setting, options)`` returns a
     :class:`~detente.protocols.negotiation.NegotiationResult`; ``needs_mediator`` says whether
     the setting must carry a first draft and leverage, ``needs_drafters`` whether it must name
-    drafters."""
+    drafters, ``order_matters`` whether the order of the parties is part of the protocol (who
+    proposes first)."""
 
     name: str
     version: str
@@ -62,6 +63,7 @@ class ProtocolSpec:
     options: type[ProtocolOptions] = ProtocolOptions
     needs_mediator: bool = False
     needs_drafters: bool = False
+    order_matters: bool = True
 
 
 def protocol_names() -> tuple[str, ...]:
