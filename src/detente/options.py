@@ -10,7 +10,7 @@ True); ``none`` stands for None where an option may be None.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -71,8 +71,11 @@ def describe(model: type[BaseModel]) -> list[tuple[str, str, str, str]]:
     """(name, type, default, description) of every option of ``model``."""
     rows = []
     for name, info in model.model_fields.items():
-        kind = getattr(info.annotation, "__name__", None) or str(info.annotation)
-        kind = kind.replace("typing.", "").replace("NoneType", "None")
+        if get_origin(info.annotation) is Literal:
+            kind = "one of " + "|".join(map(str, get_args(info.annotation)))
+        else:
+            kind = getattr(info.annotation, "__name__", None) or str(info.annotation)
+            kind = kind.replace("typing.", "").replace("NoneType", "None")
         rows.append((name, kind, repr(info.default), info.description or ""))
     return rows
 

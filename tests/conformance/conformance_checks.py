@@ -108,9 +108,7 @@ def check_engine_absent_actors(name):
         np.concatenate([inp.capability, np.zeros((d, 1))], axis=1),
         inp.status_quo,
     )
-    np.testing.assert_allclose(
-        _run(name, with_absent).outcome, _run(name, inp).outcome, atol=1e-9
-    )
+    np.testing.assert_allclose(_run(name, with_absent).outcome, _run(name, inp).outcome, atol=1e-9)
 
 
 def check_engine_nan_status_quo(name):

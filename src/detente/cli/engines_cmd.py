@@ -9,8 +9,24 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.table import Table as RichTable
+from typer.core import TyperCommand
 
 console = Console()
+
+
+class RunCommand(TyperCommand):
+    """``detente run``: its help ends with every registered engine and its options (read from
+    the registry only when help is shown)."""
+
+    def format_help(self, ctx, formatter) -> None:
+        super().format_help(ctx, formatter)
+        from detente.engines import describe_engines
+
+        text = "Engines and their options:\n" + describe_engines()
+        if formatter.getvalue():
+            formatter.write("\n" + text + "\n")
+        else:
+            Console().print(text, highlight=False, markup=False)
 
 
 def engine_input_from(spec_path: str | None):
@@ -43,23 +59,28 @@ def engine_input_from(spec_path: str | None):
 def register(app: typer.Typer, groups) -> None:
     """Add the engine commands."""
 
-    @app.command("run")
+    @app.command("run", cls=RunCommand)
     def run(
         engine: str = typer.Argument(..., help="Engine name (see `detente run --help`)."),
         scenario: str | None = typer.Argument(
             None, help="Scenario file, bundled name or KTAB CSV; default: ukraine-2025."
         ),
         seed: int = typer.Option(0, "--seed", help="Seed for stochastic engines."),
+        option: list[str] = typer.Option(
+            [], "--option", "-o", help="name=value: an engine option (listed below); none for None."
+        ),
         json_out: Path | None = typer.Option(None, "--json", help="Write the run as JSON here."),
     ) -> None:
         """Run one collective-decision engine once and print its path and outcome."""
         import numpy as np
 
         from detente.engines import get_engine
+        from detente.options import checked, parse_assignments
 
         spec = get_engine(engine)
+        options = checked(spec.options, parse_assignments(option)).model_dump()
         actors, issues, inp, digest = engine_input_from(scenario)
-        result = spec.run(inp, rng=np.random.default_rng(seed))
+        result = spec.run(inp, rng=np.random.default_rng(seed), **options)
         rounds = [
             {
                 actor: dict(zip(issues, map(float, step[0, a]), strict=True))
@@ -82,6 +103,7 @@ def register(app: typer.Typer, groups) -> None:
                 "engine": spec.name,
                 "version": result.version,
                 "params": result.params,
+                "options": options,
                 "seed": seed,
                 "input_sha256": digest,
                 "rounds": rounds,
@@ -93,15 +115,24 @@ def register(app: typer.Typer, groups) -> None:
     @groups.validate.command("deu")
     def deu(
         path: Path = typer.Argument(..., help="A DEU III tab-separated file."),
+        option: list[str] = typer.Option(
+            [],
+            "--option",
+            "-o",
+            help="engine.name=value (one engine) or name=value (every engine that has it).",
+        ),
         json_out: Path | None = typer.Option(None, "--json", help="Write the scores here."),
     ) -> None:
         """Score every engine on DEU III issues: mean absolute error on 0–100, best first."""
         from dataclasses import asdict
 
+        from detente.engines import options_by_engine
+        from detente.options import parse_assignments
         from detente.validate.deu import read_deu, score_engines
 
+        options = options_by_engine(parse_assignments(option))
         data = read_deu(path)
-        scores = score_engines(data)
+        scores = score_engines(data, options=options)
         table = RichTable(title=f"DEU III: {len(data.outcome)} issues with an observed outcome")
         for col in ("rank", "engine", "capabilities", "reference point", "issues", "MAE"):
             table.add_column(col)

@@ -8,13 +8,16 @@ batch: issues are the engines' draws axis, absent actors get zero salience.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from detente.engines import EngineInput, engine_names, get_engine
 from detente.errors import InputError
+from detente.options import checked
 
 INSTITUTIONS = ("com", "ep")
 DEFAULT_SALIENCE = 50.0
@@ -92,6 +95,7 @@ class Score:
     reference_point: bool
     mae: float
     issues: int
+    options: dict[str, Any] = field(default_factory=dict)
 
 
 def _batch(data: DeuData, scheme: str, mask: np.ndarray, with_reference: bool) -> EngineInput:
@@ -108,27 +112,35 @@ VARIANTS: dict[str, tuple[dict, ...]] = {"bdm": ({}, {"outcome": "mean"})}
 positions instead of their median."""
 
 
-def score_engines(data: DeuData, engines: tuple[str, ...] | None = None) -> list[Score]:
+def score_engines(
+    data: DeuData,
+    engines: tuple[str, ...] | None = None,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+) -> list[Score]:
     """Mean absolute error (0–100) of every engine and capability scheme, without the
-    reference point on every issue and with it on the issues that have one; best first."""
+    reference point on every issue and with it on the issues that have one; best first.
+    ``options`` per engine name are passed to it (and recorded in each score)."""
     scores = []
     has_weight = data.salience.sum(axis=1) > 0
     with_rp = has_weight & ~np.isnan(data.reference)
     for name in engines or engine_names():
         spec = get_engine(name)
-        for options in VARIANTS.get(name, ({},)):
-            label = name + "".join(f" ({k}={v})" for k, v in options.items())
+        given = dict((options or {}).get(name, {}))
+        for variant in VARIANTS.get(name, ({},)):
+            chosen = {**given, **variant}
+            label = name + "".join(f" ({k}={v})" for k, v in chosen.items())
+            typed = checked(spec.options, chosen).model_dump()
             for scheme in CAPABILITY_SCHEMES:
                 for use_rp, mask in ((False, has_weight), (True, with_rp)):
                     if use_rp and not spec.uses_status_quo:
                         continue  # the engine ignores the reference point
                     inp = _batch(data, scheme, mask, use_rp)
                     predicted = spec.run(
-                        inp, rng=np.random.default_rng(0), record_trajectory=False, **options
+                        inp, rng=np.random.default_rng(0), record_trajectory=False, **typed
                     )
                     error = np.abs(predicted.outcome[:, 0] - data.outcome[mask])
                     scores.append(
-                        Score(label, scheme, use_rp, float(error.mean()), int(mask.sum()))
+                        Score(label, scheme, use_rp, float(error.mean()), int(mask.sum()), typed)
                     )
     scores += _median_baselines(data, has_weight)
     return sorted(scores, key=lambda s: s.mae)
