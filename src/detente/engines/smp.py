@@ -502,6 +502,7 @@ def by_present_actors(
 
 PER_ACTOR_EXTRAS = ("probability", "outcome_probability", "risk_attitude")
 
+
 class SmpOptions(Options):
     """Options of the SMP engine."""
 

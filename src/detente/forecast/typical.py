@@ -57,9 +57,7 @@ def negotiate_typical(
     plan = plan_table(scenario, table_id)
     names = tuple(strategies or (DEFAULT_STRATEGY,))
     prefs, result = negotiate_table(plan, modal_inputs(scenario), list(names), options)
-    _, protocol_options, chosen = configure(
-        plan.table.protocol, names, len(plan.parties), options
-    )
+    _, protocol_options, chosen = configure(plan.table.protocol, names, len(plan.parties), options)
     record = {
         "protocol": protocol_options.model_dump(),
         "strategies": [{"kind": s.kind, **s.model_dump()} for s in chosen],
