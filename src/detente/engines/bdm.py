@@ -44,6 +44,7 @@ from detente.engines.base import EngineInput, EngineResult, EngineSpec
 from detente.engines.compromise import check_input
 from detente.errors import InputError
 from detente.options import Options
+from detente.spatial import weighted_mean
 
 VERSION = "1.0"
 DEFAULTS: dict[str, Any] = {
@@ -75,11 +76,6 @@ def check_options(options: dict[str, Any]) -> dict[str, Any]:
     if params["outcome"] not in OUTCOMES:
         raise InputError(f"outcome must be one of {OUTCOMES}", field="params")
     return params
-
-
-def weighted_mean(x: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """Σ c s x / Σ c s per game. (G, A) → (G,)."""
-    return (weight * x).sum(axis=1) / weight.sum(axis=1)
 
 
 @njit(cache=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from detente.engines.base import EngineInput, EngineResult, EngineSpec, one_shot_result
-from detente.engines.compromise import check_input, weighted_mean
+from detente.engines.compromise import check_input, compromise_point
 
 VERSION = "1.0"
 BISECTION_STEPS = 60
@@ -63,10 +63,10 @@ def run(
     check_input(inp)
     d = inp.status_quo
     if d is None or np.isnan(d).all():
-        outcome = weighted_mean(inp)
+        outcome = compromise_point(inp)
         mode = "closed form (no disagreement point)"
     else:
-        outcome = np.where(np.isnan(d), weighted_mean(inp), nash_with_disagreement(inp, d))
+        outcome = np.where(np.isnan(d), compromise_point(inp), nash_with_disagreement(inp, d))
         mode = "disagreement point"
     params = {"utility": "quadratic loss", "weights": "capability x salience", "mode": mode}
     return one_shot_result("nash", VERSION, params, inp, outcome, record_trajectory)

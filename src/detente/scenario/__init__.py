@@ -10,6 +10,7 @@ from detente.scenario.io import (
     dump_yaml,
     export_scenario,
     load_scenario,
+    loads,
     validate_data,
 )
 from detente.scenario.model import (
@@ -61,6 +62,7 @@ __all__ = [
     "dump_yaml",
     "export_scenario",
     "load_scenario",
+    "loads",
     "mode_arrays",
     "mode_of",
     "validate_data",

@@ -147,17 +147,15 @@ def score_engines(
 
 
 def _median_baselines(data: DeuData, mask: np.ndarray) -> list[Score]:
-    """The weighted median actor (capability × salience), a classic reference model."""
+    """The weighted median actor (capability × salience), a classic reference model: the
+    engines' weighted median (the position with the least weighted distance to all; an exact
+    tie gives the mean of the tied positions)."""
+    from detente.engines.bdm import weighted_median
+
     out = []
     for scheme in CAPABILITY_SCHEMES:
         weight = data.capability[scheme][None, :] * data.salience[mask]
-        position = data.position[mask]
-        order = np.argsort(position, axis=1)
-        sorted_pos = np.take_along_axis(position, order, axis=1)
-        cum = np.cumsum(np.take_along_axis(weight, order, axis=1), axis=1)
-        half = cum[:, -1:] / 2
-        idx = (cum < half).sum(axis=1)
-        median = sorted_pos[np.arange(len(idx)), idx]
+        median = weighted_median(data.position[mask], weight)
         mae = float(np.abs(median - data.outcome[mask]).mean())
         out.append(Score("weighted median (baseline)", scheme, False, mae, int(mask.sum())))
     return out
