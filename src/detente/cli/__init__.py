@@ -111,3 +111,6 @@ def main(argv: list[str] | None = None) -> None:
         raise
     if isinstance(code, int) and code:
         sys.exit(code)
+
+
+__all__ = ["FLAGS", "Groups", "build_app", "in_flag_terms", "main"]

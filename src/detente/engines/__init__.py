@@ -66,6 +66,15 @@ def options_by_engine(
     return out
 
 
+def weighted_median(x, weight):
+    """The weighted median of every row (the position with the least weighted distance to all;
+    an exact tie gives the mean of the tied positions): (G, A) positions and weights → (G,).
+    The compiled kernel the bdm engine forecasts with."""
+    from detente.engines.bdm import weighted_median as kernel
+
+    return kernel(x, weight)
+
+
 def describe_engines() -> str:
     """Every engine, its summary and its options, as plain text lines."""
     from detente.options import describe
@@ -91,4 +100,5 @@ __all__ = [
     "engine_names",
     "get_engine",
     "options_by_engine",
+    "weighted_median",
 ]

@@ -131,3 +131,13 @@ def one_shot_result(
         rounds=np.ones(inp.position.shape[0], dtype=np.int64),
         trajectory=trajectory,
     )
+
+
+__all__ = [
+    "CheckedRun",
+    "EngineInput",
+    "EngineResult",
+    "EngineSpec",
+    "check_shapes",
+    "one_shot_result",
+]

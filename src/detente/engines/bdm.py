@@ -409,3 +409,28 @@ SPEC = EngineSpec(
     needs_status_quo=False,
     summary="Bueno de Mesquita challenge model (Scholz et al. 2011), one issue at a time",
 )
+
+
+__all__ = [
+    "COMPROMISE_CHOICES",
+    "DEFAULTS",
+    "OUTCOMES",
+    "PARALLEL_FROM",
+    "SPEC",
+    "VERSION",
+    "BdmOptions",
+    "best_offers",
+    "check_options",
+    "expected_challenge",
+    "median_position",
+    "pairwise_spread",
+    "play_game",
+    "play_games",
+    "play_one",
+    "play_parallel",
+    "play_serial",
+    "risk_exponents",
+    "run",
+    "weighted_median",
+    "win_probability",
+]

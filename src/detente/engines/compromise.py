@@ -51,3 +51,12 @@ SPEC = EngineSpec(
     needs_status_quo=False,
     summary="capability × salience weighted mean of positions",
 )
+
+
+__all__ = [
+    "SPEC",
+    "VERSION",
+    "check_input",
+    "compromise_point",
+    "run",
+]

@@ -82,3 +82,12 @@ SPEC = EngineSpec(
     uses_status_quo=True,
     summary="asymmetric Nash bargaining (weights capability x salience) against the status quo",
 )
+
+
+__all__ = [
+    "BISECTION_STEPS",
+    "SPEC",
+    "VERSION",
+    "nash_with_disagreement",
+    "run",
+]

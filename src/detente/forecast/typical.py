@@ -17,8 +17,7 @@ import numpy as np
 from detente.engines import get_engine
 from detente.forecast.inputs import input_space
 from detente.forecast.tables import PROTOCOL, TablePlan, engine_input, negotiate_table, plan_table
-from detente.protocols import Preferences, configure
-from detente.protocols.negotiation import NegotiationResult
+from detente.protocols import NegotiationResult, Preferences, configure
 from detente.scenario import Scenario
 
 FALLBACK_ENGINE = "compromise"

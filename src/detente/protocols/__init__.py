@@ -18,6 +18,7 @@ concession on an enumerated discrete domain with NegMAS's semantics (docs/decisi
 
 from detente.protocols.discrete import DiscreteResult, discrete_alternating_offers
 from detente.protocols.negotiation import (
+    LEVERAGE_UTILITY,
     NegotiationResult,
     alternating_offers,
     backchannel,
@@ -47,6 +48,7 @@ from detente.protocols.strategies import (
 from detente.protocols.utility import Preferences, preferences
 
 __all__ = [
+    "LEVERAGE_UTILITY",
     "PROTOCOL_MODULES",
     "STRATEGIES",
     "AspirationAdaptation",

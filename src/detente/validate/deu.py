@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from detente.engines import EngineInput, engine_names, get_engine
+from detente.engines import EngineInput, engine_names, get_engine, weighted_median
 from detente.errors import InputError
 from detente.options import checked
 
@@ -150,7 +150,6 @@ def _median_baselines(data: DeuData, mask: np.ndarray) -> list[Score]:
     """The weighted median actor (capability × salience), a classic reference model: the
     engines' weighted median (the position with the least weighted distance to all; an exact
     tie gives the mean of the tied positions)."""
-    from detente.engines.bdm import weighted_median
 
     out = []
     for scheme in CAPABILITY_SCHEMES:
