@@ -18,6 +18,7 @@ ENGINE_MODULES: dict[str, str] = {
     "nash": "detente.engines.nash",
     "bdm": "detente.engines.bdm",
     "smp": "detente.engines.smp",
+    "exchange": "detente.engines.exchange",
 }
 
 
