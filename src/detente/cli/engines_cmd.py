@@ -128,21 +128,33 @@ def register(app: typer.Typer, groups) -> None:
 
         from detente.engines import options_by_engine
         from detente.options import parse_assignments
-        from detente.validate.deu import read_deu, score_engines
+        from detente.validate.deu import predict_engines, read_deu, score_engines, score_ensemble
 
         options = options_by_engine(parse_assignments(option))
         data = read_deu(path)
-        scores = score_engines(data, options=options)
+        with console.status("running every engine on every issue"):
+            predictions = predict_engines(data, options=options)
+        scores = score_engines(data, predictions=predictions)
+        ensemble = score_ensemble(data, predictions)
         table = RichTable(title=f"DEU III: {len(data.outcome)} issues with an observed outcome")
         for col in ("rank", "engine", "capabilities", "reference point", "issues", "MAE"):
             table.add_column(col)
         for rank, s in enumerate(scores, 1):
+            issues = f"{s.issues}{' (by proposal)' if s.together else ''}"
             table.add_row(
                 str(rank), s.engine, s.capabilities, "yes" if s.reference_point else "no",
-                str(s.issues), f"{s.mae:.2f}",
+                issues, f"{s.mae:.2f}",
             )  # fmt: skip
         console.print(table)
+        console.print(
+            f"ensemble of {len(ensemble.weights)} weighted members ({ensemble.folds}-fold "
+            f"cross-validation by proposal, {ensemble.issues} issues): MAE "
+            f"{ensemble.mae:.2f}; best single engine chosen on the same folds: "
+            f"{ensemble.best_single_mae:.2f}"
+        )
+        top = ", ".join(f"{k} {v:.2f}" for k, v in list(ensemble.weights.items())[:5])
+        console.print(f"weights fitted on the whole file: {top}")
         if json_out is not None:
-            text = json.dumps([asdict(s) for s in scores], indent=2)
-            json_out.write_text(text + "\n", encoding="utf-8")
+            payload = {"scores": [asdict(s) for s in scores], "ensemble": asdict(ensemble)}
+            json_out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
             console.print(f"wrote {json_out}")
