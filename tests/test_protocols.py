@@ -286,3 +286,12 @@ def test_negotiate_table_checks_options_by_name():
         negotiate_table(plan, x, None, {"patience": "1"})
     with pytest.raises(InputError):
         negotiate_table(plan, x, None, {"mediator_step": "2"})
+
+
+def test_an_option_no_chosen_strategy_has_is_an_error():
+    from detente.protocols import configure
+
+    with pytest.raises(InputError, match="neither"):
+        configure("alternating_offers", ["tit_for_tat"], 2, {"e": "0.5"})
+    _, _, chosen = configure("alternating_offers", ["tit_for_tat", "linear"], 2, {"e": "0.5"})
+    assert chosen[1].e == 0.5

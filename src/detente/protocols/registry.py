@@ -109,6 +109,15 @@ def configure(
     strategy_fields = set().union(*(kind.model_fields for kind in STRATEGIES.values()))
     own, _ = split(options or {}, spec.options, _fields_model(strategy_fields))
     chosen = strategies_for(strategies, parties, options)
+    used = set(spec.options.model_fields).union(*(type(s).model_fields for s in chosen))
+    idle = sorted(set(options or {}) - used)
+    if idle:
+        kinds = ", ".join(sorted({s.kind for s in chosen}))
+        raise InputError(
+            f"option {idle[0]!r} applies to neither the {protocol} protocol nor the chosen "
+            f"strategies ({kinds})",
+            field="options",
+        )
     return spec, checked(spec.options, own, field="options"), chosen
 
 

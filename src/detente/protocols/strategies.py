@@ -139,10 +139,10 @@ def strategy_names() -> tuple[str, ...]:
 
 def strategy_named(name: str, **options: Any) -> Strategy:
     """``boulware``, ``linear``, ``conceder``, ``tit_for_tat``, ``aspiration``, ``time:E``
-    (exponent E) or ``aspiration:R`` (rate R); ``options`` set the strategy's other fields
-    (acceptance, threshold)."""
+    (exponent E) or ``aspiration:R`` (rate R); ``options`` set the strategy's fields
+    (acceptance, threshold, and e or rate, which override the name's)."""
     if name in NAMED_EXPONENTS:
-        return TimeDependent(e=NAMED_EXPONENTS[name], **options)
+        return TimeDependent(**{"e": NAMED_EXPONENTS[name], **options})
     if name in STRATEGIES and name != "time":
         return STRATEGIES[name](**options)
     kind, _, value = name.partition(":")
