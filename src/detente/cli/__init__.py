@@ -13,6 +13,27 @@ from detente.errors import INVALID_INPUT_EXIT_CODE, InputError
 
 err_console = Console(stderr=True)
 
+FLAGS = {
+    "strategy": "--strategy",
+    "strategies": "--strategy",
+    "options": "--option",
+    "draws": "--draws",
+    "seed": "--seed",
+}
+"""Parameter names the lower layers use in errors → the flags a user types."""
+
+
+def in_flag_terms(exc: InputError) -> InputError:
+    """The error with its field named as the command line's flag (``strategies`` →
+    ``--strategy``; ``strategy.e`` → ``--strategy e``)."""
+    if not exc.field:
+        return exc
+    head, _, rest = exc.field.partition(".")
+    if head not in FLAGS:
+        return exc
+    field = FLAGS[head] + (f" {rest}" if rest else "")
+    return InputError(exc.message, file=exc.file, line=exc.line, field=field)
+
 
 @dataclass(frozen=True)
 class Groups:
@@ -75,7 +96,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         code = app(args=argv, standalone_mode=False)
     except InputError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        message = in_flag_terms(exc)
+        err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
         sys.exit(INVALID_INPUT_EXIT_CODE)
     except SystemExit:
         raise
@@ -91,3 +113,6 @@ def main(argv: list[str] | None = None) -> None:
         raise
     if isinstance(code, int) and code:
         sys.exit(code)
+
+
+__all__ = ["FLAGS", "Groups", "build_app", "in_flag_terms", "main"]

@@ -9,8 +9,24 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.table import Table as RichTable
+from typer.core import TyperCommand
 
 console = Console()
+
+
+class RunCommand(TyperCommand):
+    """``detente run``: its help ends with every registered engine and its options (read from
+    the registry only when help is shown)."""
+
+    def format_help(self, ctx, formatter) -> None:
+        super().format_help(ctx, formatter)
+        from detente.engines import describe_engines
+
+        text = "Engines and their options:\n" + describe_engines()
+        if formatter.getvalue():
+            formatter.write("\n" + text + "\n")
+        else:
+            Console().print(text, highlight=False, markup=False)
 
 
 def engine_input_from(spec_path: str | None):
@@ -43,23 +59,28 @@ def engine_input_from(spec_path: str | None):
 def register(app: typer.Typer, groups) -> None:
     """Add the engine commands."""
 
-    @app.command("run")
+    @app.command("run", cls=RunCommand)
     def run(
         engine: str = typer.Argument(..., help="Engine name (see `detente run --help`)."),
         scenario: str | None = typer.Argument(
             None, help="Scenario file, bundled name or KTAB CSV; default: ukraine-2025."
         ),
         seed: int = typer.Option(0, "--seed", help="Seed for stochastic engines."),
+        option: list[str] = typer.Option(
+            [], "--option", "-o", help="name=value: an engine option (listed below); none for None."
+        ),
         json_out: Path | None = typer.Option(None, "--json", help="Write the run as JSON here."),
     ) -> None:
         """Run one collective-decision engine once and print its path and outcome."""
         import numpy as np
 
         from detente.engines import get_engine
+        from detente.options import checked, parse_assignments
 
         spec = get_engine(engine)
+        options = checked(spec.options, parse_assignments(option)).model_dump()
         actors, issues, inp, digest = engine_input_from(scenario)
-        result = spec.run(inp, rng=np.random.default_rng(seed))
+        result = spec.run(inp, rng=np.random.default_rng(seed), **options)
         rounds = [
             {
                 actor: dict(zip(issues, map(float, step[0, a]), strict=True))
@@ -82,6 +103,7 @@ def register(app: typer.Typer, groups) -> None:
                 "engine": spec.name,
                 "version": result.version,
                 "params": result.params,
+                "options": options,
                 "seed": seed,
                 "input_sha256": digest,
                 "rounds": rounds,
@@ -93,25 +115,46 @@ def register(app: typer.Typer, groups) -> None:
     @groups.validate.command("deu")
     def deu(
         path: Path = typer.Argument(..., help="A DEU III tab-separated file."),
+        option: list[str] = typer.Option(
+            [],
+            "--option",
+            "-o",
+            help="engine.name=value (one engine) or name=value (every engine that has it).",
+        ),
         json_out: Path | None = typer.Option(None, "--json", help="Write the scores here."),
     ) -> None:
         """Score every engine on DEU III issues: mean absolute error on 0–100, best first."""
         from dataclasses import asdict
 
-        from detente.validate.deu import read_deu, score_engines
+        from detente.engines import options_by_engine
+        from detente.options import parse_assignments
+        from detente.validate.deu import predict_engines, read_deu, score_engines, score_ensemble
 
+        options = options_by_engine(parse_assignments(option))
         data = read_deu(path)
-        scores = score_engines(data)
+        with console.status("running every engine on every issue"):
+            predictions = predict_engines(data, options=options)
+        scores = score_engines(data, predictions=predictions)
+        ensemble = score_ensemble(data, predictions)
         table = RichTable(title=f"DEU III: {len(data.outcome)} issues with an observed outcome")
         for col in ("rank", "engine", "capabilities", "reference point", "issues", "MAE"):
             table.add_column(col)
         for rank, s in enumerate(scores, 1):
+            issues = f"{s.issues}{' (by proposal)' if s.together else ''}"
             table.add_row(
                 str(rank), s.engine, s.capabilities, "yes" if s.reference_point else "no",
-                str(s.issues), f"{s.mae:.2f}",
+                issues, f"{s.mae:.2f}",
             )  # fmt: skip
         console.print(table)
+        console.print(
+            f"ensemble of {len(ensemble.weights)} weighted members ({ensemble.folds}-fold "
+            f"cross-validation by proposal, {ensemble.issues} issues): MAE "
+            f"{ensemble.mae:.2f}; best single engine chosen on the same folds: "
+            f"{ensemble.best_single_mae:.2f}"
+        )
+        top = ", ".join(f"{k} {v:.2f}" for k, v in list(ensemble.weights.items())[:5])
+        console.print(f"weights fitted on the whole file: {top}")
         if json_out is not None:
-            text = json.dumps([asdict(s) for s in scores], indent=2)
-            json_out.write_text(text + "\n", encoding="utf-8")
+            payload = {"scores": [asdict(s) for s in scores], "ensemble": asdict(ensemble)}
+            json_out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
             console.print(f"wrote {json_out}")

@@ -12,17 +12,6 @@ from rich.table import Table as RichTable
 console = Console()
 
 
-def table_negotiation(scenario, table_id: str, strategy_names: list[str]):
-    """Run the table's protocol once on the scenario's most likely inputs."""
-    from detente.forecast.inputs import input_space
-    from detente.forecast.tables import negotiate_table, plan_table
-
-    plan = plan_table(scenario, table_id)
-    x = {k: v[None].copy() for k, v in input_space(scenario).modes.items()}
-    prefs, result = negotiate_table(plan, x, strategy_names or None)
-    return plan, prefs, result
-
-
 def register(app: typer.Typer, groups) -> None:
     """Add the negotiate command."""
 
@@ -37,68 +26,47 @@ def register(app: typer.Typer, groups) -> None:
             help="boulware, linear, conceder, tit_for_tat, aspiration, time:E or aspiration:R; one "
             "for all parties or one per party in table order.",
         ),
+        option: list[str] = typer.Option(
+            [],
+            "--option",
+            "-o",
+            help="name=value: an option of the table's protocol (deadline; mediator_step on a "
+            "single text) or of the strategies (acceptance, threshold, e, rate); none for None.",
+        ),
         seed: int = typer.Option(
             0, "--seed", help="Recorded for provenance (protocols are deterministic)."
         ),
         json_out: Path | None = typer.Option(None, "--json", help="Write the negotiation here."),
     ) -> None:
         """Negotiate one table move by move and print the agreement (or why none)."""
+        from detente.forecast.typical import negotiate_typical, negotiation_data
+        from detente.options import parse_assignments
         from detente.scenario import load_scenario
 
         loaded = load_scenario(scenario)
-        plan, prefs, result = table_negotiation(loaded, table, strategy)
-        parties = [loaded.actors[p].id for p in plan.parties]
-        issues = [i.id for i in loaded.issues]
-        agreed = bool(result.agreed[0])
-        if agreed:
-            console.print(
-                f"[green]agreement[/] in round {int(result.round[0])} ({result.reason[0]})"
-            )
+        neg = negotiate_typical(loaded, table, strategy or None, parse_assignments(option))
+        data = negotiation_data(neg, seed)
+        if data["agreed"]:
+            console.print(f"[green]agreement[/] in round {data['round']} ({data['reason']})")
         else:
-            console.print(f"[red]no agreement[/]: {result.reason[0]}")
+            console.print(f"[red]no agreement[/]: {data['reason']}")
         util = RichTable(title="Utilities (0–1)")
         for col in ("party", "outcome", "outside option"):
             util.add_column(col)
-        for i, p in enumerate(parties):
-            util.add_row(p, f"{result.utility[0, i]:.3f}", f"{prefs.reservation[0, i]:.3f}")
+        for party, value in data["utility"].items():
+            util.add_row(party, f"{value:.3f}", f"{data['outside_option'][party]:.3f}")
         console.print(util)
         trace = RichTable(title="Offers on the table (every few rounds)")
         trace.add_column("round")
         trace.add_column("by")
+        issues = [i.id for i in loaded.issues]
         for issue in issues:
             trace.add_column(issue, justify="right")
-        step = max(1, len(result.trace) // 12)
-        for r in range(0, len(result.trace), step):
-            by = int(result.proposer[r])
-            trace.add_row(
-                str(r),
-                "mediator" if by < 0 else parties[by],
-                *(f"{v:.0f}" for v in result.trace[r, 0]),
-            )
+        step = max(1, len(data["trace"]) // 12)
+        for move in data["trace"][::step]:
+            offer = move["offer"]
+            trace.add_row(str(move["round"]), move["by"], *(f"{offer[i]:.0f}" for i in issues))
         console.print(trace)
         if json_out is not None:
-            payload = {
-                "scenario": loaded.id,
-                "table": table,
-                "protocol": plan.table.protocol,
-                "strategies": strategy or ["linear"],
-                "seed": seed,
-                "agreed": agreed,
-                "round": int(result.round[0]),
-                "reason": str(result.reason[0]),
-                "agreement": (
-                    dict(zip(issues, map(float, result.point[0]), strict=True)) if agreed else None
-                ),
-                "utility": dict(zip(parties, map(float, result.utility[0]), strict=True)),
-                "outside_option": dict(zip(parties, map(float, prefs.reservation[0]), strict=True)),
-                "trace": [
-                    {
-                        "round": r,
-                        "by": "mediator" if by < 0 else parties[by],
-                        "offer": dict(zip(issues, map(float, result.trace[r, 0]), strict=True)),
-                    }
-                    for r, by in enumerate(map(int, result.proposer))
-                ],
-            }  # fmt: skip
-            json_out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+            json_out.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
             console.print(f"wrote {json_out}")

@@ -7,7 +7,9 @@ that text against its outside option: the war. See docs/decisions.md (## Forecas
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -15,13 +17,7 @@ from detente.conflict.outside_options import salience_weights, war_outside_optio
 from detente.engines import EngineInput, get_engine
 from detente.errors import InputError
 from detente.forecast import outcomes
-from detente.protocols import (
-    alternating_offers,
-    backchannel,
-    preferences,
-    single_text,
-    strategy_named,
-)
+from detente.protocols import Setting, configure, negotiate, preferences
 from detente.protocols.negotiation import LEVERAGE_UTILITY
 from detente.scenario import Scenario, Table
 
@@ -189,37 +185,38 @@ PROTOCOL = "protocol"
 PROTOCOL_VERSION = "1.0"
 
 
-def negotiate_table(plan: TablePlan, x: dict[str, np.ndarray], strategies: list[str] | None = None):
-    """Run the table's protocol on every draw at once: its preferences and the result.
+def negotiate_table(
+    plan: TablePlan,
+    x: dict[str, np.ndarray],
+    strategies: list[str] | None = None,
+    options: Mapping[str, Any] | None = None,
+):
+    """Run the table's protocol (looked up in the protocol registry) on every draw at once: its
+    preferences and the result.
 
     Parties concede linearly unless ``strategies`` (one name, or one per party) says otherwise;
-    a mediator's first draft is the compromise at the table."""
+    ``options`` are the protocol's and the strategies' typed options by name. A mediator's
+    first draft is the compromise at the table."""
     parties = list(plan.parties)
-    names = strategies or ["linear"]
-    names = names * len(parties) if len(names) == 1 else names
-    if len(names) != len(parties):
-        raise InputError(f"{len(names)} strategies for {len(parties)} parties", field="--strategy")
-    chosen = [strategy_named(n) for n in names]
+    spec, checked_options, chosen = configure(
+        plan.table.protocol, strategies, len(parties), options
+    )
     prefs = preferences(
         x["ideal"][:, parties, :],
         x["salience"][:, parties, :],
         outside_options(plan, x),
         x["red_line"][:, parties, :],
     )
-    deadline = plan.table.deadline
-    if plan.table.protocol == "single_text":
+    setting = Setting(drafters=tuple(parties.index(d) for d in plan.drafters))
+    if spec.needs_mediator:
         draft = get_engine("compromise").run(engine_input(plan, x), record_trajectory=False)
         withdrawals = [
             iv.round for iv in plan.table.interventions if iv.kind == "mediator_withdraws"
         ]
-        leverage = x["leverage"][:, plan.index]
-        result = single_text(
-            prefs, chosen, deadline, draft.outcome, leverage, min(withdrawals, default=None)
+        setting = Setting(
+            draft.outcome, x["leverage"][:, plan.index], min(withdrawals, default=None)
         )
-    elif plan.table.protocol == "backchannel":
-        result = backchannel(prefs, chosen, deadline, [parties.index(d) for d in plan.drafters])
-    else:
-        result = alternating_offers(prefs, chosen, deadline)
+    result = negotiate(spec, prefs, chosen, plan.table.deadline, setting, checked_options)
     return prefs, result
 
 

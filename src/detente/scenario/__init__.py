@@ -11,6 +11,7 @@ from detente.scenario.io import (
     dump_yaml,
     export_scenario,
     load_scenario,
+    loads,
     validate_data,
 )
 from detente.scenario.model import (
@@ -64,6 +65,7 @@ __all__ = [
     "dump_yaml",
     "export_scenario",
     "load_scenario",
+    "loads",
     "mode_arrays",
     "mode_of",
     "seated_at",
