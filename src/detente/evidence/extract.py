@@ -356,8 +356,8 @@ def _furniture(unit_text: str, start: int, end: int, line_text: str, line_offset
         return True
     if EMBED_RE.search(unit_text):
         return True
-    at = line_offset + start
-    if DATELINE_RE.match(line_text[:at]) and DATELINE_AFTER_RE.match(line_text[line_offset + end :]):
+    head, tail = line_text[: line_offset + start], line_text[line_offset + end :]
+    if DATELINE_RE.match(head) and DATELINE_AFTER_RE.match(tail):
         return True
     rest = re.findall(r"[A-Za-z]{2,}", before + " " + after)
     return len(rest) < DATELINE_WORDS or all(w[0].isupper() for w in rest) and len(rest) <= 5

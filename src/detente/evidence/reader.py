@@ -152,16 +152,15 @@ def read_header(text: str) -> tuple[dict[str, str], str]:
     """
     lines = text.split("\n")
     meta: dict[str, str] = {}
-    for i, line in enumerate(lines):
-        if not line.strip():
-            break
+    end = next((i for i, line in enumerate(lines) if not line.strip()), None)
+    if end is None:
+        return {}, text
+    for line in lines[:end]:
         m = HEADER_LINE_RE.fullmatch(line)
         key = HEADER_KEYS.get(m.group(1).strip().lower()) if m else None
         if key is None:
             return {}, text
         meta[key] = m.group(2)
-    else:
-        return {}, text
     if len(meta) < 2:
         return {}, text
     if "date" in meta:
@@ -170,7 +169,7 @@ def read_header(text: str) -> tuple[dict[str, str], str]:
             del meta["date"]
         else:
             meta["date"] = parsed[0]
-    return meta, "\n".join(lines[i + 1 :])
+    return meta, "\n".join(lines[end + 1 :])
 
 
 def normalise_newlines(text: str) -> str:
