@@ -9,7 +9,8 @@ import pytest
 from detente.evidence import ingest, open_store
 from detente.evidence.reader import Article, Skipped, read_article
 
-GOOD = "Russia insists on territorial concessions. Ukraine demands security guarantees.\n"
+DATED = "Outlet: Test wire\nDate: 2025-06-01\n\n"
+GOOD = DATED + "Russia insists on territorial concessions. Ukraine demands security guarantees.\n"
 
 
 @pytest.fixture
@@ -18,14 +19,19 @@ def bad_dir(tmp_path) -> Path:
     (d / "sub").mkdir(parents=True)
     (d / "good.txt").write_text(GOOD, encoding="utf-8")
     (d / "binary.txt").write_bytes(bytes(range(256)) * 64)
-    (d / "latin1.txt").write_bytes("Kyiv’s envoy met Moscow’s négociateur.".encode("cp1252"))
-    (d / "sub" / "broken.md").write_bytes(b"Ukraine and Russia \xff talks " + b"ok " * 500)
+    (d / "latin1.txt").write_bytes(
+        (DATED + "Kyiv’s envoy met Moscow’s négociateur.").encode("cp1252")
+    )
+    (d / "sub" / "broken.md").write_bytes(
+        DATED.encode() + b"Ukraine and Russia \xff talks " + b"and the " * 300
+    )
     (d / "empty.txt").write_bytes(b"")
     (d / "blank.md").write_text("\n\n   \n")
     with open(d / "huge.txt", "wb") as f:  # 50 MB, sparse: written without filling the disk
         f.truncate(50 * 1024 * 1024)
     (d / "script.html").write_text(
-        "<html><head><title>T</title><script>alert('Putin')</script></head><body><article>"
+        '<html><head><title>T</title><meta name="date" content="2025-06-02">'
+        "<script>alert('Putin')</script></head><body><article>"
         "<p>Zelenskyy demands security guarantees from Washington before any ceasefire, "
         "aides said in a statement issued on Tuesday evening in Kyiv.</p></article>"
         "<script>document.write('x')</script></body></html>",

@@ -51,6 +51,9 @@ def register(app: typer.Typer, groups) -> None:
             None, "--lexicon", help="YAML issue lexicon whose issues replace or add to the bundled."
         ),
         max_mb: float = typer.Option(10.0, "--max-mb", min=0.001, help="Skip larger files."),
+        allow_undated: bool = typer.Option(
+            False, "--allow-undated", help="Keep articles without a publication date."
+        ),
     ) -> None:
         """Read articles into the evidence store (duplicates by normalised content are skipped)."""
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -69,7 +72,7 @@ def register(app: typer.Typer, groups) -> None:
             task = progress.add_task("ingest", total=len(files), name="")
             report = ingest_paths(
                 store, paths, gazetteer=gaz, lexicon=lex, max_bytes=int(max_mb * 1024 * 1024),
-                files=files,
+                files=files, require_date=not allow_undated,
                 on_file=lambda f: progress.update(task, advance=1, name=f.name),
             )  # fmt: skip
         report.skipped[:0] = [(b.path, b.reason) for b in bad]
@@ -164,11 +167,15 @@ def register(app: typer.Typer, groups) -> None:
         gold: Path = typer.Option(..., "--gold", help="Gold items, one JSON object per line."),
         db: Path | None = DB_OPTION,
         json_out: Path | None = typer.Option(None, "--json", help="Also write scores as JSON."),
+        blocs: bool = typer.Option(
+            False, "--blocs", help="Score at the level of the gazetteer's blocs (old gold files)."
+        ),
     ) -> None:
         """Precision and recall of the stored extraction against a gold file."""
-        from detente.evidence import evaluate, read_gold
+        from detente.evidence import evaluate, load_gazetteer, read_gold
 
-        result = evaluate(_open(db), read_gold(gold))
+        mapping = load_gazetteer().bloc_of() if blocs else None
+        result = evaluate(_open(db), read_gold(gold), blocs=mapping)
         table = RichTable(title="Extraction against the gold set")
         for col in ("items", "precision", "recall", "F1", "matched", "extracted", "gold"):
             table.add_column(col, justify="right")

@@ -130,10 +130,13 @@ def extract(
     *,
     default_year: int | None = None,
     doc_date: dt.date | None = None,
+    parser: bool = True,
 ) -> Extraction:
     """Actors, issue mentions, stance claims, dated events and figures of one text.
 
-    ``doc_date`` (the publication date) resolves weekdays and dates without a year.
+    ``doc_date`` (the publication date) resolves weekdays and dates without a year. Claims
+    come from the dependency parse (:mod:`detente.evidence.parsed_claims`) when ``parser`` is
+    True and spaCy's pipeline is installed, else from the rule layer below.
     """
     if doc_date is not None and default_year is None:
         default_year = doc_date.year
@@ -143,11 +146,19 @@ def extract(
     return Extraction(
         actors=actors,
         issues=issues,
-        claims=tuple(find_claims(text, units, actors, issues)),
+        claims=tuple(_claims(text, units, actors, issues, parser)),
         events=tuple(find_events(text, units, actors, default_year, doc_date)),
         figures=tuple(find_figures(text)),
         sentences=tuple(units),
     )
+
+
+def _claims(text, units, actors, issues, parser: bool) -> list[Claim]:
+    from detente.evidence import parsed_claims
+
+    if parser and parsed_claims.available():
+        return parsed_claims.find_claims_parsed(text, units, actors, issues)
+    return find_claims(text, units, actors, issues)
 
 
 def _inside(items, start: int, end: int) -> list:
@@ -344,7 +355,9 @@ DATELINE_AFTER_RE = re.compile(r"^\s*(?:\(|[—–]|--|-\s|/|\.\s*/|,?\s*\d{4}\s
 def is_caption(line: str, next_line: str = "") -> bool:
     """Whether a line is a photo caption (it or the line after it carries a photo credit)."""
     return bool(CREDIT_RE.search(line)) or (
-        bool(next_line) and len(next_line) < 80 and bool(CREDIT_RE.search(next_line + " |"))
+        bool(next_line)
+        and len(next_line) < 80
+        and bool(CREDIT_RE.search(next_line + " |"))
         and "|" in next_line
     )
 

@@ -53,9 +53,8 @@ COUNT_NOUNS = {
     "area": "region",
 }  # fmt: skip
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-WORD_NUM = (
-    rf"(?:{TENS})(?:-(?:{'|'.join(UNITS_WORDS)}))?|a dozen|a hundred|"
-    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+WORD_NUM = rf"(?:{TENS})(?:-(?:{'|'.join(UNITS_WORDS)}))?|a dozen|a hundred|" + "|".join(
+    sorted(NUMBER_WORDS, key=len, reverse=True)
 )
 N = rf"(?:{NUM}|{WORD_NUM})"
 SCALE = r"thousand|million|billion|trillion|bn|mn|tn|[kmb](?![a-z])"

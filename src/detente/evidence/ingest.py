@@ -86,7 +86,7 @@ def ingest_paths(
         report.skipped.extend((s.path, s.reason) for s in bad)
     for path in files:
         result = read_article(path, max_bytes=max_bytes)
-        if isinstance(result, Article):
+        if isinstance(result, Article) and not has_document(conn, result.content_hash):
             result = admissible(result, today=today, require_date=require_date) or result
         if isinstance(result, Article):
             report.warnings.extend((result.path, w) for w in result.warnings)
