@@ -37,6 +37,17 @@ def _fmt(x: float) -> str:
     return "–" if math.isnan(x) else f"{x:.2f}"
 
 
+PUBLISHED_BY = typer.Option(
+    None, "--published-by", help="Only documents published on or before this date (YYYY-MM-DD)."
+)
+
+
+def _source(r) -> str:
+    from detente.evidence.queries import source_label
+
+    return escape(source_label(r))
+
+
 def register(app: typer.Typer, groups) -> None:
     """Add the evidence commands."""
 
@@ -94,18 +105,19 @@ def register(app: typer.Typer, groups) -> None:
     def timeline_cmd(
         db: Path | None = DB_OPTION,
         actor: str | None = typer.Option(None, "--actor", help="Only events naming this actor."),
+        published_by: str | None = PUBLISHED_BY,
     ) -> None:
         """Dated events from the evidence store, in date order."""
         from detente.evidence import timeline
 
-        rows = timeline(_open(db), actor=actor)
+        rows = timeline(_open(db), actor=actor, published_by=published_by)
         table = RichTable(title=f"Timeline ({len(rows)} events)")
         for col in ("date", "event", "actors", "source"):
             table.add_column(col)
         for r in rows:
             table.add_row(
                 r["date"], _cut(r["title"], 70), ", ".join(r["actors"]),
-                f"{r['doc']}:{r['start']}-{r['end']}",
+                _source(r),
             )  # fmt: skip
         console.print(table)
 
@@ -116,16 +128,17 @@ def register(app: typer.Typer, groups) -> None:
         query: str = typer.Argument(..., help="Words that must all occur (word* for a prefix)."),
         db: Path | None = DB_OPTION,
         limit: int = typer.Option(20, "--limit", min=1),
+        published_by: str | None = PUBLISHED_BY,
     ) -> None:
         """Full-text search over the stored sentences."""
         from detente.evidence import search
 
-        rows = search(_open(db), query, limit=limit)
+        rows = search(_open(db), query, limit=limit, published_by=published_by)
         table = RichTable(title=f"{len(rows)} sentences for {query!r}")
         for col in ("source", "sentence"):
             table.add_column(col)
         for r in rows:
-            table.add_row(f"{r['doc']}:{r['start']}-{r['end']}", escape(_cut(r["snippet"], 120)))
+            table.add_row(_source(r), escape(_cut(r["snippet"], 120)))
         console.print(table)
 
     @group.command("claims")
@@ -134,18 +147,19 @@ def register(app: typer.Typer, groups) -> None:
         issue: str | None = typer.Option(None, "--issue"),
         stance: str | None = typer.Option(None, "--stance"),
         db: Path | None = DB_OPTION,
+        published_by: str | None = PUBLISHED_BY,
     ) -> None:
         """Stance claims (actor, issue, stance) with the sentence each comes from."""
         from detente.evidence import claims
 
-        rows = claims(_open(db), actor=actor, issue=issue, stance=stance)
+        rows = claims(_open(db), actor=actor, issue=issue, stance=stance, published_by=published_by)
         table = RichTable(title=f"{len(rows)} claims")
         for col in ("id", "actor", "issue", "stance", "side", "source", "sentence"):
             table.add_column(col)
         for r in rows:
             table.add_row(
                 r["id"], r["actor"], r["issue"], r["stance"], r["direction"] or "–",
-                f"{r['doc']}:{r['start']}-{r['end']}", _cut(r["sentence"], 80),
+                _source(r), _cut(r["sentence"], 80),
             )  # fmt: skip
         console.print(table)
 
