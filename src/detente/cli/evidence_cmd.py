@@ -48,6 +48,19 @@ def _source(r) -> str:
     return escape(source_label(r))
 
 
+def _day(value: str | None, flag: str):
+    import datetime as dt
+
+    from detente.errors import InputError
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"expected a date YYYY-MM-DD, got {value!r}", field=flag) from None
+
+
 def register(app: typer.Typer, groups) -> None:
     """Add the evidence commands."""
 
@@ -211,6 +224,59 @@ def register(app: typer.Typer, groups) -> None:
                 for k, s in result.scores.items()
             }  # fmt: skip
             json_out.write_text(json.dumps(scores, indent=1), encoding="utf-8")
+
+    @groups.scenario.command("update")
+    def update_cmd(
+        scenario: str = typer.Argument(..., help="Scenario file or bundled name."),
+        db: Path | None = DB_OPTION,
+        since: str | None = typer.Option(
+            None, "--since", help="Read claims published after this date (default: as_of)."
+        ),
+        until: str | None = typer.Option(
+            None, "--until", help="Read claims published on or before this date."
+        ),
+        apply: bool = typer.Option(
+            False, "--apply", help="Write the updated scenario as a new dated snapshot."
+        ),
+        out: Path | None = typer.Option(
+            None, "--out", help="Snapshot file (default: ./<id>-<date>.yaml); never overwritten."
+        ),
+        json_out: Path | None = typer.Option(None, "--json", help="Also write the proposal."),
+    ) -> None:
+        """Propose changes to positions, saliences and red lines from stance claims published
+        after the scenario's as_of, each with its quotes; --apply writes a new snapshot."""
+        from detente.errors import InputError
+        from detente.evidence.update import apply_update, format_change, propose_update
+        from detente.scenario import load_scenario
+        from detente.scenario.io import dump_yaml
+
+        base = load_scenario(scenario)
+        proposal = propose_update(
+            base, _open(db), since=_day(since, "--since"), until=_day(until, "--until")
+        )
+        window = f"after {proposal.since}" if proposal.since else "at any date"
+        console.print(
+            f"{base.id}: {len(proposal.changes)} proposed change(s) from "
+            f"{proposal.claims_read} claim(s) published {window}",
+            highlight=False,
+        )
+        for change in proposal.changes:
+            console.print("\n".join(format_change(change)), highlight=False, markup=False)
+        if json_out is not None:
+            data = {"scenario": base.id, "since": str(proposal.since),
+                    "changes": [c.as_dict() for c in proposal.changes]}  # fmt: skip
+            json_out.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
+        if not apply:
+            return
+        if not proposal.changes:
+            console.print("nothing to apply")
+            return
+        updated = apply_update(base, proposal)
+        target = out or Path(f"{base.id}-{updated.as_of}.yaml")
+        if target.exists():
+            raise InputError("exists already; a snapshot is never overwritten", file=target)
+        target.write_text(dump_yaml(updated), encoding="utf-8")
+        console.print(f"wrote {target} (as_of {updated.as_of})")
 
     @groups.scenario.command("audit")
     def audit_cmd(
