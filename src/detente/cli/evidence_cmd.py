@@ -101,9 +101,15 @@ def register(app: typer.Typer, groups) -> None:
             )  # fmt: skip
         report.skipped[:0] = [(b.path, b.reason) for b in bad]
         for path, reason in report.skipped:
-            err_console.print(f"[yellow]skipped[/] {path}: {reason}", highlight=False)
+            err_console.print(
+                f"[yellow]skipped[/] {escape(path)}: {escape(reason)}",
+                highlight=False, soft_wrap=True,
+            )  # fmt: skip
         for path, note in report.warnings:
-            err_console.print(f"[yellow]warning[/] {path}: {note}", highlight=False)
+            err_console.print(
+                f"[yellow]warning[/] {escape(path)}: {escape(note)}",
+                highlight=False, soft_wrap=True,
+            )  # fmt: skip
         counts = store.execute(
             "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM claims),"
             " (SELECT count(*) FROM events), (SELECT count(*) FROM figures)"

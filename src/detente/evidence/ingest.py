@@ -15,6 +15,7 @@ from detente.evidence.reader import (
     Article,
     Skipped,
     english_share,
+    language_guess,
     iter_article_files,
     read_article,
 )
@@ -51,9 +52,11 @@ def admissible(article: Article, *, today: dt.date, require_date: bool) -> Skipp
             )
     elif dt.date.fromisoformat(article.date[:10].ljust(10, "1")[:10]) > today:
         return Skipped(article.path, f"publication date {article.date} is in the future")
-    share, words = english_share(article.text)
-    if words >= MIN_WORDS_FOR_LANGUAGE and share < MIN_ENGLISH_SHARE:
-        return Skipped(article.path, f"not English ({share:.0%} English function words)")
+    lang, _, words = language_guess(article.text)
+    english, _ = english_share(article.text)
+    if words >= MIN_WORDS_FOR_LANGUAGE and lang != "en" and english < MIN_ENGLISH_SHARE:
+        label = "mostly non-Latin letters" if lang == "xx" else f"reads as '{lang}'"
+        return Skipped(article.path, f"not English ({label}; {english:.0%} English function words)")
     return None
 
 

@@ -300,11 +300,21 @@ def guess_title(text: str, kind: str) -> str | None:
     return None
 
 
-# Frequent English function words: a text of some length in which they are rare is not English.
-ENGLISH_WORDS = frozenset(
-    "the of and to in a is that for on with as was by at from it be are has have said an his"
-    " not this which but were will its their had would been also who they after over more".split()
-)
+# Frequent function words of English and of languages news about these talks is often in: a
+# text is English unless another list fits it better and English words are rare, or most of its
+# letters are not Latin.
+FUNCTION_WORDS = {
+    "en": "the of and to in a is that for on with as was by at from it be are has have said an"
+    " his not this which but were will its their had would been also who they after over more",
+    "fr": "le la les de des du et un une est dans pour que qui sur par au aux pas avec ce il",
+    "de": "der die das und den dem des ist nicht ein eine mit von zu im auf für sich auch dass",
+    "es": "el la los las de del y en un una que es por para con se su al lo como más pero",
+    "it": "il la le di del della e un una che per con non si è gli dei alla sono da al nel",
+    "pt": "o a os as de do da e um uma que em para com não se por no na dos das ao",
+    "id": "dan yang di untuk dengan pada dari ini itu dalam tidak akan oleh juga ke bahwa",
+    "nl": "de het een en van in is dat op te met voor niet zijn aan er ook als bij",
+}
+STOPWORDS = {lang: frozenset(words.split()) for lang, words in FUNCTION_WORDS.items()}
 
 
 def english_share(text: str) -> tuple[float, int]:
@@ -312,7 +322,22 @@ def english_share(text: str) -> tuple[float, int]:
     words = re.findall(r"[^\W\d_]+", text.casefold())
     if not words:
         return 0.0, 0
-    return sum(w in ENGLISH_WORDS for w in words) / len(words), len(words)
+    return sum(w in STOPWORDS["en"] for w in words) / len(words), len(words)
+
+
+def language_guess(text: str) -> tuple[str, float, int]:
+    """``(language, share, words)``: the function-word list that fits the text best ("xx"
+    when most letters are not Latin)."""
+    words = re.findall(r"[^\W\d_]+", text.casefold())
+    if not words:
+        return "en", 0.0, 0
+    letters = [c for c in text if c.isalpha()]
+    latin = sum(c.isascii() or "\u00c0" <= c <= "\u024f" for c in letters)
+    if letters and latin / len(letters) < 0.5:
+        return "xx", 0.0, len(words)
+    shares = {lang: sum(w in sw for w in words) / len(words) for lang, sw in STOPWORDS.items()}
+    best = max(shares, key=lambda k: (shares[k], k == "en"))
+    return best, shares[best], len(words)
 
 
 DATELINE_CHARS = 400
