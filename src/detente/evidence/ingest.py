@@ -15,8 +15,8 @@ from detente.evidence.reader import (
     Article,
     Skipped,
     english_share,
-    language_guess,
     iter_article_files,
+    language_guess,
     read_article,
 )
 from detente.evidence.store import add_document, has_document
