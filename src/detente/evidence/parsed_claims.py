@@ -78,7 +78,11 @@ SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 CLIMB_DEPS = {"xcomp", "conj", "acomp", "amod", "prep", "pobj", "pcomp", "dobj", "attr", "advcl"}
 OBJECT_CONTROL = {"urge", "ask", "press", "push", "call", "compel", "force", "require", "tell"}
 REPORT_LEMMAS = {"say", "state", "tell", "add", "note", "confirm", "announce", "write", "claim"}
-HOPE_LEMMAS = {"hope", "expect", "believe", "think", "anticipate", "predict", "optimism"}
+HOPE_RE = re.compile(
+    r"(?:hop(?:e|es|ed|ing)|expect\w*|believ\w*|think\w*|thought|anticipat\w*|predict\w*"
+    r"|optimis\w*)",
+    re.IGNORECASE,
+)
 PLAN_LEMMAS = {
     "plan", "proposal", "draft", "roadmap", "framework", "document", "memorandum", "term",
     "provision", "blueprint", "initiative", "point",
@@ -219,7 +223,7 @@ def _is_content(tok, cue_tokens: set[int]) -> bool:
 def _not_a_stance(tok) -> bool:
     """Hopes, expectations and conditionals state nobody's stance."""
     for t in [tok, *tok.ancestors]:
-        if t.lemma_.lower() in HOPE_LEMMAS and t.i != tok.i:
+        if t.i != tok.i and (HOPE_RE.fullmatch(t.lemma_) or HOPE_RE.fullmatch(t.text)):
             return True
         if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in t.children):
             return True
@@ -294,7 +298,7 @@ def _resolve(subject, token_actor, state):
     if low in PERSON_PRONOUNS:
         person = state["person"]
         return ([person], subject, False) if person is not None else None
-    if subject.lemma_.lower() in PLAN_LEMMAS and not _mentions_in(subject, token_actor, True):
+    if subject.lemma_.lower() in PLAN_LEMMAS and subject.pos_ in ("NOUN", "PROPN"):
         return _plan_agents(subject, token_actor, state)
     found = _mentions_in(subject, token_actor, False)
     if not found:
