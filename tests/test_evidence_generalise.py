@@ -206,3 +206,33 @@ def test_split_is_recorded_and_deterministic():
         assert f"\nSplit: {split}\n" in path.read_text(encoding="utf-8"), path.name
         gold = (DATA / f"gold-unseen-{split}.jsonl").read_text(encoding="utf-8")
         assert f'"doc": "{path.name}"' in gold
+
+
+HTML_PAGE = """<html><head><title>Envoys meet in Geneva</title>
+<meta property="og:site_name" content="Example Wire">
+<meta name="author" content="Jane Reporter">
+<link rel="canonical" href="https://example.org/news/geneva-talks">
+<meta name="date" content="2025-11-23">
+</head><body><article><h1>Envoys meet in Geneva</h1>
+<p>US and Ukrainian officials met in Geneva on Sunday to discuss the draft peace plan, and Russia
+rejected any foreign troops in Ukraine, the Kremlin said in a statement.</p>
+<p>European leaders urged a ceasefire before any talks on territory, officials said after the
+meeting ended late in the evening.</p></article></body></html>"""
+
+
+def test_html_metadata_is_stored_and_shown_as_the_source(tmp_path):
+    from detente.evidence import claims, documents, timeline
+    from detente.evidence.queries import source_label
+
+    (tmp_path / "page.html").write_text(HTML_PAGE, encoding="utf-8")
+    conn = open_store(tmp_path / "e.db")
+    ingest(conn, [tmp_path / "page.html"])
+    (doc,) = documents(conn)
+    assert (doc["outlet"], doc["author"], doc["url"], doc["date"]) == (
+        "Example Wire", "Jane Reporter", "https://example.org/news/geneva-talks", "2025-11-23",
+    )  # fmt: skip
+    rows = claims(conn) + timeline(conn)
+    assert rows and {source_label(r) for r in rows} == {"Example Wire, 2025-11-23"}
+    assert [e["date"] for e in timeline(conn)] == ["2025-11-23"]  # "on Sunday"
+    assert source_label({"url": "https://www.example.org/x", "published": None}) == "example.org"
+    assert source_label({"doc": "a.txt"}) == "a.txt"
