@@ -74,6 +74,10 @@ def test_cli_diff_apply_and_no_overwrite(store, tmp_path, capsys, monkeypatch):
     main(["scenario", "update", "ukraine-2025", "--db", db, "--apply"])
     snapshot = tmp_path / "ukraine-2025-2025-09-10.yaml"
     assert str(yaml.safe_load(snapshot.read_text())["as_of"]) == "2025-09-10"
+    reloaded = load_scenario(snapshot)
+    assert {(p.actor, p.issue): p for p in reloaded.positions}[
+        ("ukraine", "sanctions")
+    ].red_line == pytest.approx(40.0)
     before = snapshot.read_bytes()
     with pytest.raises(SystemExit) as exc:
         main(["scenario", "update", "ukraine-2025", "--db", db, "--apply"])
@@ -87,3 +91,10 @@ def test_published_by_filter(store):
     assert {c["published"] for c in claims(store)} == {"2025-08-01", "2025-09-10"}
     assert {c["published"] for c in claims(store, published_by="2025-08-31")} == {"2025-08-01"}
     assert all(e["published"] <= "2025-08-31" for e in timeline(store, published_by="2025-08-31"))
+    from detente.evidence import audit
+
+    late = audit(load_scenario(), store, published_by="2025-08-31")
+    ceasefire = next(
+        j for j in late["judgments"] if (j["actor"], j["issue"]) == ("russia", "ceasefire")
+    )
+    assert {c["published"] for c in ceasefire["contradict"]} == {"2025-08-01"}

@@ -289,12 +289,13 @@ def register(app: typer.Typer, groups) -> None:
         scenario: str = typer.Argument(None, help="Scenario file or bundled name (default case)."),
         db: Path | None = DB_OPTION,
         json_out: Path | None = typer.Option(None, "--json", help="Also write the audit as JSON."),
+        published_by: str | None = PUBLISHED_BY,
     ) -> None:
         """Each scenario judgment with the claims that support or contradict it."""
         from detente.evidence import audit
         from detente.scenario import load_scenario
 
-        result = audit(load_scenario(scenario), _open(db))
+        result = audit(load_scenario(scenario), _open(db), published_by=published_by)
         table = RichTable(title=f"Audit of {result['scenario']} against the evidence")
         for col in ("judgment", "value", "reads", "status", "for", "against", "related", "e.g."):
             table.add_column(col)

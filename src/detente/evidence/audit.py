@@ -106,10 +106,13 @@ def default_blocs() -> dict[str, list[str]]:
 
 
 def audit_positions(
-    scenario: Scenario, conn: sqlite3.Connection, blocs: dict[str, list[str]] | None = None
+    scenario: Scenario,
+    conn: sqlite3.Connection,
+    blocs: dict[str, list[str]] | None = None,
+    published_by: str | None = None,
 ) -> list[JudgmentAudit]:
     """Every position with the stored claims of its actor (or its bloc's members) on its
-    issue, sorted by the rules."""
+    issue, sorted by the rules; ``published_by`` keeps claims published by that date."""
     out = []
     for p in scenario.positions:
         ideal = mode_of(p.ideal)
@@ -117,7 +120,7 @@ def audit_positions(
         found = [
             c
             for a in bloc_members(p.actor, blocs)
-            for c in stored_claims(conn, actor=a, issue=p.issue)
+            for c in stored_claims(conn, actor=a, issue=p.issue, published_by=published_by)
         ]
         for claim in found:
             direction = claim["direction"]
@@ -193,15 +196,21 @@ def capability_evidence(conn: sqlite3.Connection) -> list[dict[str, Any]]:
 
 
 def audit(
-    scenario: Scenario, conn: sqlite3.Connection, blocs: dict[str, list[str]] | None = None
+    scenario: Scenario,
+    conn: sqlite3.Connection,
+    blocs: dict[str, list[str]] | None = None,
+    published_by: str | None = None,
 ) -> dict[str, Any]:
     """The audit of a scenario: positions, capabilities, and claim citations not in the store.
 
     ``blocs`` (default: the bundled gazetteer's) maps a scenario actor that stands for a group
-    of states to the states whose claims count as its own.
+    of states to the states whose claims count as its own; ``published_by`` (YYYY-MM-DD)
+    audits positions against claims published by that date only.
     """
     blocs = default_blocs() if blocs is None else blocs
-    judgments = audit_capabilities(scenario, conn, blocs) + audit_positions(scenario, conn, blocs)
+    judgments = audit_capabilities(scenario, conn, blocs) + audit_positions(
+        scenario, conn, blocs, published_by
+    )
     known = {r[0] for r in conn.execute("SELECT id FROM claims")}
     cited = sorted(
         {c.claim for p in scenario.positions for c in p.citations if c.claim}

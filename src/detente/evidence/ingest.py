@@ -34,7 +34,10 @@ class IngestReport:
 
 def extractor_tag(gazetteer: Gazetteer, lexicon: IssueLexicon) -> str:
     """Which gazetteer and lexicon a document was extracted with."""
-    return f"rules-2 gazetteer:{gazetteer.digest} lexicon:{lexicon.digest}"
+    from detente.evidence import parsed_claims
+
+    claims = f"parse:{parsed_claims.MODEL}" if parsed_claims.available() else "claims:rules"
+    return f"rules-2 {claims} gazetteer:{gazetteer.digest} lexicon:{lexicon.digest}"
 
 
 MIN_ENGLISH_SHARE = 0.15
