@@ -76,6 +76,7 @@ def test_captions_datelines_timestamps_and_posts_are_not_events(gaz, lex):
         "VIENNA, November 25. /TASS/. The IAEA said its experts stay.\n"
         "Tuesday, 25 March 2025, 19:08\n"
         "— Volodymyr Zelenskyy (@ZelenskyyUa) August 19, 2025\n"
+        "Read the statement at https://example.org/news/2025-05-10/ceasefire-statement today.\n"
         "Russia and Ukraine met in Istanbul on May 16, 2025, and agreed a swap.\n"
     )
     found = extract(text, gaz, lex, doc_date=dt.date(2025, 11, 26))

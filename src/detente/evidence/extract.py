@@ -346,6 +346,7 @@ FURNITURE_BEFORE_RE = re.compile(
     r"\d{2,4})\W{0,3}(?:on\s+)?(?:[A-Z][a-z]+day,?\s*)?$",
     re.IGNORECASE,
 )
+URL_RE = re.compile(r"(?:https?://|www\.|\w\.(?:com|org|net|ua|ru|uk)/)", re.IGNORECASE)
 EMBED_RE = re.compile(r"\(@\w+\)|pic\.twitter\.com|^\s*[—–-]\s*\S.*\(@")
 # A dateline: the date opens the line after place names only ("VIENNA, November 25. /TASS/.").
 DATELINE_RE = re.compile(r"^\s*(?:[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*,\s*)*$")
@@ -367,6 +368,9 @@ def _furniture(unit_text: str, start: int, end: int, line_text: str, line_offset
     before, after = unit_text[:start], unit_text[end:]
     if TIMESTAMP_AFTER_RE.match(after) or FURNITURE_BEFORE_RE.search(before):
         return True
+    token = before.rsplit(None, 1)[-1] if before.strip() and not before[-1].isspace() else ""
+    if URL_RE.search(token):
+        return True  # a date inside a link
     if EMBED_RE.search(unit_text):
         return True
     head, tail = line_text[: line_offset + start], line_text[line_offset + end :]
