@@ -37,6 +37,30 @@ def _fmt(x: float) -> str:
     return "–" if math.isnan(x) else f"{x:.2f}"
 
 
+PUBLISHED_BY = typer.Option(
+    None, "--published-by", help="Only documents published on or before this date (YYYY-MM-DD)."
+)
+
+
+def _source(r) -> str:
+    from detente.evidence.queries import source_label
+
+    return escape(source_label(r))
+
+
+def _day(value: str | None, flag: str):
+    import datetime as dt
+
+    from detente.errors import InputError
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"expected a date YYYY-MM-DD, got {value!r}", field=flag) from None
+
+
 def register(app: typer.Typer, groups) -> None:
     """Add the evidence commands."""
 
@@ -51,6 +75,9 @@ def register(app: typer.Typer, groups) -> None:
             None, "--lexicon", help="YAML issue lexicon whose issues replace or add to the bundled."
         ),
         max_mb: float = typer.Option(10.0, "--max-mb", min=0.001, help="Skip larger files."),
+        allow_undated: bool = typer.Option(
+            False, "--allow-undated", help="Keep articles without a publication date."
+        ),
     ) -> None:
         """Read articles into the evidence store (duplicates by normalised content are skipped)."""
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -69,14 +96,20 @@ def register(app: typer.Typer, groups) -> None:
             task = progress.add_task("ingest", total=len(files), name="")
             report = ingest_paths(
                 store, paths, gazetteer=gaz, lexicon=lex, max_bytes=int(max_mb * 1024 * 1024),
-                files=files,
+                files=files, require_date=not allow_undated,
                 on_file=lambda f: progress.update(task, advance=1, name=f.name),
             )  # fmt: skip
         report.skipped[:0] = [(b.path, b.reason) for b in bad]
         for path, reason in report.skipped:
-            err_console.print(f"[yellow]skipped[/] {path}: {reason}", highlight=False)
+            err_console.print(
+                f"[yellow]skipped[/] {escape(path)}: {escape(reason)}",
+                highlight=False, soft_wrap=True,
+            )  # fmt: skip
         for path, note in report.warnings:
-            err_console.print(f"[yellow]warning[/] {path}: {note}", highlight=False)
+            err_console.print(
+                f"[yellow]warning[/] {escape(path)}: {escape(note)}",
+                highlight=False, soft_wrap=True,
+            )  # fmt: skip
         counts = store.execute(
             "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM claims),"
             " (SELECT count(*) FROM events), (SELECT count(*) FROM figures)"
@@ -91,18 +124,19 @@ def register(app: typer.Typer, groups) -> None:
     def timeline_cmd(
         db: Path | None = DB_OPTION,
         actor: str | None = typer.Option(None, "--actor", help="Only events naming this actor."),
+        published_by: str | None = PUBLISHED_BY,
     ) -> None:
         """Dated events from the evidence store, in date order."""
         from detente.evidence import timeline
 
-        rows = timeline(_open(db), actor=actor)
+        rows = timeline(_open(db), actor=actor, published_by=published_by)
         table = RichTable(title=f"Timeline ({len(rows)} events)")
         for col in ("date", "event", "actors", "source"):
             table.add_column(col)
         for r in rows:
             table.add_row(
                 r["date"], _cut(r["title"], 70), ", ".join(r["actors"]),
-                f"{r['doc']}:{r['start']}-{r['end']}",
+                _source(r),
             )  # fmt: skip
         console.print(table)
 
@@ -113,16 +147,17 @@ def register(app: typer.Typer, groups) -> None:
         query: str = typer.Argument(..., help="Words that must all occur (word* for a prefix)."),
         db: Path | None = DB_OPTION,
         limit: int = typer.Option(20, "--limit", min=1),
+        published_by: str | None = PUBLISHED_BY,
     ) -> None:
         """Full-text search over the stored sentences."""
         from detente.evidence import search
 
-        rows = search(_open(db), query, limit=limit)
+        rows = search(_open(db), query, limit=limit, published_by=published_by)
         table = RichTable(title=f"{len(rows)} sentences for {query!r}")
         for col in ("source", "sentence"):
             table.add_column(col)
         for r in rows:
-            table.add_row(f"{r['doc']}:{r['start']}-{r['end']}", escape(_cut(r["snippet"], 120)))
+            table.add_row(_source(r), escape(_cut(r["snippet"], 120)))
         console.print(table)
 
     @group.command("claims")
@@ -131,18 +166,19 @@ def register(app: typer.Typer, groups) -> None:
         issue: str | None = typer.Option(None, "--issue"),
         stance: str | None = typer.Option(None, "--stance"),
         db: Path | None = DB_OPTION,
+        published_by: str | None = PUBLISHED_BY,
     ) -> None:
         """Stance claims (actor, issue, stance) with the sentence each comes from."""
         from detente.evidence import claims
 
-        rows = claims(_open(db), actor=actor, issue=issue, stance=stance)
+        rows = claims(_open(db), actor=actor, issue=issue, stance=stance, published_by=published_by)
         table = RichTable(title=f"{len(rows)} claims")
         for col in ("id", "actor", "issue", "stance", "side", "source", "sentence"):
             table.add_column(col)
         for r in rows:
             table.add_row(
                 r["id"], r["actor"], r["issue"], r["stance"], r["direction"] or "–",
-                f"{r['doc']}:{r['start']}-{r['end']}", _cut(r["sentence"], 80),
+                _source(r), _cut(r["sentence"], 80),
             )  # fmt: skip
         console.print(table)
 
@@ -164,11 +200,15 @@ def register(app: typer.Typer, groups) -> None:
         gold: Path = typer.Option(..., "--gold", help="Gold items, one JSON object per line."),
         db: Path | None = DB_OPTION,
         json_out: Path | None = typer.Option(None, "--json", help="Also write scores as JSON."),
+        blocs: bool = typer.Option(
+            False, "--blocs", help="Score at the level of the gazetteer's blocs (old gold files)."
+        ),
     ) -> None:
         """Precision and recall of the stored extraction against a gold file."""
-        from detente.evidence import evaluate, read_gold
+        from detente.evidence import evaluate, load_gazetteer, read_gold
 
-        result = evaluate(_open(db), read_gold(gold))
+        mapping = load_gazetteer().bloc_of() if blocs else None
+        result = evaluate(_open(db), read_gold(gold), blocs=mapping)
         table = RichTable(title="Extraction against the gold set")
         for col in ("items", "precision", "recall", "F1", "matched", "extracted", "gold"):
             table.add_column(col, justify="right")
@@ -191,17 +231,71 @@ def register(app: typer.Typer, groups) -> None:
             }  # fmt: skip
             json_out.write_text(json.dumps(scores, indent=1), encoding="utf-8")
 
+    @groups.scenario.command("update")
+    def update_cmd(
+        scenario: str = typer.Argument(..., help="Scenario file or bundled name."),
+        db: Path | None = DB_OPTION,
+        since: str | None = typer.Option(
+            None, "--since", help="Read claims published after this date (default: as_of)."
+        ),
+        until: str | None = typer.Option(
+            None, "--until", help="Read claims published on or before this date."
+        ),
+        apply: bool = typer.Option(
+            False, "--apply", help="Write the updated scenario as a new dated snapshot."
+        ),
+        out: Path | None = typer.Option(
+            None, "--out", help="Snapshot file (default: ./<id>-<date>.yaml); never overwritten."
+        ),
+        json_out: Path | None = typer.Option(None, "--json", help="Also write the proposal."),
+    ) -> None:
+        """Propose changes to positions, saliences and red lines from stance claims published
+        after the scenario's as_of, each with its quotes; --apply writes a new snapshot."""
+        from detente.errors import InputError
+        from detente.evidence.update import apply_update, format_change, propose_update
+        from detente.scenario import load_scenario
+        from detente.scenario.io import dump_yaml
+
+        base = load_scenario(scenario)
+        proposal = propose_update(
+            base, _open(db), since=_day(since, "--since"), until=_day(until, "--until")
+        )
+        window = f"after {proposal.since}" if proposal.since else "at any date"
+        console.print(
+            f"{base.id}: {len(proposal.changes)} proposed change(s) from "
+            f"{proposal.claims_read} claim(s) published {window}",
+            highlight=False,
+        )
+        for change in proposal.changes:
+            console.print("\n".join(format_change(change)), highlight=False, markup=False)
+        if json_out is not None:
+            data = {"scenario": base.id, "since": str(proposal.since),
+                    "changes": [c.as_dict() for c in proposal.changes]}  # fmt: skip
+            json_out.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
+        if not apply:
+            return
+        if not proposal.changes:
+            console.print("nothing to apply")
+            return
+        updated = apply_update(base, proposal)
+        target = out or Path(f"{base.id}-{updated.as_of}.yaml")
+        if target.exists():
+            raise InputError("exists already; a snapshot is never overwritten", file=target)
+        target.write_text(dump_yaml(updated), encoding="utf-8")
+        console.print(f"wrote {target} (as_of {updated.as_of})")
+
     @groups.scenario.command("audit")
     def audit_cmd(
         scenario: str = typer.Argument(None, help="Scenario file or bundled name (default case)."),
         db: Path | None = DB_OPTION,
         json_out: Path | None = typer.Option(None, "--json", help="Also write the audit as JSON."),
+        published_by: str | None = PUBLISHED_BY,
     ) -> None:
         """Each scenario judgment with the claims that support or contradict it."""
         from detente.evidence import audit
         from detente.scenario import load_scenario
 
-        result = audit(load_scenario(scenario), _open(db))
+        result = audit(load_scenario(scenario), _open(db), published_by=published_by)
         table = RichTable(title=f"Audit of {result['scenario']} against the evidence")
         for col in ("judgment", "value", "reads", "status", "for", "against", "related", "e.g."):
             table.add_column(col)
