@@ -57,6 +57,17 @@ DEFAULT_ENGINE = "compromise"
 PRIOR_SD = 1.5
 FIT_DRAWS = 200
 """Draws per case in the likelihood when fitting (a Monte Carlo estimate of the mixture)."""
+SIGN_BOUNDS = {
+    "a_c": (None, None),
+    "b_c": (0.0, None),
+    "a_a": (None, None),
+    "b_a": (0.0, None),
+    "a_x": (None, None),
+    "b_x": (None, 0.0),
+}
+"""Signs theory fixes (docs/decisions.md, ## Dated forecast): a ceasefire or an agreement
+within reach never lowers its hazard (a wider zone of agreement never hurts; Fearon 1995), and
+a deal within reach never makes abandoning the talks likelier."""
 LOG_FLOOR = 1e-6
 """Probabilities are clipped to [LOG_FLOOR, 1 − LOG_FLOOR] in the log score."""
 
@@ -241,8 +252,11 @@ def fit(
         penalty = ((theta - prior) ** 2).sum() / (2 * PRIOR_SD**2)
         return -log_likelihood(data, HazardModel.from_vector(theta)) + penalty
 
-    begin = prior if start is None else start.vector()
-    result = minimize(objective, begin[mask], method="L-BFGS-B")
+    low = [-np.inf if lo is None else lo for lo, _ in SIGN_BOUNDS.values()]
+    high = [np.inf if hi is None else hi for _, hi in SIGN_BOUNDS.values()]
+    begin = np.clip(prior if start is None else start.vector(), low, high)
+    bounds = [SIGN_BOUNDS[k] for k in COEFFICIENTS if k in free]
+    result = minimize(objective, begin[mask], method="L-BFGS-B", bounds=bounds)
     theta = prior.copy()
     theta[mask] = result.x
     return HazardModel.from_vector(theta)
