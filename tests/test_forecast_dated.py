@@ -58,7 +58,8 @@ def test_every_table_carries_dated_questions(data, bundled):
 def test_ongoing_is_none_of_the_others(data):
     for table in data["tables"].values():
         m = table["monthly"]
-        for c, a, x, o in zip(m["ceasefire"], m["agreement"], m["abandoned"], m["ongoing"]):
+        rows = zip(m["ceasefire"], m["agreement"], m["abandoned"], m["ongoing"], strict=True)
+        for c, a, x, o in rows:
             assert o <= 1 - max(c, a, x) + 1e-9
             assert a <= c + 1e-9  # an agreement implies a ceasefire
 
