@@ -77,17 +77,17 @@ def dated_table(data: dict[str, Any]) -> RichTable | None:
     out.add_column("table")
     for q in ("ceasefire", "agreement", "abandoned", "ongoing"):
         out.add_column(q, justify="right")
-    out.add_column("engines", justify="right")
+    out.add_column("agreement\nby engine", justify="right")
     for table_id, t in data["tables"].items():
         if "by" not in t:
             continue
-        spread = t.get("engine_spread", {}).get("ceasefire")
+        spread = t.get("engine_spread", {}).get("agreement")
         engines = f"{_pct(spread['min'])}–{_pct(spread['max'])}" if spread else "–"
         out.add_row(table_id, *(_pct(t["by"][q]) for q in _QUESTIONS), engines)
     base = meta["base_rate"]["by"]
     out.add_row("[dim]base rate[/]", *(f"[dim]{_pct(base[q])}[/]" for q in _QUESTIONS), "")
     out.caption = (
-        "engines: range of P(ceasefire) over the engines; base rate: how often wars of this "
+        "by engine: range of P(agreement) over the engines; base rate: how often wars of this "
         "kind and age reach each event (UCDP). Criteria: docs/forecast-questions.md"
     )
     return out
@@ -123,7 +123,14 @@ def drivers_lines(data: dict[str, Any]) -> list[str]:
     return lines
 
 
-def run_with_progress(scenario, config, sensitivity: bool, backend: str, scheduler: str | None):
+def run_with_progress(
+    scenario,
+    config,
+    sensitivity: bool,
+    backend: str,
+    scheduler: str | None,
+    engine_spread: bool = True,
+):
     """Run the forecast behind a rich progress bar; add sensitivity drivers."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
@@ -144,6 +151,7 @@ def run_with_progress(scenario, config, sensitivity: bool, backend: str, schedul
             config,
             backend=backend_for(backend, scheduler),
             on_chunk=lambda n: progress.advance(task, n),
+            compare_engines=engine_spread,
         )
         if sensitivity:
             progress.add_task("sensitivity (Morris)", total=None)
@@ -230,7 +238,7 @@ def register(app: typer.Typer, groups) -> None:
                 raise InputError("not a detente forecast JSON", file=from_json) from None
         else:
             config = ForecastConfig(draws=draws, seed=seed, engine=engine)
-            run = run_with_progress(load_scenario(scenario), config, False, "local", None)
+            run = run_with_progress(load_scenario(scenario), config, False, "local", None, False)
             data = to_data(run)
         console.print(summary_table(data))
         console.print(settlement_table(data))
