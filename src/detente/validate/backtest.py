@@ -33,7 +33,7 @@ from detente.engines import engine_names
 from detente.errors import InputError
 from detente.forecast.calendar import month_of, months_between
 from detente.forecast.inputs import input_space, sample
-from detente.forecast.monthly import Signals, table_signals
+from detente.forecast.monthly import TEXT_EVERY, Signals, table_signals
 from detente.forecast.questions import (
     COEFFICIENTS,
     QUESTIONS,
@@ -109,7 +109,9 @@ def event_months(case: Case, horizon: int = HORIZON) -> dict[str, int | None]:
     return out
 
 
-def case_signals(case: Case, engine: str, draws: int, seed: int, text_every: int = 3) -> Signals:
+def case_signals(
+    case: Case, engine: str, draws: int, seed: int, text_every: int = TEXT_EVERY
+) -> Signals:
     """The case table's monthly signals under one engine."""
     scenario = case.scenario
     config = ForecastConfig(
@@ -134,7 +136,7 @@ def prepare(
     engine_draws: int,
     seed: int,
 ) -> CaseData:
-    """Signals for every engine (the default one at ``draws`` with a text every 3 months, the
+    """Signals for every engine (the default one at ``draws`` with a text every TEXT_EVERY months, the
     others at ``engine_draws`` with one text at the start) and the observed path."""
     scenario = case.scenario
     assert scenario.war is not None and scenario.war.started and scenario.as_of
@@ -147,7 +149,7 @@ def prepare(
                 engine,
                 draws if full else min(draws, engine_draws),
                 seed,
-                3 if full else HORIZON,
+                TEXT_EVERY if full else HORIZON,
             )
         except InputError:
             continue  # an engine this case cannot run
