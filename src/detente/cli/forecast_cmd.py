@@ -86,9 +86,19 @@ def dated_table(data: dict[str, Any]) -> RichTable | None:
         out.add_row(table_id, *(_pct(t["by"][q]) for q in _QUESTIONS), engines)
     base = meta["base_rate"]["by"]
     out.add_row("[dim]base rate[/]", *(f"[dim]{_pct(base[q])}[/]" for q in _QUESTIONS), "")
+    skill = meta.get("hazard_model", {}).get("skill", {})
+    beats = [q for q, s in skill.items() if s.get("beats_base_rate")]
+    misses = [q for q, s in skill.items() if not s.get("beats_base_rate")]
+    verdict = ""
+    if skill:
+        verdict = (
+            f" In the backtest the model beats the base rate at 6 and 12 months on "
+            f"{', '.join(beats) or 'no question'}"
+            + (f", not on {', '.join(misses)}." if misses else ".")
+        )
     out.caption = (
         "by engine: range of P(agreement) over the engines; base rate: how often wars of this "
-        "kind and age reach each event (UCDP). Criteria: docs/forecast-questions.md"
+        "kind and age reach each event (UCDP). Criteria: docs/forecast-questions.md." + verdict
     )
     return out
 

@@ -259,6 +259,7 @@ def _dated_meta(run: ForecastRun) -> dict[str, Any]:
             "coefficients": fit["coefficients"],
             "fitted": fit.get("fitted", False),
             "fitted_on": fit.get("cases", []),
+            "skill": fit.get("skill", {}),
         },
         "base_rate": {"by": _by(run, base), "monthly": _monthly(run, base)},
     }

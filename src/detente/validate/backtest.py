@@ -438,6 +438,31 @@ def case_rows(cases: Sequence[CaseData], forecasts: Forecasts) -> list[dict[str,
     return rows
 
 
+SKILL_HORIZONS = (6, 12)
+
+
+def skill_summary(scores: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per question, the leave-one-out Brier scores of the model and the base rate at 6 and 12
+    months over all cases, and whether the model beats the base rate at both."""
+    index = {
+        (r["question"], r["horizon_months"], r["forecaster"]): r["brier"]
+        for r in scores
+        if r["group"] == "all"
+    }
+    out = {}
+    for q in QUESTIONS:
+        rows = {
+            str(h): {f: index.get((q, h, f)) for f in ("model", "base_rate")}
+            for h in SKILL_HORIZONS
+        }
+        beats = all(
+            r["model"] is not None and r["base_rate"] is not None and r["model"] < r["base_rate"]
+            for r in rows.values()
+        )
+        out[q] = {"brier": rows, "beats_base_rate": beats}
+    return out
+
+
 def run_backtest(
     cases: Sequence[Case],
     draws: int = 10_000,
@@ -458,6 +483,7 @@ def run_backtest(
             on_step(f"signals {case.id}")
     forecasts = leave_one_out(prepared, engines, on_case=lambda c: on_step and on_step(f"fit {c}"))
     full = fit(prepared, DEFAULT_ENGINE)
+    scores = score_rows(prepared, forecasts)
     return {
         "meta": {
             "draws": draws,
@@ -472,7 +498,7 @@ def run_backtest(
             "n_hindsight": sum(c.case.hindsight for c in prepared),
         },
         "cases": case_rows(prepared, forecasts),
-        "scores": score_rows(prepared, forecasts),
+        "scores": scores,
         "reliability": {
             f: reliability(prepared, forecasts, f) for f in ("model", "base_rate", "ensemble")
         },
@@ -486,6 +512,7 @@ def run_backtest(
             "engine": DEFAULT_ENGINE,
             "cases": [c.id for c in prepared],
             "fitted_by": "detente backtest --fit-out",
+            "skill": skill_summary(scores),
         },
     }
 
