@@ -136,8 +136,9 @@ def prepare(
     engine_draws: int,
     seed: int,
 ) -> CaseData:
-    """Signals for every engine (the default one at ``draws`` with a text every TEXT_EVERY months, the
-    others at ``engine_draws`` with one text at the start) and the observed path."""
+    """Signals for every engine (the default one at ``draws`` with a text every
+    :data:`TEXT_EVERY` months, the others at ``engine_draws`` with one text at the start) and
+    the observed path."""
     scenario = case.scenario
     assert scenario.war is not None and scenario.war.started and scenario.as_of
     signals = {}
