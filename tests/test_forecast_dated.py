@@ -36,7 +36,7 @@ def bundled():
 
 @pytest.fixture(scope="module")
 def data(bundled):
-    return to_data(run_forecast(bundled, ForecastConfig(draws=600, seed=3)))
+    return to_data(run_forecast(bundled, ForecastConfig(draws=600, seed=3), compare_engines=True))
 
 
 def test_every_table_carries_dated_questions(data, bundled):
@@ -122,7 +122,8 @@ def test_a_tables_numbers_do_not_depend_on_the_other_tables(bundled):
 
 def test_same_seed_same_bytes(bundled):
     config = ForecastConfig(draws=300, seed=11)
-    assert to_json(run_forecast(bundled, config)) == to_json(run_forecast(bundled, config))
+    first = to_json(run_forecast(bundled, config, compare_engines=True))
+    assert first == to_json(run_forecast(bundled, config, compare_engines=True))
 
 
 # ---------------------------------------------------------------- the state machine
@@ -272,3 +273,43 @@ def test_by_prints_probabilities_at_that_date(tmp_path):
     assert data["meta"]["by"] == "2025-12-31"
     for table in data["tables"].values():
         assert set(table["by"]) == set(QUESTIONS)
+
+
+# ---------------------------------------------------------------- regressions
+
+
+def test_deadline_moved_moves_the_talks_deadline(bundled):
+    from detente.forecast.tables import plan_table
+    from detente.scenario import Intervention
+
+    table = bundled.table("bilateral")
+    moved = table.model_copy(
+        update={"interventions": (Intervention(kind="deadline_moved", round=1, deadline=7),)}
+    )
+    tables = tuple(moved if t.id == "bilateral" else t for t in bundled.tables)
+    plan = plan_table(bundled.model_copy(update={"tables": tables}), "bilateral")
+    assert plan.deadline == 7
+
+
+def test_weaker_and_stronger_are_read_per_draw(bundled):
+    """Without a war model, the two strongest parties are chosen in every draw, not draw 0."""
+    from detente.forecast.tables import _weaker_and_stronger, plan_table
+
+    scenario = bundled.model_copy(update={"war": None})
+    plan = plan_table(scenario, "trilateral")
+    n, a = 2, len(scenario.actors)
+    x = {"capability": np.ones((n, a)), "shock": np.ones((n, len(scenario.tables), a))}
+    parties = list(plan.parties)
+    x["capability"][0, parties] = [10.0, 5.0, 1.0]
+    x["capability"][1, parties] = [1.0, 5.0, 10.0]
+    weaker, stronger = _weaker_and_stronger(plan, x)
+    assert stronger.tolist() == [0, 2] and weaker.tolist() == [1, 1]
+
+
+def test_compare_baseline_is_the_first_table_in_scenario_order(data):
+    from detente.forecast import differences
+
+    shuffled = {**data, "tables": dict(sorted(data["tables"].items()))}
+    lines = differences(shuffled)
+    first = data["meta"]["tables"][0]
+    assert all(f"vs {first}" in line for line in lines if " vs " in line)

@@ -40,6 +40,7 @@ class TablePlan:
     belligerents: tuple[int, int] | None
     mechanisms: tuple[str, ...]
     actor_ids: tuple[str, ...] = ()
+    deadline: int = 0
 
     @property
     def party_ids(self) -> tuple[str, ...]:
@@ -81,6 +82,7 @@ def plan_table(scenario: Scenario, table_id: str) -> TablePlan:
         belligerents=belligerents,
         mechanisms=kinds,
         actor_ids=tuple(ids),
+        deadline=deadline,
     )
 
 
@@ -235,7 +237,7 @@ def negotiate_table(
         setting = Setting(
             draft.outcome, x["leverage"][:, plan.index], min(withdrawals, default=None)
         )
-    result = negotiate(spec, prefs, chosen, plan.table.deadline, setting, checked_options)
+    result = negotiate(spec, prefs, chosen, plan.deadline, setting, checked_options)
     return prefs, result
 
 
