@@ -93,8 +93,8 @@ def dated_table(data: dict[str, Any]) -> RichTable | None:
     if skill:
         verdict = (
             f" In the backtest the model beats the base rate at 6 and 12 months on "
-            f"{', '.join(beats) or 'no question'}"
-            + (f", not on {', '.join(misses)}." if misses else ".")
+            f"{' and '.join(beats) or 'no question'}"
+            + (f", not on {' or '.join(misses)}." if misses else ".")
         )
     out.caption = (
         "by engine: range of P(agreement) over the engines; base rate: how often wars of this "
