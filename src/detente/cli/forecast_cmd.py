@@ -214,6 +214,12 @@ def register(app: typer.Typer, groups) -> None:
             console.print(dated)
         console.print(summary_table(data))
         console.print(settlement_table(data))
+        for table_id, t in data["tables"].items():
+            for issue, holders in t.get("unsettled_issues", {}).items():
+                console.print(
+                    f"[dim]{escape(table_id)} cannot settle {escape(issue)}: "
+                    f"{escape(', '.join(holders))} not at the table[/]"
+                )
         for line in drivers_lines(data):
             console.print(f"[dim]drivers of P(settlement)[/] {escape(line)}")
         meta = data["meta"]

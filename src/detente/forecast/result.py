@@ -29,7 +29,7 @@ from detente.forecast.questions import (
 )
 from detente.forecast.run import ForecastRun, dated_problem, input_hash, war_age_months
 from detente.forecast.tables import PROTOCOL, PROTOCOL_VERSION, TablePlan
-from detente.scenario import Scenario
+from detente.scenario import Scenario, absent_holders, unsettled_issues
 
 DIGITS = 6
 REPORT_YEARS = (1, 2, 5)
@@ -96,6 +96,9 @@ def table_summary(plan: TablePlan, agg: TableAggregate, scenario: Scenario) -> d
         "mediator": None if t.mediator is None else t.mediator.actor,
         "protocol": t.protocol,
         "mechanisms": list(plan.mechanisms),
+        "unsettled_issues": {
+            i: list(absent_holders(scenario.issue(i), t)) for i in unsettled_issues(scenario, t.id)
+        },
         "draws": agg.n,
         "outcome_classes": _classes(agg),
         "coercion": {
