@@ -176,6 +176,7 @@ def dated_summary(run: ForecastRun, table_id: str, dated: DatedAggregate) -> dic
     per_engine = {
         engine: {
             "by": _by(run, tables[table_id].curves / tables[table_id].n),
+            "monthly": _monthly(run, tables[table_id].curves / tables[table_id].n),
             "draws": tables[table_id].n,
         }
         for engine, tables in run.engines.items()
