@@ -313,3 +313,31 @@ def test_compare_baseline_is_the_first_table_in_scenario_order(data):
     lines = differences(shuffled)
     first = data["meta"]["tables"][0]
     assert all(f"vs {first}" in line for line in lines if " vs " in line)
+
+
+def test_interventions_take_effect_at_their_month(bundled):
+    """A capability shock and a mediator's withdrawal act from the month of their round
+    (round / meetings per month), not from the start."""
+    from detente.forecast.inputs import input_space, sample
+    from detente.forecast.monthly import capability_path, mediator_presence
+    from detente.forecast.tables import plan_table
+    from detente.scenario import Intervention
+
+    table = bundled.table("us_mediated")
+    ivs = (
+        Intervention(kind="capability_shock", round=6, actor="ukraine", factor=0.5),
+        Intervention(kind="mediator_withdraws", round=9),
+    )
+    moved = table.model_copy(update={"interventions": ivs, "meetings_per_month": 3.0})
+    tables = tuple(moved if t.id == "us_mediated" else t for t in bundled.tables)
+    scenario = bundled.model_copy(update={"tables": tables})
+    plan = plan_table(scenario, "us_mediated")
+    x = sample(input_space(scenario), 20, np.random.default_rng(0))
+    x["trend"][:] = 0.0
+    months = np.arange(6, dtype=float)
+    ukraine = [a.id for a in scenario.actors].index("ukraine")
+    path = capability_path(plan, x, months)[:, :, ukraine]
+    base = x["capability"][:, ukraine][:, None]
+    assert np.allclose(path[:, :2], base)  # rounds 0-5 fall in months 0 and 1
+    assert np.allclose(path[:, 2:], 0.5 * base)
+    assert mediator_presence(plan, x, months).tolist() == [1, 1, 1, 0, 0, 0]
