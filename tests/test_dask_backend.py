@@ -16,7 +16,7 @@ pytest.importorskip("dask.distributed")
 def test_dask_and_local_backends_give_identical_json(engine):
     """bdm runs its compiled, multi-threaded kernel inside the workers."""
     scenario = load_scenario("ukraine-2025")
-    config = ForecastConfig(draws=6_000, seed=21, chunk_size=1_500, engine=engine)
+    config = ForecastConfig(draws=3_000, seed=21, chunk_size=750, engine=engine)
     local = to_json(run_forecast(scenario, config))
     seen: list[int] = []
     dask = to_json(run_forecast(scenario, config, backend_for("dask"), on_chunk=seen.append))
