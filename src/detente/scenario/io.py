@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from detente.errors import InputError
 from detente.scenario.model import Scenario
+from detente.scenario.parse import compose_yaml, parse_json, parse_yaml
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 BUNDLED_PACKAGE = "detente.data.scenarios"
@@ -93,10 +94,10 @@ def load_scenario(spec: str | Path | None = None) -> Scenario:
     fmt = format_of(path)
     text = read_text(path)
     if fmt == "ktab-csv":
-        from detente.scenario.ktab import parse_ktab_csv, scenario_from_ktab
+        from detente.scenario.ktab import load_ktab
 
-        return scenario_from_ktab(parse_ktab_csv(text, file=path))
-    data = _parse_json(text, path) if fmt == "json" else _parse_yaml(text, path)
+        return load_ktab(text, file=path)
+    data = parse_json(text, path) if fmt == "json" else parse_yaml(text, path)
     return validate_data(data, text=text, file=path)
 
 
@@ -150,23 +151,6 @@ def export_scenario(scenario: Scenario, fmt: str) -> str:
     raise InputError(f"unknown format {fmt!r}, expected one of {', '.join(FORMATS)}", field="to")
 
 
-def _parse_yaml(text: str, path: Path) -> Any:
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or "malformed YAML"
-        raise InputError(f"malformed YAML: {problem}", file=path, line=line) from None
-
-
-def _parse_json(text: str, path: Path) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"malformed JSON: {exc.msg}", file=path, line=exc.lineno) from None
-
-
 def _first_error(exc: ValidationError) -> tuple[tuple, str]:
     """The most telling error: for a number-or-range field, the branch the input aimed at."""
     errors = exc.errors(include_url=False)
@@ -211,8 +195,8 @@ def _line_of(text: str | None, loc: Sequence) -> int | None:
     if text is None:
         return None
     try:
-        node = yaml.compose(text)
-    except yaml.YAMLError:
+        node = compose_yaml(text)
+    except (yaml.YAMLError, InputError):
         return None
     line = node.start_mark.line + 1 if node is not None else None
     for part in loc:
