@@ -10,6 +10,9 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from detente.cli.output import check_output, write_output
+from detente.errors import InputError
+
 console = Console()
 
 
@@ -57,6 +60,9 @@ def register(app: typer.Typer, groups) -> None:
 
         from detente.engines import get_engine
 
+        check_output(json_out, "--json")
+        if seed < 0:
+            raise InputError(f"seed must be >= 0, got {seed}", field="--seed")
         spec = get_engine(engine)
         actors, issues, inp, digest = engine_input_from(scenario)
         result = spec.run(inp, rng=np.random.default_rng(seed))
@@ -87,7 +93,7 @@ def register(app: typer.Typer, groups) -> None:
                 "rounds": rounds,
                 "outcome": outcome,
             }
-            json_out.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n", "utf-8")
+            write_output(json_out, json.dumps(payload, indent=2, sort_keys=True) + "\n", "--json")
             console.print(f"wrote {json_out}")
 
     @groups.validate.command("deu")
@@ -100,6 +106,7 @@ def register(app: typer.Typer, groups) -> None:
 
         from detente.validate.deu import read_deu, score_engines
 
+        check_output(json_out, "--json")
         data = read_deu(path)
         scores = score_engines(data)
         table = RichTable(title=f"DEU III: {len(data.outcome)} issues with an observed outcome")
@@ -113,5 +120,5 @@ def register(app: typer.Typer, groups) -> None:
         console.print(table)
         if json_out is not None:
             text = json.dumps([asdict(s) for s in scores], indent=2)
-            json_out.write_text(text + "\n", encoding="utf-8")
+            write_output(json_out, text + "\n", "--json")
             console.print(f"wrote {json_out}")

@@ -12,8 +12,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
+from detente.cli.output import check_output, write_output
+from detente.errors import InputError
+
 console = Console()
 err_console = Console(stderr=True)
+MAX_INGEST_MB = 1024
 
 DB_OPTION = typer.Option(
     None,
@@ -23,9 +27,11 @@ DB_OPTION = typer.Option(
 
 
 def _open(db: Path | None, *, create: bool = False):
+    """The evidence store: created or migrated for ingest, read-only for every other command
+    (so they work on a store the user may only read)."""
     from detente.evidence import open_store
 
-    return open_store(db, create=create)
+    return open_store(db, create=create, readonly=not create)
 
 
 def _cut(text: str, width: int = 110) -> str:
@@ -50,7 +56,7 @@ def register(app: typer.Typer, groups) -> None:
         lexicon: Path | None = typer.Option(
             None, "--lexicon", help="YAML issue lexicon whose issues replace or add to the bundled."
         ),
-        max_mb: float = typer.Option(10.0, "--max-mb", min=0.001, help="Skip larger files."),
+        max_mb: float = typer.Option(10.0, "--max-mb", help="Skip larger files (at most 1024)."),
     ) -> None:
         """Read articles into the evidence store (duplicates by normalised content are skipped)."""
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -59,9 +65,14 @@ def register(app: typer.Typer, groups) -> None:
         from detente.evidence import load_gazetteer, load_lexicon
         from detente.evidence.reader import iter_article_files
 
+        if not 0.001 <= max_mb <= MAX_INGEST_MB:  # also refuses nan and inf
+            raise InputError(f"expected 0.001 to {MAX_INGEST_MB}, got {max_mb}", field="--max-mb")
+        missing = [p for p in paths if not p.exists()]
+        if missing:
+            raise InputError("no such file or directory", file=missing[0], field="PATHS")
         gaz, lex = load_gazetteer(gazetteer), load_lexicon(lexicon)
-        store = _open(db, create=True)
         files, bad = iter_article_files(paths)
+        store = _open(db, create=True)
         with Progress(
             TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(),
             TextColumn("{task.fields[name]}"), console=err_console, transient=True,
@@ -155,8 +166,9 @@ def register(app: typer.Typer, groups) -> None:
         """Export documents, mentions, claims, events and figures as one JSON file."""
         from detente.evidence import export
 
+        check_output(json_out, "--json")
         data = export(_open(db), include_text=not no_text)
-        json_out.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        write_output(json_out, json.dumps(data, ensure_ascii=False, indent=1), "--json")
         console.print(f"wrote {json_out} ({len(data['documents'])} documents)")
 
     @group.command("evaluate")
@@ -168,6 +180,7 @@ def register(app: typer.Typer, groups) -> None:
         """Precision and recall of the stored extraction against a gold file."""
         from detente.evidence import evaluate, read_gold
 
+        check_output(json_out, "--json")
         result = evaluate(_open(db), read_gold(gold))
         table = RichTable(title="Extraction against the gold set")
         for col in ("items", "precision", "recall", "F1", "matched", "extracted", "gold"):
@@ -189,7 +202,7 @@ def register(app: typer.Typer, groups) -> None:
                     "extracted": s.extracted, "gold": s.gold}
                 for k, s in result.scores.items()
             }  # fmt: skip
-            json_out.write_text(json.dumps(scores, indent=1), encoding="utf-8")
+            write_output(json_out, json.dumps(scores, indent=1), "--json")
 
     @groups.scenario.command("audit")
     def audit_cmd(
@@ -201,6 +214,7 @@ def register(app: typer.Typer, groups) -> None:
         from detente.evidence import audit
         from detente.scenario import load_scenario
 
+        check_output(json_out, "--json")
         result = audit(load_scenario(scenario), _open(db))
         table = RichTable(title=f"Audit of {result['scenario']} against the evidence")
         for col in ("judgment", "value", "reads", "status", "for", "against", "related", "e.g."):
@@ -220,4 +234,4 @@ def register(app: typer.Typer, groups) -> None:
         for cid in result["unknown_claim_citations"]:
             err_console.print(f"[yellow]cited claim not in the store:[/] {cid}")
         if json_out is not None:
-            json_out.write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
+            write_output(json_out, json.dumps(result, ensure_ascii=False, indent=1), "--json")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
-from detente.errors import InputError
+from detente.cli.output import check_output, write_output
 
 console = Console()
 
@@ -132,6 +131,7 @@ def register(app: typer.Typer, groups) -> None:
         from detente.forecast import ForecastConfig, to_data, to_json
         from detente.scenario import load_scenario
 
+        check_output(json_out, "--json")
         loaded = load_scenario(scenario)
         config = ForecastConfig(draws=draws, seed=seed, tables=parse_tables(tables), engine=engine)
         run = run_with_progress(loaded, config, sensitivity, backend, scheduler)
@@ -146,7 +146,7 @@ def register(app: typer.Typer, groups) -> None:
             f"{meta['draws']:,} draws, input {meta['input_hash'][:12]}[/]"
         )
         if json_out is not None:
-            json_out.write_text(to_json(run), encoding="utf-8")
+            write_output(json_out, to_json(run), "--json")
             console.print(f"wrote {json_out}")
 
     @app.command("compare")
@@ -165,11 +165,9 @@ def register(app: typer.Typer, groups) -> None:
         from detente.scenario import load_scenario
 
         if from_json is not None:
-            try:
-                data = json.loads(from_json.read_text(encoding="utf-8"))
-                data["tables"], data["meta"]
-            except (OSError, ValueError, KeyError, TypeError):
-                raise InputError("not a detente forecast JSON", file=from_json) from None
+            from detente.cli.forecast_file import read_forecast
+
+            data = read_forecast(from_json)
         else:
             config = ForecastConfig(draws=draws, seed=seed, engine=engine)
             run = run_with_progress(load_scenario(scenario), config, False, "local", None)

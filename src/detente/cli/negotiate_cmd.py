@@ -9,6 +9,8 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from detente.cli.output import check_output, write_output
+
 console = Console()
 
 
@@ -45,6 +47,7 @@ def register(app: typer.Typer, groups) -> None:
         """Negotiate one table move by move and print the agreement (or why none)."""
         from detente.scenario import load_scenario
 
+        check_output(json_out, "--json")
         loaded = load_scenario(scenario)
         plan, prefs, result = table_negotiation(loaded, table, strategy)
         parties = [loaded.actors[p].id for p in plan.parties]
@@ -100,5 +103,5 @@ def register(app: typer.Typer, groups) -> None:
                     for r, by in enumerate(map(int, result.proposer))
                 ],
             }  # fmt: skip
-            json_out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+            write_output(json_out, json.dumps(payload, indent=2) + "\n", "--json")
             console.print(f"wrote {json_out}")

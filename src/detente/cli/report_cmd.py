@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from detente.cli.output import check_output, write_output
 from detente.errors import InputError
 
 console = Console()
@@ -58,11 +59,10 @@ def register(app: typer.Typer, groups) -> None:
         if db is not None and not db.is_file():
             raise InputError("no such evidence store", file=db)
         loaded = load_scenario(scenario)
-        if not out.parent.is_dir():
-            raise InputError("the output directory does not exist", file=out.parent)
+        check_output(out, "--out")
         context = _build_with_progress(loaded, draws, seed, engine, db)
         text = render_html(context) if kind == "html" else render_markdown(context)
-        out.write_text(text, encoding="utf-8")
+        write_output(out, text, "--out")
         console.print(f"wrote {out} ({len(text) / 1024:.0f} KiB)")
 
     @app.command("serve")

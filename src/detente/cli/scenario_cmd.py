@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from detente.cli.output import check_output, write_output
 from detente.errors import InputError
 from detente.scenario import FORMATS, Judgment, Scenario, Uncertain, export_scenario, load_scenario
 
@@ -123,9 +124,10 @@ def register(app: typer.Typer, groups) -> None:
             raise InputError(
                 f"unknown format {to!r}, expected one of {', '.join(FORMATS)}", field="--to"
             )
+        check_output(out, "--out")
         text = export_scenario(load_scenario(scenario), to)
         if out is None:
             typer.echo(text, nl=False)
         else:
-            out.write_text(text, encoding="utf-8")
+            write_output(out, text, "--out")
             console.print(f"wrote {out}")

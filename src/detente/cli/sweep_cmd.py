@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from detente.cli.output import check_output, write_output
 from detente.errors import InputError
 
 console = Console()
@@ -58,6 +59,7 @@ def register(app: typer.Typer, groups) -> None:
         from detente.forecast.sweep import grid, parse_vary, rows_for_point, variant
         from detente.scenario import load_scenario
 
+        check_output(out, "--out")
         base = load_scenario(scenario)
         varies = [parse_vary(v) for v in vary]
         points = grid(varies)
@@ -81,5 +83,7 @@ def register(app: typer.Typer, groups) -> None:
             "vary": ";".join(vary),
         }
         table = table.replace_schema_metadata({f"detente.{k}": v for k, v in meta.items()})
-        pq.write_table(table, out)
+        sink = pa.BufferOutputStream()
+        pq.write_table(table, sink)
+        write_output(out, sink.getvalue().to_pybytes(), "--out")
         console.print(f"wrote {out}: {len(points)} points × {len(base.tables)} tables")

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from detente.cli.output import check_output, write_output
 from detente.errors import InputError
 
 console = Console()
@@ -50,6 +51,7 @@ def register(app: typer.Typer, groups) -> None:
         from detente.conflict.durability import coefficients
         from detente.validate.durability import fit_durability
 
+        check_output(out, "--out")
         if fortna is None:
             raise InputError("pass --fortna PATH (Fortna's civil-war spells CSV)", field="fortna")
         if ucdp_agreements is None:
@@ -72,7 +74,7 @@ def register(app: typer.Typer, groups) -> None:
             else "[yellow]differs from the shipped coefficients[/]"
         )
         if out is not None:
-            out.write_text(json.dumps(model, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+            write_output(out, json.dumps(model, indent=2, sort_keys=True) + "\n", "--out")
             console.print(f"wrote {out}")
 
 
