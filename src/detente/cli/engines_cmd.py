@@ -11,9 +11,10 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from detente.cli.output import check_output, write_output
+from detente.cli.safe import shown
 from detente.errors import InputError
 
-console = Console()
+console = Console(emoji=False)
 
 
 def engine_input_from(spec_path: str | None):
@@ -80,7 +81,7 @@ def register(app: typer.Typer, groups) -> None:
             table.add_column(issue, justify="right")
         for r, step in enumerate(rounds):
             for actor, pos in step.items():
-                table.add_row(f"{r} {actor}", *(f"{pos[i]:.1f}" for i in issues))
+                table.add_row(f"{r} {shown(actor)}", *(f"{pos[i]:.1f}" for i in issues))
         table.add_row("outcome", *(f"{outcome[i]:.1f}" for i in issues), style="bold")
         console.print(table)
         if json_out is not None:
@@ -94,7 +95,7 @@ def register(app: typer.Typer, groups) -> None:
                 "outcome": outcome,
             }
             write_output(json_out, json.dumps(payload, indent=2, sort_keys=True) + "\n", "--json")
-            console.print(f"wrote {json_out}")
+            console.print(f"wrote {shown(json_out)}")
 
     @groups.validate.command("deu")
     def deu(
@@ -121,4 +122,4 @@ def register(app: typer.Typer, groups) -> None:
         if json_out is not None:
             text = json.dumps([asdict(s) for s in scores], indent=2)
             write_output(json_out, text + "\n", "--json")
-            console.print(f"wrote {json_out}")
+            console.print(f"wrote {shown(json_out)}")

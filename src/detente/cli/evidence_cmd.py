@@ -9,14 +9,14 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table as RichTable
 
 from detente.cli.output import check_output, write_output
+from detente.cli.safe import shown
 from detente.errors import InputError
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(emoji=False)
+err_console = Console(stderr=True, emoji=False)
 MAX_INGEST_MB = 1024
 
 DB_OPTION = typer.Option(
@@ -85,9 +85,9 @@ def register(app: typer.Typer, groups) -> None:
             )  # fmt: skip
         report.skipped[:0] = [(b.path, b.reason) for b in bad]
         for path, reason in report.skipped:
-            err_console.print(f"[yellow]skipped[/] {path}: {reason}", highlight=False)
+            err_console.print(f"[yellow]skipped[/] {shown(path)}: {shown(reason)}", highlight=False)
         for path, note in report.warnings:
-            err_console.print(f"[yellow]warning[/] {path}: {note}", highlight=False)
+            err_console.print(f"[yellow]warning[/] {shown(path)}: {shown(note)}", highlight=False)
         counts = store.execute(
             "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM claims),"
             " (SELECT count(*) FROM events), (SELECT count(*) FROM figures)"
@@ -112,8 +112,8 @@ def register(app: typer.Typer, groups) -> None:
             table.add_column(col)
         for r in rows:
             table.add_row(
-                r["date"], _cut(r["title"], 70), ", ".join(r["actors"]),
-                f"{r['doc']}:{r['start']}-{r['end']}",
+                shown(r["date"]), shown(_cut(r["title"], 70)), shown(", ".join(r["actors"])),
+                shown(f"{r['doc']}:{r['start']}-{r['end']}"),
             )  # fmt: skip
         console.print(table)
 
@@ -129,11 +129,13 @@ def register(app: typer.Typer, groups) -> None:
         from detente.evidence import search
 
         rows = search(_open(db), query, limit=limit)
-        table = RichTable(title=f"{len(rows)} sentences for {query!r}")
+        table = RichTable(title=f"{len(rows)} sentences for {shown(repr(_cut(query, 60)))}")
         for col in ("source", "sentence"):
             table.add_column(col)
         for r in rows:
-            table.add_row(f"{r['doc']}:{r['start']}-{r['end']}", escape(_cut(r["snippet"], 120)))
+            table.add_row(
+                shown(f"{r['doc']}:{r['start']}-{r['end']}"), shown(_cut(r["snippet"], 120))
+            )
         console.print(table)
 
     @group.command("claims")
@@ -152,8 +154,8 @@ def register(app: typer.Typer, groups) -> None:
             table.add_column(col)
         for r in rows:
             table.add_row(
-                r["id"], r["actor"], r["issue"], r["stance"], r["direction"] or "–",
-                f"{r['doc']}:{r['start']}-{r['end']}", _cut(r["sentence"], 80),
+                r["id"], shown(r["actor"]), shown(r["issue"]), r["stance"], r["direction"] or "–",
+                shown(f"{r['doc']}:{r['start']}-{r['end']}"), shown(_cut(r["sentence"], 80)),
             )  # fmt: skip
         console.print(table)
 
@@ -169,7 +171,7 @@ def register(app: typer.Typer, groups) -> None:
         check_output(json_out, "--json")
         data = export(_open(db), include_text=not no_text)
         write_output(json_out, json.dumps(data, ensure_ascii=False, indent=1), "--json")
-        console.print(f"wrote {json_out} ({len(data['documents'])} documents)")
+        console.print(f"wrote {shown(json_out)} ({len(data['documents'])} documents)")
 
     @group.command("evaluate")
     def evaluate_cmd(
@@ -195,7 +197,8 @@ def register(app: typer.Typer, groups) -> None:
             f"event actors, mean Jaccard of matched events: {_fmt(result.event_actor_jaccard)}"
         )
         if result.missing_docs:
-            err_console.print(f"[yellow]not in the store:[/] {', '.join(result.missing_docs)}")
+            missing = shown(", ".join(result.missing_docs))
+            err_console.print(f"[yellow]not in the store:[/] {missing}")
         if json_out is not None:
             scores = {
                 k: {"precision": s.precision, "recall": s.recall, "tp": s.tp,
@@ -216,22 +219,22 @@ def register(app: typer.Typer, groups) -> None:
 
         check_output(json_out, "--json")
         result = audit(load_scenario(scenario), _open(db))
-        table = RichTable(title=f"Audit of {result['scenario']} against the evidence")
+        table = RichTable(title=f"Audit of {shown(result['scenario'])} against the evidence")
         for col in ("judgment", "value", "reads", "status", "for", "against", "related", "e.g."):
             table.add_column(col)
         for j in result["judgments"]:
             name = j["actor"] + (f" on {j['issue']}" if j["issue"] else " capability")
             example = (j["support"] or j["contradict"] or j["related"] or [None])[0]
             table.add_row(
-                name, f"{j['value']:g}", j["side"], j["status"], str(len(j["support"])),
+                shown(name), f"{j['value']:g}", j["side"], j["status"], str(len(j["support"])),
                 str(len(j["contradict"])), str(len(j["related"])),
-                _cut(example["sentence"], 60) if example else "",
+                shown(_cut(example["sentence"], 60)) if example else "",
             )  # fmt: skip
         console.print(table)
         console.print(
             f"{len(result['no_evidence'])} of {len(result['judgments'])} judgments have no evidence"
         )
         for cid in result["unknown_claim_citations"]:
-            err_console.print(f"[yellow]cited claim not in the store:[/] {cid}")
+            err_console.print(f"[yellow]cited claim not in the store:[/] {shown(cid)}")
         if json_out is not None:
             write_output(json_out, json.dumps(result, ensure_ascii=False, indent=1), "--json")

@@ -11,8 +11,9 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 
 from detente.cli.output import check_output, write_output
+from detente.cli.safe import shown
 
-console = Console()
+console = Console(emoji=False)
 
 SCENARIO_ARG = typer.Argument(
     None, help="Scenario file (.yaml, .json) or bundled name; default: ukraine-2025."
@@ -36,14 +37,14 @@ def parse_tables(tables: str | None) -> tuple[str, ...] | None:
 
 def summary_table(data: dict[str, Any]) -> RichTable:
     """Formats side by side: outcome classes, coercion, durability."""
-    out = RichTable(title=f"Forecast: {data['meta']['scenario_name']}")
+    out = RichTable(title=f"Forecast: {shown(data['meta']['scenario_name'])}")
     out.add_column("table", min_width=max(map(len, data["tables"]), default=5))
     for col in ("settlement", "frozen ceasefire", "war", "coerced", "treaty holds 2y", "peace 5y"):
         out.add_column(col, justify="right")
     for table_id, t in data["tables"].items():
         c = t["outcome_classes"]
         out.add_row(
-            f"{table_id}",
+            shown(table_id),
             _pct(c["comprehensive_settlement"]["p"]),
             _pct(c["ceasefire_frozen_conflict"]["p"]),
             _pct(c["collapse_war"]["p"]),
@@ -66,7 +67,7 @@ def settlement_table(data: dict[str, Any]) -> RichTable:
         for t in tables:
             s = data["tables"][t]["settlement"][issue]
             cells.append(f"{_num(s['median'])} [{_num(s['p10'])}–{_num(s['p90'])}]")
-        out.add_row(issue, *cells)
+        out.add_row(shown(issue), *cells)
     return out
 
 
@@ -93,7 +94,7 @@ def run_with_progress(scenario, config, sensitivity: bool, backend: str, schedul
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=Console(stderr=True),
+        console=Console(stderr=True, emoji=False),
         transient=True,
     ) as progress:
         task = progress.add_task("draws", total=config.draws)
@@ -147,7 +148,7 @@ def register(app: typer.Typer, groups) -> None:
         )
         if json_out is not None:
             write_output(json_out, to_json(run), "--json")
-            console.print(f"wrote {json_out}")
+            console.print(f"wrote {shown(json_out)}")
 
     @app.command("compare")
     def compare(

@@ -10,8 +10,9 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from detente.cli.output import check_output, write_output
+from detente.cli.safe import shown
 
-console = Console()
+console = Console(emoji=False)
 
 
 def table_negotiation(scenario, table_id: str, strategy_names: list[str]):
@@ -104,4 +105,4 @@ def register(app: typer.Typer, groups) -> None:
                 ],
             }  # fmt: skip
             write_output(json_out, json.dumps(payload, indent=2) + "\n", "--json")
-            console.print(f"wrote {json_out}")
+            console.print(f"wrote {shown(json_out)}")

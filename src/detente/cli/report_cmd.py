@@ -8,9 +8,10 @@ import typer
 from rich.console import Console
 
 from detente.cli.output import check_output, write_output
+from detente.cli.safe import shown
 from detente.errors import InputError
 
-console = Console()
+console = Console(emoji=False)
 
 
 def _build_with_progress(scenario, draws: int, seed: int, engine: str, db: Path | None):
@@ -63,7 +64,7 @@ def register(app: typer.Typer, groups) -> None:
         context = _build_with_progress(loaded, draws, seed, engine, db)
         text = render_html(context) if kind == "html" else render_markdown(context)
         write_output(out, text, "--out")
-        console.print(f"wrote {out} ({len(text) / 1024:.0f} KiB)")
+        console.print(f"wrote {shown(out)} ({len(text) / 1024:.0f} KiB)")
 
     @app.command("serve")
     def serve(

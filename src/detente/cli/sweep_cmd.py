@@ -9,9 +9,10 @@ import typer
 from rich.console import Console
 
 from detente.cli.output import check_output, write_output
+from detente.cli.safe import shown
 from detente.errors import InputError
 
-console = Console()
+console = Console(emoji=False)
 
 
 @contextmanager
@@ -41,7 +42,7 @@ def register(app: typer.Typer, groups) -> None:
     @app.command("sweep")
     def sweep(
         scenario: str | None = typer.Argument(None, help="Scenario file or bundled name."),
-        vary: list[str] = typer.Option(..., "--vary", help="PATH=a:b:n, repeatable."),
+        vary: list[str] = typer.Option(..., "--vary", help="PATH=START:STOP:COUNT, repeatable."),
         out: Path = typer.Option(..., "--out", "-o", help="Parquet file to write."),
         draws: int = typer.Option(5_000, "--draws", "-n"),
         seed: int = typer.Option(0, "--seed"),
@@ -86,4 +87,4 @@ def register(app: typer.Typer, groups) -> None:
         sink = pa.BufferOutputStream()
         pq.write_table(table, sink)
         write_output(out, sink.getvalue().to_pybytes(), "--out")
-        console.print(f"wrote {out}: {len(points)} points × {len(base.tables)} tables")
+        console.print(f"wrote {shown(out)}: {len(points)} points × {len(base.tables)} tables")

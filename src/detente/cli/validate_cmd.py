@@ -11,9 +11,10 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from detente.cli.output import check_output, write_output
+from detente.cli.safe import shown
 from detente.errors import InputError
 
-console = Console()
+console = Console(emoji=False)
 
 # MODELS.md §6: Cox hazard ratios on Fortna's civil-war data (war controls) and Kaplan–Meier
 # failure shares at 1, 2 and 5 years.
@@ -75,7 +76,7 @@ def register(app: typer.Typer, groups) -> None:
         )
         if out is not None:
             write_output(out, json.dumps(model, indent=2, sort_keys=True) + "\n", "--out")
-            console.print(f"wrote {out}")
+            console.print(f"wrote {shown(out)}")
 
 
 def _effects_table(model: dict) -> RichTable:
