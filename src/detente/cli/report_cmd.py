@@ -71,8 +71,14 @@ def register(app: typer.Typer, groups) -> None:
         host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (loopback)."),
         port: int = typer.Option(8000, "--port"),
         db: Path | None = typer.Option(None, "--db", help="Evidence store for the browser."),
-        data_dir: Path = typer.Option(
-            Path("detente-data"), "--data-dir", help="Uploads and run history live here."
+        data_dir: Path | None = typer.Option(
+            None,
+            "--data-dir",
+            help="Uploads and run history live here (default: detente's folder in the user "
+            "data directory).",
+        ),
+        allow_host: list[str] = typer.Option(
+            [], "--allow-host", help="Another host name the dashboard answers to (repeatable)."
         ),
     ) -> None:
         """Serve the web dashboard and its JSON API (/api; OpenAPI at /api/openapi.json)."""
@@ -88,6 +94,18 @@ def register(app: typer.Typer, groups) -> None:
             console.print(
                 f"[yellow]warning:[/] binding to {host} exposes the dashboard beyond this machine"
             )
-        data_dir.mkdir(parents=True, exist_ok=True)
-        console.print(f"detente dashboard on http://{host}:{port}/ (data in {data_dir}; Ctrl-C)")
-        uvicorn.run(create_app(data_dir, db), host=host, port=port, log_level="warning")
+        from detente.web.guard import allowed_hosts_for
+        from detente.web.serving import bound_socket, default_data_dir
+
+        data_dir = data_dir or default_data_dir()
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            message = f"cannot create: {exc.strerror}"
+            raise InputError(message, file=data_dir, field="--data-dir") from None
+        app = create_app(data_dir, db, allowed_hosts=allowed_hosts_for(host, tuple(allow_host)))
+        sock = bound_socket(host, port)
+        console.print(
+            f"detente dashboard on http://{shown(host)}:{port}/ (data in {shown(data_dir)}; Ctrl-C)"
+        )
+        uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])

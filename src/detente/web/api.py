@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, File, Request, UploadFile
+from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
 from pydantic import BaseModel
 
 from detente.errors import InputError
@@ -14,6 +14,9 @@ from detente.web.service import ForecastRequest, run_request
 from detente.web.store import MAX_UPLOAD_BYTES, DataDir
 
 router = APIRouter(prefix="/api", tags=["api"])
+MAX_RUNS_LISTED = 1000
+MAX_SEARCH_RESULTS = 200
+MAX_QUERY_CHARS = 1000
 
 
 class ScenarioEntry(BaseModel):
@@ -63,11 +66,14 @@ def get_scenario(request: Request, name: str) -> dict[str, Any]:
 
 
 @router.post("/scenarios")
-async def upload_scenario(request: Request, file: UploadFile = File(...)) -> dict[str, str]:
+async def upload_scenario(
+    request: Request, file: UploadFile = File(...), replace: bool = False
+) -> dict[str, str]:
     """Upload a YAML, JSON or KTAB CSV scenario (at most 1 MiB): parsed and validated, never
-    executed, kept as YAML in the data directory under its id."""
+    executed, kept as YAML in the data directory under its id. An id uploaded before is
+    refused (409) unless ``replace`` is true."""
     raw = await file.read(MAX_UPLOAD_BYTES + 1)
-    scenario = _data_dir(request).save_upload(file.filename or "", raw)
+    scenario = _data_dir(request).save_upload(file.filename or "", raw, replace=replace)
     return {"id": scenario.id, "name": scenario.name}
 
 
@@ -93,15 +99,20 @@ def forecast(request: Request, req: ForecastRequest) -> ForecastResponse:
 
 
 @router.get("/runs")
-def list_runs(request: Request, limit: int = 100) -> list[dict[str, Any]]:
+def list_runs(
+    request: Request, limit: int = Query(100, ge=1, le=MAX_RUNS_LISTED)
+) -> list[dict[str, Any]]:
     """The run history, newest first (without each run's full data)."""
-    return _data_dir(request).history(max(1, min(limit, 1000)))
+    return _data_dir(request).history(limit)
 
 
 @router.get("/runs/{run_id}")
 def get_run(request: Request, run_id: int) -> dict[str, Any]:
-    """One run with its request and full forecast data."""
-    return _data_dir(request).run(run_id)
+    """One run with its request and full forecast data (404 when there is no such run)."""
+    run = _data_dir(request).run(run_id)
+    if run is None:
+        raise HTTPException(404, f"no run {run_id}")
+    return run
 
 
 @router.get("/evidence/status")
@@ -119,13 +130,17 @@ def evidence_status(request: Request) -> dict[str, Any]:
 
 
 @router.get("/evidence/search")
-def evidence_search(request: Request, q: str, limit: int = 20) -> list[dict[str, Any]]:
+def evidence_search(
+    request: Request,
+    q: str = Query(..., max_length=MAX_QUERY_CHARS),
+    limit: int = Query(20, ge=1, le=MAX_SEARCH_RESULTS),
+) -> list[dict[str, Any]]:
     """Sentences matching every word of the query, best first, with document and span."""
     from detente.evidence import search
 
     conn = evidence_connection(request)
     try:
-        return search(conn, q, limit=max(1, min(limit, 200)))
+        return search(conn, q, limit=limit)
     finally:
         conn.close()
 

@@ -20,7 +20,8 @@ from starlette.exceptions import HTTPException
 from detente import __version__
 from detente.errors import InputError
 from detente.web import api, pages
-from detente.web.store import MAX_UPLOAD_BYTES, DataDir
+from detente.web.guard import LOOPBACK_HOSTS, add_host_and_origin_guard
+from detente.web.store import MAX_UPLOAD_BYTES, DataDir, UploadExists
 
 MULTIPART_SLACK = 64 * 1024
 """Bytes of multipart framing allowed on top of the largest accepted upload."""
@@ -52,7 +53,7 @@ def add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(InputError)
     async def input_error(request: Request, exc: InputError):
-        return _error(request, 400, str(exc))
+        return _error(request, 409 if isinstance(exc, UploadExists) else 400, str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):
@@ -61,7 +62,7 @@ def add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
         message = exc.detail if isinstance(exc.detail, str) else "request failed"
-        if exc.status_code == 404:
+        if exc.status_code == 404 and exc.detail == "Not Found":
             message = f"no page at {request.url.path}"
         return _error(request, exc.status_code, message)
 
@@ -85,9 +86,15 @@ def add_upload_limit(app: FastAPI) -> None:
         return await call_next(request)
 
 
-def create_app(data_dir: Path | None = None, evidence_db: Path | None = None) -> FastAPI:
+def create_app(
+    data_dir: Path | None = None,
+    evidence_db: Path | None = None,
+    *,
+    allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS,
+) -> FastAPI:
     """The dashboard; ``data_dir`` holds uploads and run history (a fresh temporary directory
-    when None), ``evidence_db`` an evidence store for the evidence browser."""
+    when None), ``evidence_db`` an evidence store for the evidence browser. Requests for another
+    ``Host`` than ``allowed_hosts``, and cross-origin POSTs, are refused."""
     app = FastAPI(
         title="detente",
         version=__version__,
@@ -100,6 +107,7 @@ def create_app(data_dir: Path | None = None, evidence_db: Path | None = None) ->
     app.state.evidence_db = evidence_db
     add_error_handlers(app)
     add_upload_limit(app)
+    add_host_and_origin_guard(app, allowed_hosts)
     static = Path(__file__).parent / "static"
     app.mount("/static", StaticFiles(directory=static), name="static")
     app.include_router(api.router)

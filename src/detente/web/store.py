@@ -17,6 +17,8 @@ from detente.scenario.parse import parse_json, parse_yaml
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 UPLOAD_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
+MAX_ROW_ID = 2**63 - 1
+"""SQLite's largest rowid; a larger run id cannot exist."""
 SCHEMA_VERSION = 1
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -61,6 +63,18 @@ def parse_upload(filename: str, raw: bytes) -> Scenario:
 
 def _parse(text: str, suffix: str, name: str) -> Any:
     return parse_json(text, name) if suffix == ".json" else parse_yaml(text, name)
+
+
+class UploadExists(InputError):
+    """An upload whose scenario id is already taken by an earlier upload."""
+
+
+def free_id(taken: set[str], base: str) -> str:
+    """``base`` with the smallest ``-N`` suffix not in ``taken``."""
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
 
 
 class DataDir:
@@ -109,14 +123,22 @@ class DataDir:
         known = ", ".join(self.scenario_names())
         raise InputError(f"no scenario {name!r} (known: {known})", field="scenario")
 
-    def save_upload(self, filename: str, raw: bytes) -> Scenario:
-        """Validate an upload and keep it as YAML under its own id (ids are [a-z0-9_-]+)."""
+    def save_upload(self, filename: str, raw: bytes, *, replace: bool = False) -> Scenario:
+        """Validate an upload and keep it as YAML under its own id (ids are [a-z0-9_-]+); an
+        id already uploaded is refused unless ``replace``."""
         scenario = parse_upload(filename, raw)
         if scenario.id in bundled_scenarios():
             raise InputError(f"id {scenario.id!r} is taken by a bundled scenario", field="id")
         target = (self.uploads / f"{scenario.id}.yaml").resolve()
         if target.parent != self.uploads.resolve():
             raise InputError(f"scenario id {scenario.id!r} is not a plain name", field="id")
+        if target.exists() and not replace:
+            taken = set(self.scenario_names())
+            raise UploadExists(
+                f"a scenario with id {scenario.id!r} was already uploaded; give the file another "
+                f"id (e.g. {free_id(taken, scenario.id)!r}) or upload with replace=true",
+                field="id",
+            )
         target.write_text(dump_yaml(scenario), encoding="utf-8")
         return scenario
 
@@ -162,12 +184,14 @@ class DataDir:
             for r in rows
         ]
 
-    def run(self, run_id: int) -> dict[str, Any]:
-        """One stored run with its full forecast data."""
+    def run(self, run_id: int) -> dict[str, Any] | None:
+        """One stored run with its full forecast data (None when there is none)."""
+        if not 1 <= run_id <= MAX_ROW_ID:
+            return None
         with self._connect() as conn:
             row = conn.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is None:
-            raise InputError(f"no run {run_id}", field="run")
+            return None
         out = dict(row)
         for key in ("edits", "summary", "data"):
             out[key] = json.loads(out[key])
