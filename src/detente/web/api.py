@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
 from pydantic import BaseModel
 
 from detente.errors import InputError
 from detente.scenario import bundled_scenarios
-from detente.web.service import ForecastRequest, run_request
+from detente.web.service import ForecastRequest, checked_request, run_request
 from detente.web.store import MAX_UPLOAD_BYTES, DataDir
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -87,14 +88,20 @@ def list_engines() -> list[str]:
 
 
 @router.post("/forecast")
-def forecast(request: Request, req: ForecastRequest) -> ForecastResponse:
+async def forecast(request: Request, req: ForecastRequest) -> ForecastResponse:
     """Forecast a scenario, optionally with what-if edits (then also the difference from the
-    unedited baseline, same seed and draws); every run is kept in the history."""
+    unedited baseline, same seed and draws); every run is kept in the history. A request over
+    the work budget is refused (400) before it runs; when every worker is busy and the queue is
+    full the answer is 503 with Retry-After."""
     store = _data_dir(request)
-    out = run_request(store.load(req.scenario), req)
+    base = await anyio.to_thread.run_sync(store.load, req.scenario)
+    await anyio.to_thread.run_sync(checked_request, base, req)
+    out = await request.app.state.forecast_pool.run(request, run_request, base, req)
     kind = "whatif" if out["difference"] is not None else "forecast"
     request_data = req.model_dump(mode="json", exclude={"charts"})
-    run_id = store.record(kind, request_data, out["forecast"], out["elapsed_ms"])
+    run_id = await anyio.to_thread.run_sync(
+        store.record, kind, request_data, out["forecast"], out["elapsed_ms"]
+    )
     return ForecastResponse(run=run_id, **out)
 
 

@@ -21,6 +21,7 @@ from detente import __version__
 from detente.errors import InputError
 from detente.web import api, pages
 from detente.web.guard import LOOPBACK_HOSTS, add_host_and_origin_guard
+from detente.web.service import Busy, Cancelled, ForecastPool
 from detente.web.store import MAX_UPLOAD_BYTES, DataDir, UploadExists
 
 MULTIPART_SLACK = 64 * 1024
@@ -66,6 +67,16 @@ def add_error_handlers(app: FastAPI) -> None:
             message = f"no page at {request.url.path}"
         return _error(request, exc.status_code, message)
 
+    @app.exception_handler(Busy)
+    async def busy(request: Request, exc: Busy):
+        response = _error(request, 503, "every forecast worker is busy; try again shortly")
+        response.headers["Retry-After"] = "5"
+        return response
+
+    @app.exception_handler(Cancelled)
+    async def cancelled(request: Request, exc: Cancelled):
+        return _error(request, 503, "the forecast was stopped: the client went away")
+
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):
         return _error(request, 500, f"internal error ({type(exc).__name__})")
@@ -91,10 +102,13 @@ def create_app(
     evidence_db: Path | None = None,
     *,
     allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS,
+    workers: int = 2,
+    queue: int = 256,
 ) -> FastAPI:
     """The dashboard; ``data_dir`` holds uploads and run history (a fresh temporary directory
     when None), ``evidence_db`` an evidence store for the evidence browser. Requests for another
-    ``Host`` than ``allowed_hosts``, and cross-origin POSTs, are refused."""
+    ``Host`` than ``allowed_hosts``, and cross-origin POSTs, are refused. At most ``workers``
+    forecasts run at once, with ``queue`` more waiting."""
     app = FastAPI(
         title="detente",
         version=__version__,
@@ -105,6 +119,7 @@ def create_app(
     )
     app.state.data_dir = DataDir(data_dir or Path(tempfile.mkdtemp(prefix="detente-web-")))
     app.state.evidence_db = evidence_db
+    app.state.forecast_pool = ForecastPool(workers, queue)
     add_error_handlers(app)
     add_upload_limit(app)
     add_host_and_origin_guard(app, allowed_hosts)

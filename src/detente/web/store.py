@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from detente.scenario.parse import parse_json, parse_yaml
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 UPLOAD_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
+BUSY_TIMEOUT_S = 30.0
 MAX_ROW_ID = 2**63 - 1
 """SQLite's largest rowid; a larger run id cannot exist."""
 SCHEMA_VERSION = 1
@@ -85,7 +87,9 @@ class DataDir:
         self.uploads = root / "scenarios"
         self.uploads.mkdir(parents=True, exist_ok=True)
         self.db = root / "runs.db"
-        with self._connect() as conn:
+        self._write_lock = threading.Lock()
+        with self._connect(write=True) as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version != SCHEMA_VERSION:
                 conn.execute("DROP TABLE IF EXISTS runs")
@@ -93,16 +97,20 @@ class DataDir:
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        """A connection for one transaction (committed on success), closed afterwards."""
-        conn = sqlite3.connect(self.db, timeout=10)
-        try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.row_factory = sqlite3.Row
-            with conn:
-                yield conn
-        finally:
-            conn.close()
+    def _connect(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
+        """A connection for one transaction (committed on success), closed afterwards. Writers
+        of this process take turns (a lock), and wait for other processes' writers up to
+        :data:`BUSY_TIMEOUT_S` (SQLite's busy timeout; the journal is WAL, so readers never
+        wait)."""
+        with self._write_lock if write else nullcontext():
+            conn = sqlite3.connect(self.db, timeout=BUSY_TIMEOUT_S)
+            try:
+                conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+                conn.row_factory = sqlite3.Row
+                with conn:
+                    yield conn
+            finally:
+                conn.close()
 
     # ---- scenarios ------------------------------------------------------------------------
 
@@ -163,7 +171,7 @@ class DataDir:
             json.dumps(summary),
             json.dumps(data),
         )
-        with self._connect() as conn:
+        with self._connect(write=True) as conn:
             cur = conn.execute(
                 "INSERT INTO runs (created, kind, scenario, input_hash, seed, draws, engine, "
                 "edits, elapsed_ms, summary, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
