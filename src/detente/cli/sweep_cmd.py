@@ -36,6 +36,24 @@ def scheduler_for(backend: str, scheduler: str | None):
             yield cluster.scheduler_address
 
 
+def check_grid_size(specs: list[str]) -> None:
+    """Refuse a grid with more points than the sweep allows, reading only each ``--vary``'s
+    count (before any array is made or scenario validated)."""
+    from detente.forecast.sweep import MAX_POINTS
+
+    total = 1
+    for spec in specs:
+        count = spec.rpartition(":")[2].strip()
+        if not count.isdigit():
+            raise InputError("expected PATH=START:STOP:COUNT", field=f"--vary {spec}")
+        total *= int(count)
+        if total > MAX_POINTS:
+            counts = " × ".join(s.rpartition(":")[2] for s in specs)
+            raise InputError(
+                f"the grid has more than {MAX_POINTS:,} points ({counts})", field="--vary"
+            )
+
+
 def register(app: typer.Typer, groups) -> None:
     """Add the sweep command."""
 
@@ -61,6 +79,7 @@ def register(app: typer.Typer, groups) -> None:
         from detente.scenario import load_scenario
 
         check_output(out, "--out")
+        check_grid_size(vary)
         base = load_scenario(scenario)
         varies = [parse_vary(v) for v in vary]
         points = grid(varies)

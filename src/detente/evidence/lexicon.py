@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -171,15 +172,42 @@ class IssueLexicon:
                     )
         out: list[Mention] = []
         for mentions in found.values():
-            chosen: list[Mention] = []
-            for m in sorted(mentions, key=lambda x: (x.pole is None, x.start - x.end, x.start)):
-                if all(m.end <= c.start or c.end <= m.start for c in chosen):
-                    chosen.append(m)
-            out.extend(chosen)
+            out.extend(_non_overlapping(mentions))
+        out.sort(key=lambda x: (x.start, x.end))
         # A plain term inside a longer phrase of another issue belongs to that phrase
         # ("NATO's Article 5" is about guarantees, not membership).
-        out = [m for m in out if m.pole or not any(_contains(o, m) for o in out if o.key != m.key)]
-        return sorted(out, key=lambda x: (x.start, x.end))
+        longest = max((m.end - m.start for m in out), default=0)
+        return [m for m in out if m.pole or not _inside_other(out, m, longest)]
+
+
+def _non_overlapping(mentions: list[Mention]) -> list[Mention]:
+    """Mentions of one issue, best first (a pole, then longer, then earlier), keeping each that
+    overlaps none kept before; the kept spans are disjoint, so only the neighbours of a
+    candidate in start order need checking."""
+    starts: list[int] = []
+    kept: list[Mention] = []
+    for m in sorted(mentions, key=lambda x: (x.pole is None, x.start - x.end, x.start)):
+        i = bisect_right(starts, m.start)
+        if i > 0 and kept[i - 1].end > m.start:
+            continue
+        if i < len(kept) and kept[i].start < m.end:
+            continue
+        starts.insert(i, m.start)
+        kept.insert(i, m)
+    return kept
+
+
+def _inside_other(out: list[Mention], m: Mention, longest: int) -> bool:
+    """Whether a longer mention of another issue contains ``m`` (``out`` sorted by start; no
+    mention is longer than ``longest``, so only those starting that far back are looked at)."""
+    first = bisect_left(out, m.start - longest, key=lambda x: x.start)
+    for i in range(first, len(out)):
+        o = out[i]
+        if o.start > m.start:
+            break
+        if o.key != m.key and _contains(o, m):
+            return True
+    return False
 
 
 def _contains(outer: Mention, inner: Mention) -> bool:
