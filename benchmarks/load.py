@@ -79,13 +79,17 @@ async def _burst(base: str, n: int, draws: int, proc: psutil.Process) -> dict:
             body = {"draws": draws, "seed": seed}
             return await _timed(client, "POST", "/api/forecast", json=body)
 
+        idle = []
+        for k in range(30):
+            idle.append(await _timed(client, "GET", CHEAP[k % len(CHEAP)]))
+            await asyncio.sleep(PROBE_EVERY)
         prober = asyncio.create_task(probe())
         start = time.perf_counter()
         expensive = await asyncio.gather(*(forecast(1000 + i) for i in range(n)))
         wall = time.perf_counter() - start
         done.set()
         await prober
-    return {"expensive": expensive, "cheap": cheap, "wall": wall, "peak": peak}
+    return {"idle": idle, "expensive": expensive, "cheap": cheap, "wall": wall, "peak": peak}
 
 
 def _row(name: str, results: list[tuple[float, int]]) -> str:
@@ -107,8 +111,8 @@ def run(quick: bool = False) -> str:
         try:
             proc = psutil.Process(server.pid)
             httpx.post(base + "/api/forecast", json={"draws": 50}, timeout=120)  # warm up
-            idle = [_timed_sync(base + CHEAP[k % 3]) for k in range(30)]
             before = proc.memory_info().rss
+            load = os.getloadavg()[0]
             out = asyncio.run(_burst(base, n, draws, proc))
             time.sleep(5)
             after = proc.memory_info().rss
@@ -127,21 +131,14 @@ def run(quick: bool = False) -> str:
             "",
             "| requests | n | p50 | p95 | max | status: count |",
             "|---|---:|---:|---:|---:|---|",
-            _row("cheap, idle server", idle),
+            _row("cheap, idle server", out["idle"]),
             _row("cheap, during the burst", out["cheap"]),
             _row("forecast (in the burst)", out["expensive"]),
             "",
+            f"Load average (1 min) on the machine when the burst began: {load:.1f} (other "
+            "work shares its cores). "
             f"The burst took {out['wall']:.1f} s ({n / out['wall']:.1f} forecasts/s). Server "
             f"memory (RSS): {before / mb:,.0f} MB before the burst, peak {out['peak'] / mb:,.0f}"
             f" MB, {after / mb:,.0f} MB five seconds after it.",
         ]
     )
-
-
-def _timed_sync(url: str) -> tuple[float, int]:
-    start = time.perf_counter()
-    try:
-        status = httpx.get(url, timeout=30).status_code
-    except httpx.HTTPError:
-        status = 0
-    return time.perf_counter() - start, status

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
-from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, File, HTTPException, Query, Request, Response, UploadFile
 from pydantic import BaseModel
 
 from detente.errors import InputError
@@ -79,7 +81,7 @@ async def upload_scenario(
 
 
 @router.get("/engines")
-def list_engines() -> list[str]:
+async def list_engines() -> list[str]:
     """Engines a forecast can use, and "protocol" for each table's own negotiation protocol."""
     from detente.engines import engine_names
     from detente.forecast.tables import PROTOCOL
@@ -87,22 +89,28 @@ def list_engines() -> list[str]:
     return [*engine_names(), PROTOCOL]
 
 
-@router.post("/forecast")
-async def forecast(request: Request, req: ForecastRequest) -> ForecastResponse:
+@router.post("/forecast", response_model=ForecastResponse)
+async def forecast(request: Request, req: ForecastRequest) -> Response:
     """Forecast a scenario, optionally with what-if edits (then also the difference from the
     unedited baseline, same seed and draws); every run is kept in the history. A request over
     the work budget is refused (400) before it runs; when every worker is busy and the queue is
     full the answer is 503 with Retry-After."""
     store = _data_dir(request)
     base = await anyio.to_thread.run_sync(store.load, req.scenario)
-    await anyio.to_thread.run_sync(checked_request, base, req)
-    out = await request.app.state.forecast_pool.run(request, run_request, base, req)
+    scenario = await anyio.to_thread.run_sync(checked_request, base, req)
+    job = functools.partial(_forecast_job, store, base, req, scenario=scenario)
+    body = await request.app.state.forecast_pool.run(request, job)
+    return Response(body, media_type="application/json")
+
+
+def _forecast_job(store: DataDir, base, req: ForecastRequest, cancel, *, scenario) -> bytes:
+    """The forecast, its record in the history and its JSON body, all in a worker thread (the
+    event loop only passes bytes on)."""
+    out = run_request(base, req, cancel, scenario)
     kind = "whatif" if out["difference"] is not None else "forecast"
     request_data = req.model_dump(mode="json", exclude={"charts"})
-    run_id = await anyio.to_thread.run_sync(
-        store.record, kind, request_data, out["forecast"], out["elapsed_ms"]
-    )
-    return ForecastResponse(run=run_id, **out)
+    run_id = store.record(kind, request_data, out["forecast"], out["elapsed_ms"])
+    return json.dumps({"run": run_id, **out}, separators=(",", ":")).encode()
 
 
 @router.get("/runs")

@@ -9,11 +9,19 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from detente.errors import InputError
-from detente.scenario import Scenario, bundled_scenarios, dump_yaml, load_scenario, validate_data
+from detente.scenario import (
+    Scenario,
+    bundled_path,
+    bundled_scenarios,
+    dump_yaml,
+    load_scenario,
+    validate_data,
+)
 from detente.scenario.parse import parse_json, parse_yaml
 
 MAX_UPLOAD_BYTES = 1024 * 1024
@@ -65,6 +73,18 @@ def parse_upload(filename: str, raw: bytes) -> Scenario:
 
 def _parse(text: str, suffix: str, name: str) -> Any:
     return parse_json(text, name) if suffix == ".json" else parse_yaml(text, name)
+
+
+def _load_cached(path: Path) -> Scenario:
+    """A scenario file, validated once per content (keyed by path, size and modification
+    time), so that a burst of requests does not parse the same YAML again and again."""
+    stat = path.stat()
+    return _load_version(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=32)
+def _load_version(path: str, size: int, mtime_ns: int) -> Scenario:
+    return load_scenario(Path(path))
 
 
 class UploadExists(InputError):
@@ -125,9 +145,9 @@ class DataDir:
     def load(self, name: str) -> Scenario:
         """A bundled or uploaded scenario by name (never a path)."""
         if name in bundled_scenarios():
-            return load_scenario(name)
+            return _load_cached(bundled_path(name))
         if name in self.uploaded():
-            return load_scenario(self.uploads / f"{name}.yaml")
+            return _load_cached(self.uploads / f"{name}.yaml")
         known = ", ".join(self.scenario_names())
         raise InputError(f"no scenario {name!r} (known: {known})", field="scenario")
 
