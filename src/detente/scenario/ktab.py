@@ -63,7 +63,11 @@ CAPABILITY_HEADERS = ("power", "influence", "capability")
 
 def parse_ktab_csv(text: str, file: str | Path | None = None) -> KtabData:
     """Parse a KTAB CSV, checking counts, numbers and ranges line by line."""
-    rows = [_cells(r) for r in csv.reader(io.StringIO(text))]
+    reader = csv.reader(io.StringIO(text))
+    try:
+        rows = [_cells(r) for r in reader]
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV: {exc}", file=file, line=reader.line_num) from None
     if len(rows) < 3:
         raise InputError("expected a title line, a header line and actor rows", file=file, line=1)
     title = rows[0]
