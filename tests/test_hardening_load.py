@@ -201,3 +201,41 @@ def test_ingest_benchmark_section_runs():
     from benchmarks.ingest import run
 
     assert "| sentences | 20 |" in run(quick=True)
+
+
+def test_client_leaving_cancels_its_forecast_on_a_real_server(tmp_path, monkeypatch):
+    import socket
+
+    import httpx
+    import uvicorn
+
+    seen = threading.Event()
+    cancelled = threading.Event()
+
+    def until_cancelled(scenario, req, cancel=None):
+        seen.set()
+        if cancel is not None and cancel.wait(20):
+            cancelled.set()
+            raise Cancelled()
+        raise RuntimeError("never cancelled")
+
+    monkeypatch.setattr(service, "forecast_data", until_cancelled)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(tmp_path / "d"), host="127.0.0.1", port=port, log_level="error")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.time() + 20
+        while not server.started and time.time() < deadline:
+            time.sleep(0.05)
+        with pytest.raises(httpx.TimeoutException):
+            httpx.post(f"http://127.0.0.1:{port}/api/forecast", json={"draws": 10}, timeout=1.0)
+        assert seen.wait(10)
+        assert cancelled.wait(5)
+    finally:
+        server.should_exit = True
+        thread.join(10)

@@ -12,6 +12,7 @@ from detente.cli.safe import shown
 from detente.errors import InputError
 
 console = Console(emoji=False)
+GRACEFUL_SHUTDOWN_S = 5
 
 
 def _build_with_progress(scenario, draws: int, seed: int, engine: str, db: Path | None):
@@ -108,4 +109,9 @@ def register(app: typer.Typer, groups) -> None:
         console.print(
             f"detente dashboard on http://{shown(host)}:{port}/ (data in {shown(data_dir)}; Ctrl-C)"
         )
-        uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
+        # On Ctrl-C or SIGTERM, requests still running after a few seconds are cancelled, which
+        # stops their forecasts at the next chunk of draws.
+        config = uvicorn.Config(
+            app, log_level="warning", timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S
+        )
+        uvicorn.Server(config).run(sockets=[sock])

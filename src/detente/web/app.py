@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException
 from detente import __version__
 from detente.errors import InputError
 from detente.web import api, pages
-from detente.web.guard import LOOPBACK_HOSTS, add_host_and_origin_guard
+from detente.web.guard import LOOPBACK_HOSTS, Refuse, add_host_and_origin_guard
 from detente.web.service import Busy, Cancelled, ForecastPool
 from detente.web.store import MAX_UPLOAD_BYTES, DataDir, UploadExists
 
@@ -85,8 +85,7 @@ def add_error_handlers(app: FastAPI) -> None:
 def add_upload_limit(app: FastAPI) -> None:
     """Refuse an upload larger than the limit before its body is read (no spooling to disk)."""
 
-    @app.middleware("http")
-    async def limit(request: Request, call_next):
+    def limit(request: Request) -> JSONResponse | None:
         if request.method == "POST" and request.url.path == "/api/scenarios":
             length = request.headers.get("content-length")
             if length is None or not length.isdigit():
@@ -94,7 +93,9 @@ def add_upload_limit(app: FastAPI) -> None:
             if int(length) > MAX_UPLOAD_BYTES + MULTIPART_SLACK:
                 message = f"upload larger than {MAX_UPLOAD_BYTES // 1024} KiB"
                 return JSONResponse({"error": message}, status_code=413)
-        return await call_next(request)
+        return None
+
+    app.add_middleware(Refuse, check=limit)
 
 
 def create_app(

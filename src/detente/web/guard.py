@@ -4,10 +4,12 @@ another origin (cross-site request forgery)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -45,13 +47,32 @@ def refusal(request: Request, allowed: tuple[str, ...]) -> str | None:
     return None
 
 
+class Refuse:
+    """Pure ASGI middleware: ``check(request)`` returns a response to send instead of the
+    app's, or None. (Unlike ``@app.middleware``, it leaves ``receive`` untouched, so the app
+    still learns when a client disconnects.)"""
+
+    def __init__(self, app: Any, check: Callable[[Request], Response | None]) -> None:
+        self.app = app
+        self.check = check
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            response = self.check(Request(scope))
+            if response is not None:
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 def add_host_and_origin_guard(app: FastAPI, allowed: tuple[str, ...]) -> None:
     """Refuse, with 421 or 403 and a JSON error, requests :func:`refusal` names."""
 
-    @app.middleware("http")
-    async def guard(request: Request, call_next):
+    def check(request: Request) -> Response | None:
         reason = refusal(request, allowed)
         if reason is None:
-            return await call_next(request)
+            return None
         status = 421 if reason.startswith("unexpected Host") else 403
         return JSONResponse({"error": reason}, status_code=status)
+
+    app.add_middleware(Refuse, check=check)
