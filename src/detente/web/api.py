@@ -55,7 +55,7 @@ def evidence_connection(request: Request):
 
 
 @router.get("/scenarios")
-def list_scenarios(request: Request) -> list[ScenarioEntry]:
+async def list_scenarios(request: Request) -> list[ScenarioEntry]:
     """The bundled and uploaded scenarios."""
     bundled = set(bundled_scenarios())
     names = _data_dir(request).scenario_names()
@@ -97,7 +97,10 @@ async def forecast(request: Request, req: ForecastRequest) -> Response:
     full the answer is 503 with Retry-After."""
     store = _data_dir(request)
     base = await anyio.to_thread.run_sync(store.load, req.scenario)
-    scenario = await anyio.to_thread.run_sync(checked_request, base, req)
+    if req.edits.is_empty():  # no re-validation: cheap enough for the event loop
+        scenario = checked_request(base, req)
+    else:
+        scenario = await anyio.to_thread.run_sync(checked_request, base, req)
     job = functools.partial(_forecast_job, store, base, req, scenario=scenario)
     body = await request.app.state.forecast_pool.run(request, job)
     return Response(body, media_type="application/json")
