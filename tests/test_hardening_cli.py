@@ -188,3 +188,24 @@ def test_output_is_valid_json_after_checks(tmp_path, capsys):
     out = tmp_path / "run.json"
     main(["run", "compromise", str(MINIMAL), "--json", str(out)])
     assert json.loads(out.read_text())["engine"] == "compromise"
+
+
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        ("actors:\n  x: " + "[" * 500 + "]" * 500 + "\n", "nested more than"),
+        ("actors:\n  russia: {names: [Moscow]}\n  russia: {names: [Kremlin]}\n", "duplicate key"),
+        (b"\xff\xfe", "UTF-8"),
+    ],
+)
+def test_hostile_gazetteer_is_one_line(content, words, tmp_path, capsys):
+    gazetteer = tmp_path / "gaz.yaml"
+    if isinstance(content, bytes):
+        gazetteer.write_bytes(content)
+    else:
+        gazetteer.write_text(content, encoding="utf-8")
+    db = tmp_path / "e.db"
+    message = _one_line_error(
+        ["ingest", str(ARTICLES), "--db", str(db), "--gazetteer", str(gazetteer)], capsys
+    )
+    assert words in message and str(gazetteer) in message

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from detente.errors import InputError
+from detente.parse import parse_json, parse_yaml
 from detente.scenario import load_scenario, validate_data
 from detente.scenario.ktab import load_ktab
-from detente.scenario.parse import parse_json, parse_yaml
 
 MINIMAL = (Path(__file__).parent / "data" / "minimal.yaml").read_text(encoding="utf-8")
 FUZZ = settings(

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from detente.cli import main
-from detente.scenario.parse import MAX_DEPTH, parse_json, parse_yaml
+from detente.parse import MAX_DEPTH, parse_json, parse_yaml
 
 
 def _cli_error(args, capsys) -> str:

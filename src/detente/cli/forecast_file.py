@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from detente.errors import InputError
+from detente.parse import parse_json
 from detente.scenario.io import read_text
-from detente.scenario.parse import parse_json
 
 CLASSES = ("comprehensive_settlement", "ceasefire_frozen_conflict", "collapse_war")
 NUMBER_PATHS = (

@@ -15,9 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from detente.errors import InputError
+from detente.parse import parse_yaml
 
 TERM_FIELDS = ("aliases", "demonyms", "capitals", "institutions", "people")
 POLES = ("high", "low")
@@ -45,12 +44,10 @@ def _read_yaml(path: Path | None, package_file: str) -> dict[str, Any]:
             text = Path(path).read_text("utf-8")
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror or exc}", file=path) from None
+        except UnicodeDecodeError:
+            raise InputError("invalid UTF-8, expected YAML text", file=path) from None
         where = path
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError("invalid YAML", file=where, line=mark.line + 1 if mark else None) from None
+    data = parse_yaml(text, where) or {}
     if not isinstance(data, dict):
         raise InputError("expected a mapping at the top level", file=where, line=1)
     return data

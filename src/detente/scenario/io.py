@@ -16,8 +16,8 @@ import yaml
 from pydantic import ValidationError
 
 from detente.errors import InputError
+from detente.parse import compose_yaml, parse_json, parse_yaml
 from detente.scenario.model import Scenario
-from detente.scenario.parse import compose_yaml, parse_json, parse_yaml
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 BUNDLED_PACKAGE = "detente.data.scenarios"

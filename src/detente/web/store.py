@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from detente.errors import InputError
+from detente.parse import parse_json, parse_yaml
 from detente.scenario import (
     Scenario,
     bundled_path,
@@ -22,7 +23,6 @@ from detente.scenario import (
     load_scenario,
     validate_data,
 )
-from detente.scenario.parse import parse_json, parse_yaml
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 UPLOAD_SUFFIXES = (".yaml", ".yml", ".json", ".csv")

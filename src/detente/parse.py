@@ -1,6 +1,7 @@
-"""Parsing YAML and JSON text into plain data, refusing what a scenario never needs: duplicate
-mapping keys (the later value would silently win), nesting deeper than any scenario has, and
-aliases in numbers that could expand a small file into a huge one.
+"""Parsing YAML and JSON text (scenarios, gazetteers, lexicons) into plain data, refusing what
+such files never need: duplicate mapping keys (the later value would silently win), nesting
+deeper than any of them has, and aliases in numbers that could expand a small file into a huge
+one.
 
 Every refusal is an :class:`~detente.errors.InputError` naming the file, the line and the key.
 """
