@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 from pathlib import Path
 
@@ -165,3 +166,11 @@ def test_default_data_dir_is_in_the_user_data_directory(tmp_path, monkeypatch):
     folder = default_data_dir()
     assert folder.is_relative_to(tmp_path / "xdg")
     assert "detente" in folder.parts and not folder.is_relative_to(tmp_path / "detente-data")
+
+
+def test_large_forecast_body_is_refused_unread(client):
+    body = json.dumps({"draws": 10, "pad": "x" * 300_000})
+    response = client.post(
+        "/api/forecast", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413 and "larger than 256 KiB" in response.json()["error"]

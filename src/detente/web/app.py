@@ -24,6 +24,8 @@ from detente.web.guard import LOOPBACK_HOSTS, Refuse, add_host_and_origin_guard
 from detente.web.service import Busy, Cancelled, ForecastPool
 from detente.web.store import MAX_UPLOAD_BYTES, DataDir, UploadExists
 
+MAX_REQUEST_BYTES = 256 * 1024
+"""Largest body of any other POST (a forecast request with every what-if edit is a few KiB)."""
 MULTIPART_SLACK = 64 * 1024
 """Bytes of multipart framing allowed on top of the largest accepted upload."""
 
@@ -83,16 +85,23 @@ def add_error_handlers(app: FastAPI) -> None:
 
 
 def add_upload_limit(app: FastAPI) -> None:
-    """Refuse an upload larger than the limit before its body is read (no spooling to disk)."""
+    """Refuse an upload (or any other POST body) larger than its limit before the body is read
+    (no spooling to disk, no large body held in memory)."""
 
     def limit(request: Request) -> JSONResponse | None:
-        if request.method == "POST" and request.url.path == "/api/scenarios":
-            length = request.headers.get("content-length")
-            if length is None or not length.isdigit():
-                return JSONResponse({"error": "uploads need a Content-Length"}, status_code=411)
-            if int(length) > MAX_UPLOAD_BYTES + MULTIPART_SLACK:
-                message = f"upload larger than {MAX_UPLOAD_BYTES // 1024} KiB"
-                return JSONResponse({"error": message}, status_code=413)
+        if request.method != "POST":
+            return None
+        upload = request.url.path == "/api/scenarios"
+        most = MAX_UPLOAD_BYTES + MULTIPART_SLACK if upload else MAX_REQUEST_BYTES
+        length = request.headers.get("content-length")
+        if length is None or not length.isdigit():
+            return JSONResponse({"error": "requests need a Content-Length"}, status_code=411)
+        if int(length) > most:
+            shown_limit = MAX_UPLOAD_BYTES if upload else MAX_REQUEST_BYTES
+            message = (
+                f"{'upload' if upload else 'request body'} larger than {shown_limit // 1024} KiB"
+            )
+            return JSONResponse({"error": message}, status_code=413)
         return None
 
     app.add_middleware(Refuse, check=limit)
