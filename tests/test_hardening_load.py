@@ -239,3 +239,8 @@ def test_client_leaving_cancels_its_forecast_on_a_real_server(tmp_path, monkeypa
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+def test_release_memory_is_safe_to_call():
+    service.release_memory()
+    service.release_memory()

@@ -93,7 +93,8 @@ def register(app: typer.Typer, groups) -> None:
             raise InputError(f"port must be between 1 and 65535, got {port}", field="--port")
         if host not in ("127.0.0.1", "localhost", "::1"):
             console.print(
-                f"[yellow]warning:[/] binding to {host} exposes the dashboard beyond this machine"
+                f"[yellow]warning:[/] binding to {shown(host)} exposes the dashboard beyond this "
+                "machine; it answers only to the host names given with --allow-host"
             )
         from detente.web.guard import allowed_hosts_for
         from detente.web.serving import bound_socket, default_data_dir

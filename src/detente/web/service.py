@@ -8,10 +8,13 @@ its next chunk of draws."""
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import json
 import threading
 import time
 from collections import OrderedDict
+from functools import cache
 from typing import Any, Literal
 
 import anyio
@@ -191,6 +194,24 @@ class ForecastPool:
         finally:
             self.pending -= 1
             cancel.set()
+            if self.pending == 0:
+                release_memory()
+
+
+@cache
+def _malloc_trim() -> Any:
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+def release_memory() -> None:
+    """Give the heap pages freed by finished forecasts back to the system (glibc's
+    ``malloc_trim``), so that the server's memory returns near its baseline after a burst."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 async def _watch_disconnect(request: Any, cancel: threading.Event, every: float = 0.25) -> None:
