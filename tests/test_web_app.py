@@ -30,6 +30,7 @@ positions:
 tables:
   - {id: t, name: Talks, parties: [a, b]}
 """
+LOCAL = "http://127.0.0.1:8000"
 PAGES = ["/", "/forecast", "/whatif", "/evidence", "/history", "/api"]
 
 
@@ -40,7 +41,7 @@ def data_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def client(data_dir):
-    return TestClient(create_app(data_dir), raise_server_exceptions=False)
+    return TestClient(create_app(data_dir), base_url=LOCAL, raise_server_exceptions=False)
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +51,7 @@ def evidence_client(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("evidence")
     db = tmp / "e.db"
     ingest(open_store(db), [ARTICLES])
-    return TestClient(create_app(tmp / "data", db), raise_server_exceptions=False)
+    return TestClient(create_app(tmp / "data", db), base_url=LOCAL, raise_server_exceptions=False)
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -163,13 +164,13 @@ def test_runs_are_kept_in_history_with_their_data(client):
     assert runs[0]["kind"] == "forecast" and runs[0]["elapsed_ms"] >= 0
     full = client.get(f"/api/runs/{run}").json()
     assert full["data"]["meta"]["seed"] == 3
-    assert client.get("/api/runs/999999").status_code == 400
+    assert client.get("/api/runs/999999").status_code == 404
 
 
 def test_history_survives_a_restart(data_dir):
-    first = TestClient(create_app(data_dir))
+    first = TestClient(create_app(data_dir), base_url=LOCAL)
     run = first.post("/api/forecast", json={"draws": 200, "seed": 11}).json()["run"]
-    second = TestClient(create_app(data_dir))
+    second = TestClient(create_app(data_dir), base_url=LOCAL)
     assert any(r["id"] == run for r in second.get("/api/runs").json())
 
 
@@ -202,7 +203,7 @@ def test_unexpected_errors_hide_the_traceback(data_dir, monkeypatch):
         raise RuntimeError("secret internals")
 
     monkeypatch.setattr(service, "forecast_data", boom)
-    client = TestClient(create_app(data_dir), raise_server_exceptions=False)
+    client = TestClient(create_app(data_dir), base_url=LOCAL, raise_server_exceptions=False)
     response = client.post("/api/forecast", json={"draws": 10})
     assert response.status_code == 500
     assert response.json() == {"error": "internal error (RuntimeError)"}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +12,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
+from detente.cli.output import check_output, write_output
+from detente.cli.safe import shown
 from detente.errors import InputError
 
-console = Console()
+console = Console(emoji=False)
 
 SCENARIO_ARG = typer.Argument(
     None, help="Scenario file (.yaml, .json) or bundled name; default: ukraine-2025."
@@ -49,14 +50,14 @@ def parse_tables(tables: str | None) -> tuple[str, ...] | None:
 
 def summary_table(data: dict[str, Any]) -> RichTable:
     """Formats side by side: outcome classes, coercion, durability."""
-    out = RichTable(title=f"Forecast: {data['meta']['scenario_name']}")
+    out = RichTable(title=f"Forecast: {shown(data['meta']['scenario_name'])}")
     out.add_column("table", min_width=max(map(len, data["tables"]), default=5))
     for col in ("settlement", "frozen ceasefire", "war", "coerced", "treaty holds 2y", "peace 5y"):
         out.add_column(col, justify="right")
     for table_id, t in data["tables"].items():
         c = t["outcome_classes"]
         out.add_row(
-            f"{table_id}",
+            shown(table_id),
             _pct(c["comprehensive_settlement"]["p"]),
             _pct(c["ceasefire_frozen_conflict"]["p"]),
             _pct(c["collapse_war"]["p"]),
@@ -118,7 +119,7 @@ def settlement_table(data: dict[str, Any]) -> RichTable:
         for t in tables:
             s = data["tables"][t]["settlement"][issue]
             cells.append(f"{_num(s['median'])} [{_num(s['p10'])}–{_num(s['p90'])}]")
-        out.add_row(issue, *cells)
+        out.add_row(shown(issue), *cells)
     return out
 
 
@@ -152,7 +153,7 @@ def run_with_progress(
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=Console(stderr=True),
+        console=Console(stderr=True, emoji=False),
         transient=True,
     ) as progress:
         task = progress.add_task("draws", total=config.draws)
@@ -197,6 +198,7 @@ def register(app: typer.Typer, groups) -> None:
         from detente.forecast import ForecastConfig, to_data, to_json
         from detente.scenario import load_scenario
 
+        check_output(json_out, "--json")
         loaded = load_scenario(scenario)
         config = ForecastConfig(
             draws=draws,
@@ -228,8 +230,8 @@ def register(app: typer.Typer, groups) -> None:
             f"{meta['draws']:,} draws, input {meta['input_hash'][:12]}[/]"
         )
         if json_out is not None:
-            json_out.write_text(to_json(run), encoding="utf-8")
-            console.print(f"wrote {json_out}")
+            write_output(json_out, to_json(run), "--json")
+            console.print(f"wrote {shown(json_out)}")
 
     @app.command("compare")
     def compare(
@@ -247,11 +249,9 @@ def register(app: typer.Typer, groups) -> None:
         from detente.scenario import load_scenario
 
         if from_json is not None:
-            try:
-                data = json.loads(from_json.read_text(encoding="utf-8"))
-                data["tables"], data["meta"]
-            except (OSError, ValueError, KeyError, TypeError):
-                raise InputError("not a detente forecast JSON", file=from_json) from None
+            from detente.cli.forecast_file import read_forecast
+
+            data = read_forecast(from_json)
         else:
             config = ForecastConfig(draws=draws, seed=seed, engine=engine)
             run = run_with_progress(load_scenario(scenario), config, False, "local", None, False)

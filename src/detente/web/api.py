@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, File, Request, UploadFile
+import anyio.to_thread
+from fastapi import APIRouter, File, HTTPException, Query, Request, Response, UploadFile
 from pydantic import BaseModel
 
 from detente.errors import InputError
 from detente.scenario import bundled_scenarios
-from detente.web.service import ForecastRequest, run_request
+from detente.web.service import ForecastRequest, checked_request, run_request
 from detente.web.store import MAX_UPLOAD_BYTES, DataDir
 
 router = APIRouter(prefix="/api", tags=["api"])
+MAX_RUNS_LISTED = 1000
+MAX_SEARCH_RESULTS = 200
+MAX_QUERY_CHARS = 1000
 
 
 class ScenarioEntry(BaseModel):
@@ -49,7 +55,7 @@ def evidence_connection(request: Request):
 
 
 @router.get("/scenarios")
-def list_scenarios(request: Request) -> list[ScenarioEntry]:
+async def list_scenarios(request: Request) -> list[ScenarioEntry]:
     """The bundled and uploaded scenarios."""
     bundled = set(bundled_scenarios())
     names = _data_dir(request).scenario_names()
@@ -63,44 +69,67 @@ def get_scenario(request: Request, name: str) -> dict[str, Any]:
 
 
 @router.post("/scenarios")
-async def upload_scenario(request: Request, file: UploadFile = File(...)) -> dict[str, str]:
+async def upload_scenario(
+    request: Request, file: UploadFile = File(...), replace: bool = False
+) -> dict[str, str]:
     """Upload a YAML, JSON or KTAB CSV scenario (at most 1 MiB): parsed and validated, never
-    executed, kept as YAML in the data directory under its id."""
+    executed, kept as YAML in the data directory under its id. An id uploaded before is
+    refused (409) unless ``replace`` is true."""
     raw = await file.read(MAX_UPLOAD_BYTES + 1)
-    scenario = _data_dir(request).save_upload(file.filename or "", raw)
+    scenario = _data_dir(request).save_upload(file.filename or "", raw, replace=replace)
     return {"id": scenario.id, "name": scenario.name}
 
 
 @router.get("/engines")
-def list_engines() -> list[str]:
+async def list_engines() -> list[str]:
     """Engines a forecast can use, and "protocol" for each table's own negotiation protocol."""
     from detente.engines import engine_choices
 
     return list(engine_choices())
 
 
-@router.post("/forecast")
-def forecast(request: Request, req: ForecastRequest) -> ForecastResponse:
+@router.post("/forecast", response_model=ForecastResponse)
+async def forecast(request: Request, req: ForecastRequest) -> Response:
     """Forecast a scenario, optionally with what-if edits (then also the difference from the
-    unedited baseline, same seed and draws); every run is kept in the history."""
+    unedited baseline, same seed and draws); every run is kept in the history. A request over
+    the work budget is refused (400) before it runs; when every worker is busy and the queue is
+    full the answer is 503 with Retry-After."""
     store = _data_dir(request)
-    out = run_request(store.load(req.scenario), req)
+    base = await anyio.to_thread.run_sync(store.load, req.scenario)
+    if req.edits.is_empty():  # no re-validation: cheap enough for the event loop
+        scenario = checked_request(base, req)
+    else:
+        scenario = await anyio.to_thread.run_sync(checked_request, base, req)
+    job = functools.partial(_forecast_job, store, base, req, scenario=scenario)
+    body = await request.app.state.forecast_pool.run(request, job)
+    return Response(body, media_type="application/json")
+
+
+def _forecast_job(store: DataDir, base, req: ForecastRequest, cancel, *, scenario) -> bytes:
+    """The forecast, its record in the history and its JSON body, all in a worker thread (the
+    event loop only passes bytes on)."""
+    out = run_request(base, req, cancel, scenario)
     kind = "whatif" if out["difference"] is not None else "forecast"
     request_data = req.model_dump(mode="json", exclude={"charts"})
     run_id = store.record(kind, request_data, out["forecast"], out["elapsed_ms"])
-    return ForecastResponse(run=run_id, **out)
+    return json.dumps({"run": run_id, **out}, separators=(",", ":")).encode()
 
 
 @router.get("/runs")
-def list_runs(request: Request, limit: int = 100) -> list[dict[str, Any]]:
+def list_runs(
+    request: Request, limit: int = Query(100, ge=1, le=MAX_RUNS_LISTED)
+) -> list[dict[str, Any]]:
     """The run history, newest first (without each run's full data)."""
-    return _data_dir(request).history(max(1, min(limit, 1000)))
+    return _data_dir(request).history(limit)
 
 
 @router.get("/runs/{run_id}")
 def get_run(request: Request, run_id: int) -> dict[str, Any]:
-    """One run with its request and full forecast data."""
-    return _data_dir(request).run(run_id)
+    """One run with its request and full forecast data (404 when there is no such run)."""
+    run = _data_dir(request).run(run_id)
+    if run is None:
+        raise HTTPException(404, f"no run {run_id}")
+    return run
 
 
 @router.get("/evidence/status")
@@ -118,13 +147,17 @@ def evidence_status(request: Request) -> dict[str, Any]:
 
 
 @router.get("/evidence/search")
-def evidence_search(request: Request, q: str, limit: int = 20) -> list[dict[str, Any]]:
+def evidence_search(
+    request: Request,
+    q: str = Query(..., max_length=MAX_QUERY_CHARS),
+    limit: int = Query(20, ge=1, le=MAX_SEARCH_RESULTS),
+) -> list[dict[str, Any]]:
     """Sentences matching every word of the query, best first, with document and span."""
     from detente.evidence import search
 
     conn = evidence_connection(request)
     try:
-        return search(conn, q, limit=max(1, min(limit, 200)))
+        return search(conn, q, limit=limit)
     finally:
         conn.close()
 
