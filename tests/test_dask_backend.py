@@ -21,7 +21,7 @@ def test_dask_and_local_backends_give_identical_json(engine):
     seen: list[int] = []
     dask = to_json(run_forecast(scenario, config, backend_for("dask"), on_chunk=seen.append))
     assert dask == local
-    assert seen == [1_500] * 4
+    assert seen == [750] * 4
 
 
 def test_unknown_backend_and_stray_scheduler_are_invalid_input():

@@ -130,7 +130,7 @@ def test_whatif_reports_the_difference_from_the_baseline(client):
     [
         {"ideal": {"russia/territory": 40}},
         {"salience": {"russia/territory": 20}},
-        {"leverage": {"us_mediated": 1.0}},
+        {"leverage": {"us_mediated": 0.0}},
         {"bias": {"europe_led": 0.0}},
         {"mediator": {"europe_led": "china"}},
         {"mechanisms": {"bilateral": []}},
