@@ -113,9 +113,15 @@ def register(app: typer.Typer, groups) -> None:
             )  # fmt: skip
         report.skipped[:0] = [(b.path, b.reason) for b in bad]
         for path, reason in report.skipped:
-            err_console.print(f"[yellow]skipped[/] {shown(path)}: {shown(reason)}", highlight=False)
+            err_console.print(
+                f"[yellow]skipped[/] {shown(path)}: {shown(reason)}",
+                highlight=False, soft_wrap=True,
+            )  # fmt: skip
         for path, note in report.warnings:
-            err_console.print(f"[yellow]warning[/] {shown(path)}: {shown(note)}", highlight=False)
+            err_console.print(
+                f"[yellow]warning[/] {shown(path)}: {shown(note)}",
+                highlight=False, soft_wrap=True,
+            )  # fmt: skip
         counts = store.execute(
             "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM claims),"
             " (SELECT count(*) FROM events), (SELECT count(*) FROM figures)"
