@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table as RichTable
 
-console = Console()
+from detente.cli.common import check_engine, engines_help, write_json
+from detente.cli.layout import Col, out_console, say, show
 
 
 def engine_input_from(spec_path: str | None):
@@ -45,7 +43,7 @@ def register(app: typer.Typer, groups) -> None:
 
     @app.command("run")
     def run(
-        engine: str = typer.Argument(..., help="Engine name (see `detente run --help`)."),
+        engine: str = typer.Argument(..., help=f"The engine: {engines_help(False)}."),
         scenario: str | None = typer.Argument(
             None, help="Scenario file, bundled name or KTAB CSV; default: ukraine-2025."
         ),
@@ -57,7 +55,7 @@ def register(app: typer.Typer, groups) -> None:
 
         from detente.engines import get_engine
 
-        spec = get_engine(engine)
+        spec = get_engine(check_engine(engine, False, "ENGINE"))
         actors, issues, inp, digest = engine_input_from(scenario)
         result = spec.run(inp, rng=np.random.default_rng(seed))
         rounds = [
@@ -68,17 +66,8 @@ def register(app: typer.Typer, groups) -> None:
             for step in result.trajectory
         ]
         outcome = dict(zip(issues, map(float, result.outcome[0]), strict=True))
-        table = RichTable(title=f"{spec.name}: positions by round (last row: outcome)")
-        table.add_column("round")
-        for issue in issues:
-            table.add_column(issue, justify="right")
-        for r, step in enumerate(rounds):
-            for actor, pos in step.items():
-                table.add_row(f"{r} {actor}", *(f"{pos[i]:.1f}" for i in issues))
-        table.add_row("outcome", *(f"{outcome[i]:.1f}" for i in issues), style="bold")
-        console.print(table)
         if json_out is not None:
-            payload = {
+            write_json(json_out, {
                 "engine": spec.name,
                 "version": result.version,
                 "params": result.params,
@@ -86,9 +75,24 @@ def register(app: typer.Typer, groups) -> None:
                 "input_sha256": digest,
                 "rounds": rounds,
                 "outcome": outcome,
-            }
-            json_out.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n", "utf-8")
-            console.print(f"wrote {json_out}")
+            }, sort_keys=True)  # fmt: skip
+        rows = [
+            [str(r), actor, *(f"{pos[i]:.1f}" for i in issues)]
+            for r, step in enumerate(rounds)
+            for actor, pos in step.items()
+        ]
+        rows.append(["", "outcome", *(f"{outcome[i]:.1f}" for i in issues)])
+        console = out_console()
+        show(
+            console,
+            f"{spec.name}: positions by round (last row: outcome)",
+            [Col("round", "right"), Col("actor"), *(Col(i, "right") for i in issues)],
+            rows,
+            fallback=("compact", "abbrev", "panels"),
+            key=2,
+        )
+        if json_out is not None:
+            say(console, f"wrote {json_out}")
 
     @groups.validate.command("deu")
     def deu(
@@ -102,16 +106,16 @@ def register(app: typer.Typer, groups) -> None:
 
         data = read_deu(path)
         scores = score_engines(data)
-        table = RichTable(title=f"DEU III: {len(data.outcome)} issues with an observed outcome")
-        for col in ("rank", "engine", "capabilities", "reference point", "issues", "MAE"):
-            table.add_column(col)
-        for rank, s in enumerate(scores, 1):
-            table.add_row(
-                str(rank), s.engine, s.capabilities, "yes" if s.reference_point else "no",
-                str(s.issues), f"{s.mae:.2f}",
-            )  # fmt: skip
-        console.print(table)
         if json_out is not None:
-            text = json.dumps([asdict(s) for s in scores], indent=2)
-            json_out.write_text(text + "\n", encoding="utf-8")
-            console.print(f"wrote {json_out}")
+            write_json(json_out, [asdict(s) for s in scores])
+        console = out_console()
+        show(
+            console,
+            f"DEU III: {len(data.outcome)} issues with an observed outcome",
+            [Col("rank", "right"), Col("engine"), Col("capabilities", prose=True),
+             Col("reference point"), Col("issues", "right"), Col("MAE", "right")],
+            [[str(rank), s.engine, s.capabilities, "yes" if s.reference_point else "no",
+              str(s.issues), f"{s.mae:.2f}"] for rank, s in enumerate(scores, 1)],
+        )  # fmt: skip
+        if json_out is not None:
+            say(console, f"wrote {json_out}")

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table as RichTable
 
-console = Console()
+from detente.cli.common import write_json
+from detente.cli.layout import Col, out_console, say, show
+
+MAX_TRACE_ROWS = 40
+"""Longer traces show every k-th round (and always the first and the last)."""
 
 
 def table_negotiation(scenario, table_id: str, strategy_names: list[str]):
@@ -21,6 +22,21 @@ def table_negotiation(scenario, table_id: str, strategy_names: list[str]):
     x = {k: v[None].copy() for k, v in input_space(scenario).modes.items()}
     prefs, result = negotiate_table(plan, x, strategy_names or None)
     return plan, prefs, result
+
+
+def trace_rounds(last: int, max_rows: int = MAX_TRACE_ROWS) -> list[int]:
+    """Rounds of the trace to print: all of 0..last, or every k-th and the last."""
+    step = max(1, -(-(last + 1) // max_rows))
+    rounds = list(range(0, last + 1, step))
+    return rounds if rounds[-1] == last else [*rounds, last]
+
+
+def trace_heading(rounds: list[int], agreed: bool) -> str:
+    """The trace table's title, saying which rounds it shows and where it stops."""
+    end = "agreement" if agreed else "the last round"
+    step = rounds[1] - rounds[0] if len(rounds) > 2 else 1
+    every = "round by round" if step == 1 else f"every {step} rounds"
+    return f"Offers on the table, {every} to {end} (round {rounds[-1]})"
 
 
 def register(app: typer.Typer, groups) -> None:
@@ -50,34 +66,8 @@ def register(app: typer.Typer, groups) -> None:
         parties = [loaded.actors[p].id for p in plan.parties]
         issues = [i.id for i in loaded.issues]
         agreed = bool(result.agreed[0])
-        if agreed:
-            console.print(
-                f"[green]agreement[/] in round {int(result.round[0])} ({result.reason[0]})"
-            )
-        else:
-            console.print(f"[red]no agreement[/]: {result.reason[0]}")
-        util = RichTable(title="Utilities (0–1)")
-        for col in ("party", "outcome", "outside option"):
-            util.add_column(col)
-        for i, p in enumerate(parties):
-            util.add_row(p, f"{result.utility[0, i]:.3f}", f"{prefs.reservation[0, i]:.3f}")
-        console.print(util)
-        trace = RichTable(title="Offers on the table (every few rounds)")
-        trace.add_column("round")
-        trace.add_column("by")
-        for issue in issues:
-            trace.add_column(issue, justify="right")
-        step = max(1, len(result.trace) // 12)
-        for r in range(0, len(result.trace), step):
-            by = int(result.proposer[r])
-            trace.add_row(
-                str(r),
-                "mediator" if by < 0 else parties[by],
-                *(f"{v:.0f}" for v in result.trace[r, 0]),
-            )
-        console.print(trace)
         if json_out is not None:
-            payload = {
+            write_json(json_out, {
                 "scenario": loaded.id,
                 "table": table,
                 "protocol": plan.table.protocol,
@@ -99,6 +89,31 @@ def register(app: typer.Typer, groups) -> None:
                     }
                     for r, by in enumerate(map(int, result.proposer))
                 ],
-            }  # fmt: skip
-            json_out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-            console.print(f"wrote {json_out}")
+            })  # fmt: skip
+        console = out_console()
+        if agreed:
+            console.print(
+                f"[green]agreement[/] in round {int(result.round[0])} ({result.reason[0]})"
+            )
+        else:
+            console.print(f"[red]no agreement[/]: {result.reason[0]}")
+        show(
+            console,
+            "Utilities (0–1)",
+            [Col("party"), Col("outcome", "right"), Col("outside option", "right")],
+            [[p, f"{result.utility[0, i]:.3f}", f"{prefs.reservation[0, i]:.3f}"]
+             for i, p in enumerate(parties)],
+        )  # fmt: skip
+        last = int(result.round[0]) if agreed else len(result.trace) - 1
+        shown = trace_rounds(last)
+        show(
+            console,
+            trace_heading(shown, agreed),
+            [Col("round", "right"), Col("by"), *(Col(i, "right") for i in issues)],
+            [[str(r), "mediator" if int(result.proposer[r]) < 0 else parties[result.proposer[r]],
+              *(f"{v:.0f}" for v in result.trace[r, 0])] for r in shown],
+            fallback=("compact", "abbrev", "panels"),
+            key=2,
+        )  # fmt: skip
+        if json_out is not None:
+            say(console, f"wrote {json_out}")

@@ -1,0 +1,72 @@
+"""What several commands share: the engine list, flag names in messages, writing files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from detente.errors import InputError
+
+PROTOCOL_ENGINE = "protocol"
+"""``--engine protocol``: each table's own negotiation protocol predicts the text (the name the
+forecast and the web API use for it)."""
+
+FIELD_FLAGS = {
+    "engine": "--engine",
+    "draws": "--draws",
+    "seed": "--seed",
+    "tables": "--tables",
+    "baseline": "--baseline",
+    "backend": "--backend",
+    "scheduler": "--scheduler",
+    "max_mb": "--max-mb",
+    "fortna": "--fortna",
+    "ucdp_agreements": "--ucdp-agreements",
+    "ucdp_termination": "--ucdp-termination",
+}
+"""Parameter names the library uses in errors, and the flag a user types for each."""
+
+
+def engine_names() -> tuple[str, ...]:
+    """The collective-decision engines (``detente run ENGINE``)."""
+    from detente.engines import engine_names as registered
+
+    return registered()
+
+
+def forecast_engines() -> tuple[str, ...]:
+    """What ``--engine`` accepts for a forecast: every engine, then ``protocol`` (the same list
+    as ``/api/engines``)."""
+    return (*engine_names(), PROTOCOL_ENGINE)
+
+
+def engines_help(with_protocol: bool) -> str:
+    """The engine list for a help text."""
+    names = forecast_engines() if with_protocol else engine_names()
+    text = ", ".join(names[:-1]) + f" or {names[-1]}"
+    if with_protocol:
+        text += " (each table's own negotiation protocol)"
+    return text
+
+
+def check_engine(name: str, with_protocol: bool, flag: str = "--engine") -> str:
+    """``name`` if it is a known engine, else an InputError listing them all."""
+    names = forecast_engines() if with_protocol else engine_names()
+    if name not in names:
+        raise InputError(f"unknown engine {name!r}, expected one of {', '.join(names)}", field=flag)
+    return name
+
+
+def flag_error(exc: InputError) -> InputError:
+    """The error with a library parameter name replaced by its flag (errors about a file keep
+    the file's own field names)."""
+    if exc.file is None and exc.field in FIELD_FLAGS:
+        return InputError(exc.message, line=exc.line, field=FIELD_FLAGS[exc.field])
+    return exc
+
+
+def write_json(path: Path, data: Any, *, indent: int = 2, sort_keys: bool = False) -> None:
+    """Write ``data`` as JSON (UTF-8, trailing newline)."""
+    text = json.dumps(data, indent=indent, sort_keys=sort_keys) + "\n"
+    path.write_text(text, encoding="utf-8")
