@@ -27,7 +27,7 @@ def engine_input_from(spec_path: str | None):
     if format_of(path) == "ktab-csv":
         data = parse_ktab_csv(text, file=path)
         actors = data.actor_names
-        issues = tuple(f"dim{k + 1}" for k in range(data.position.shape[1]))
+        issues = data.issue_ids()
         position, salience, capability, sq = data.position, data.salience, data.power, None
     else:
         arrays = mode_arrays(load_scenario(path))

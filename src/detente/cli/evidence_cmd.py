@@ -8,12 +8,8 @@ import math
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table as RichTable
 
-console = Console()
-err_console = Console(stderr=True)
+from detente.cli.layout import Col, err_console, out_console, progress, say, show
 
 DB_OPTION = typer.Option(
     None,
@@ -28,9 +24,9 @@ def _open(db: Path | None, *, create: bool = False):
     return open_store(db, create=create)
 
 
-def _cut(text: str, width: int = 110) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _clean(text: str) -> str:
+    """Text on one line (whitespace collapsed); wrapped, never cut, when printed."""
+    return " ".join(text.split())
 
 
 def _fmt(x: float) -> str:
@@ -50,41 +46,39 @@ def register(app: typer.Typer, groups) -> None:
         lexicon: Path | None = typer.Option(
             None, "--lexicon", help="YAML issue lexicon whose issues replace or add to the bundled."
         ),
-        max_mb: float = typer.Option(10.0, "--max-mb", min=0.001, help="Skip larger files."),
+        max_mb: float = typer.Option(
+            10.0, "--max-mb", min=0.001, help="Skip files larger than this (1 MB = 2**20 bytes)."
+        ),
     ) -> None:
         """Read articles into the evidence store (duplicates by normalised content are skipped)."""
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
         from detente.evidence import ingest as ingest_paths
         from detente.evidence import load_gazetteer, load_lexicon
-        from detente.evidence.reader import iter_article_files
+        from detente.evidence.reader import MB, iter_article_files
 
         gaz, lex = load_gazetteer(gazetteer), load_lexicon(lexicon)
         store = _open(db, create=True)
         files, bad = iter_article_files(paths)
-        with Progress(
-            TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[name]}"), console=err_console, transient=True,
-        ) as progress:  # fmt: skip
-            task = progress.add_task("ingest", total=len(files), name="")
+        with progress() as bar:
+            task = bar.add_task("ingesting", total=len(files))
             report = ingest_paths(
-                store, paths, gazetteer=gaz, lexicon=lex, max_bytes=int(max_mb * 1024 * 1024),
-                files=files,
-                on_file=lambda f: progress.update(task, advance=1, name=f.name),
+                store, paths, gazetteer=gaz, lexicon=lex, max_bytes=int(max_mb * MB),
+                files=files, on_file=lambda f: bar.advance(task, 1),
             )  # fmt: skip
         report.skipped[:0] = [(b.path, b.reason) for b in bad]
+        err = err_console()
         for path, reason in report.skipped:
-            err_console.print(f"[yellow]skipped[/] {path}: {reason}", highlight=False)
+            say(err, f"skipped {path}: {reason}", "yellow")
         for path, note in report.warnings:
-            err_console.print(f"[yellow]warning[/] {path}: {note}", highlight=False)
+            say(err, f"warning {path}: {note}", "yellow")
         counts = store.execute(
             "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM claims),"
             " (SELECT count(*) FROM events), (SELECT count(*) FROM figures)"
         ).fetchone()
-        console.print(
+        say(
+            out_console(),
             f"added {len(report.added)}, already stored {len(report.duplicates)}, skipped "
             f"{len(report.skipped)}; store has {counts[0]} documents, {counts[1]} claims, "
-            f"{counts[2]} events, {counts[3]} figures"
+            f"{counts[2]} events, {counts[3]} figures",
         )
 
     @app.command("timeline")
@@ -96,15 +90,13 @@ def register(app: typer.Typer, groups) -> None:
         from detente.evidence import timeline
 
         rows = timeline(_open(db), actor=actor)
-        table = RichTable(title=f"Timeline ({len(rows)} events)")
-        for col in ("date", "event", "actors", "source"):
-            table.add_column(col)
-        for r in rows:
-            table.add_row(
-                r["date"], _cut(r["title"], 70), ", ".join(r["actors"]),
-                f"{r['doc']}:{r['start']}-{r['end']}",
-            )  # fmt: skip
-        console.print(table)
+        show(
+            out_console(),
+            f"Timeline ({len(rows)} events)",
+            [Col("date"), Col("event", prose=True), Col("actors", prose=True), Col("source")],
+            [[r["date"], _clean(r["title"]), ", ".join(r["actors"]),
+              f"{r['doc']}:{r['start']}-{r['end']}"] for r in rows],
+        )  # fmt: skip
 
     group = groups.evidence
 
@@ -118,12 +110,12 @@ def register(app: typer.Typer, groups) -> None:
         from detente.evidence import search
 
         rows = search(_open(db), query, limit=limit)
-        table = RichTable(title=f"{len(rows)} sentences for {query!r}")
-        for col in ("source", "sentence"):
-            table.add_column(col)
-        for r in rows:
-            table.add_row(f"{r['doc']}:{r['start']}-{r['end']}", escape(_cut(r["snippet"], 120)))
-        console.print(table)
+        show(
+            out_console(),
+            f"{len(rows)} sentences for {query!r}",
+            [Col("source"), Col("sentence", prose=True)],
+            [[f"{r['doc']}:{r['start']}-{r['end']}", _clean(r["snippet"])] for r in rows],
+        )
 
     @group.command("claims")
     def claims_cmd(
@@ -136,15 +128,14 @@ def register(app: typer.Typer, groups) -> None:
         from detente.evidence import claims
 
         rows = claims(_open(db), actor=actor, issue=issue, stance=stance)
-        table = RichTable(title=f"{len(rows)} claims")
-        for col in ("id", "actor", "issue", "stance", "side", "source", "sentence"):
-            table.add_column(col)
-        for r in rows:
-            table.add_row(
-                r["id"], r["actor"], r["issue"], r["stance"], r["direction"] or "–",
-                f"{r['doc']}:{r['start']}-{r['end']}", _cut(r["sentence"], 80),
-            )  # fmt: skip
-        console.print(table)
+        show(
+            out_console(),
+            f"{len(rows)} claims",
+            [Col("id"), Col("actor"), Col("issue"), Col("stance"), Col("side"), Col("source"),
+             Col("sentence", prose=True)],
+            [[r["id"], r["actor"], r["issue"], r["stance"], r["direction"] or "–",
+              f"{r['doc']}:{r['start']}-{r['end']}", _clean(r["sentence"])] for r in rows],
+        )  # fmt: skip
 
     @group.command("export")
     def export_cmd(
@@ -157,7 +148,7 @@ def register(app: typer.Typer, groups) -> None:
 
         data = export(_open(db), include_text=not no_text)
         json_out.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-        console.print(f"wrote {json_out} ({len(data['documents'])} documents)")
+        say(out_console(), f"wrote {json_out} ({len(data['documents'])} documents)")
 
     @group.command("evaluate")
     def evaluate_cmd(
@@ -169,20 +160,6 @@ def register(app: typer.Typer, groups) -> None:
         from detente.evidence import evaluate, read_gold
 
         result = evaluate(_open(db), read_gold(gold))
-        table = RichTable(title="Extraction against the gold set")
-        for col in ("items", "precision", "recall", "F1", "matched", "extracted", "gold"):
-            table.add_column(col, justify="right")
-        for s in result.scores.values():
-            table.add_row(
-                s.kind, _fmt(s.precision), _fmt(s.recall), _fmt(s.f1), str(s.tp),
-                str(s.extracted), str(s.gold),
-            )  # fmt: skip
-        console.print(table)
-        console.print(
-            f"event actors, mean Jaccard of matched events: {_fmt(result.event_actor_jaccard)}"
-        )
-        if result.missing_docs:
-            err_console.print(f"[yellow]not in the store:[/] {', '.join(result.missing_docs)}")
         if json_out is not None:
             scores = {
                 k: {"precision": s.precision, "recall": s.recall, "tp": s.tp,
@@ -190,6 +167,21 @@ def register(app: typer.Typer, groups) -> None:
                 for k, s in result.scores.items()
             }  # fmt: skip
             json_out.write_text(json.dumps(scores, indent=1), encoding="utf-8")
+        console = out_console()
+        show(
+            console,
+            "Extraction against the gold set",
+            [Col("items"), *(Col(h, "right") for h in
+                             ("precision", "recall", "F1", "matched", "extracted", "gold"))],
+            [[s.kind, _fmt(s.precision), _fmt(s.recall), _fmt(s.f1), str(s.tp),
+              str(s.extracted), str(s.gold)] for s in result.scores.values()],
+        )  # fmt: skip
+        say(
+            console,
+            f"event actors, mean Jaccard of matched events: {_fmt(result.event_actor_jaccard)}",
+        )
+        if result.missing_docs:
+            say(err_console(), f"not in the store: {', '.join(result.missing_docs)}", "yellow")
 
     @groups.scenario.command("audit")
     def audit_cmd(
@@ -202,22 +194,27 @@ def register(app: typer.Typer, groups) -> None:
         from detente.scenario import load_scenario
 
         result = audit(load_scenario(scenario), _open(db))
-        table = RichTable(title=f"Audit of {result['scenario']} against the evidence")
-        for col in ("judgment", "value", "reads", "status", "for", "against", "related", "e.g."):
-            table.add_column(col)
+        if json_out is not None:
+            json_out.write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
+        rows = []
         for j in result["judgments"]:
             name = j["actor"] + (f" on {j['issue']}" if j["issue"] else " capability")
             example = (j["support"] or j["contradict"] or j["related"] or [None])[0]
-            table.add_row(
-                name, f"{j['value']:g}", j["side"], j["status"], str(len(j["support"])),
-                str(len(j["contradict"])), str(len(j["related"])),
-                _cut(example["sentence"], 60) if example else "",
-            )  # fmt: skip
-        console.print(table)
-        console.print(
-            f"{len(result['no_evidence'])} of {len(result['judgments'])} judgments have no evidence"
-        )
+            rows.append([
+                name, f"{j['value']:g}", j["side"], j["status"],
+                f"{len(j['support'])}, {len(j['contradict'])}, {len(j['related'])}",
+                _clean(example["sentence"]) if example else "",
+            ])  # fmt: skip
+        console = out_console()
+        show(
+            console,
+            f"Audit of {result['scenario']} against the evidence",
+            [Col("judgment", prose=True), Col("value", "right"), Col("reads"),
+             Col("status", prose=True), Col("claims for, against, related", "right"),
+             Col("e.g.", prose=True)],
+            rows,
+        )  # fmt: skip
+        n_none, n_all = len(result["no_evidence"]), len(result["judgments"])
+        say(console, f"{n_none} of {n_all} judgments have no evidence")
         for cid in result["unknown_claim_citations"]:
-            err_console.print(f"[yellow]cited claim not in the store:[/] {cid}")
-        if json_out is not None:
-            json_out.write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
+            say(err_console(), f"cited claim not in the store: {cid}", "yellow")

@@ -7,13 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table as RichTable
 
+from detente.cli.common import check_engine, engines_help
+from detente.cli.layout import Col, err_console, fit, out_console, print_all, progress, say
 from detente.errors import InputError
-
-console = Console()
 
 SCENARIO_ARG = typer.Argument(
     None, help="Scenario file (.yaml, .json) or bundled name; default: ukraine-2025."
@@ -35,40 +32,46 @@ def parse_tables(tables: str | None) -> tuple[str, ...] | None:
     return tuple(t.strip() for t in tables.split(",") if t.strip())
 
 
-def summary_table(data: dict[str, Any]) -> RichTable:
-    """Formats side by side: outcome classes, coercion, durability."""
-    out = RichTable(title=f"Forecast: {data['meta']['scenario_name']}")
-    out.add_column("table", min_width=max(map(len, data["tables"]), default=5))
-    for col in ("settlement", "frozen ceasefire", "war", "coerced", "treaty holds 2y", "peace 5y"):
-        out.add_column(col, justify="right")
+def summary_table(data: dict[str, Any], width: int) -> list:
+    """Formats side by side: outcome classes, coercion, durability; one row per table, fitted
+    to ``width`` (stacked rows when the columns do not fit)."""
+    cols = [Col("table")] + [
+        Col(h, "right")
+        for h in ("settlement", "frozen ceasefire", "war", "coerced", "treaty holds 2y", "peace 5y")
+    ]
+    rows = []
     for table_id, t in data["tables"].items():
         c = t["outcome_classes"]
-        out.add_row(
-            f"{table_id}",
+        rows.append([
+            table_id,
             _pct(c["comprehensive_settlement"]["p"]),
             _pct(c["ceasefire_frozen_conflict"]["p"]),
             _pct(c["collapse_war"]["p"]),
             _pct(t["coercion"]["rate_among_settlements"]),
             _pct(t["durability"]["settlement"]["2y"]),
             _pct(t["durability"]["peace_holds"]["5y"]),
-        )
-    return out
+        ])  # fmt: skip
+    return fit(f"Forecast: {data['meta']['scenario_name']}", cols, rows, width)
 
 
-def settlement_table(data: dict[str, Any]) -> RichTable:
-    """Per-issue settlement median [10th–90th percentile] per table."""
-    out = RichTable(title=escape("Settlement terms if agreed: median [p10–p90] on 0–100"))
-    out.add_column("issue")
+def settlement_table(data: dict[str, Any], width: int) -> list:
+    """Per-issue settlement median [10th–90th percentile] per table, fitted to ``width``
+    (compact, then panels of tables that repeat the issue column)."""
     tables = list(data["tables"])
-    for t in tables:
-        out.add_column(t, justify="right")
+    rows = []
     for issue in data["meta"]["issues"]:
         cells = []
         for t in tables:
             s = data["tables"][t]["settlement"][issue]
             cells.append(f"{_num(s['median'])} [{_num(s['p10'])}–{_num(s['p90'])}]")
-        out.add_row(issue, *cells)
-    return out
+        rows.append([issue, *cells])
+    return fit(
+        "Settlement terms if agreed: median [p10–p90] on 0–100",
+        [Col("issue"), *(Col(t, "right") for t in tables)],
+        rows,
+        width,
+        fallback=("compact", "panels"),
+    )
 
 
 def drivers_lines(data: dict[str, Any]) -> list[str]:
@@ -82,30 +85,44 @@ def drivers_lines(data: dict[str, Any]) -> list[str]:
     return lines
 
 
+def read_forecast_json(path: Path) -> dict[str, Any]:
+    """A forecast written by ``detente forecast --json``; a missing or unreadable file and a
+    file that is not a forecast are told apart."""
+    if not path.is_file():
+        raise InputError("no such file", file=path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["tables"], data["meta"]
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", file=path) from None
+    except (ValueError, KeyError, TypeError):
+        raise InputError("not a detente forecast JSON", file=path) from None
+    return data
+
+
+def check_baseline(baseline: str | None, tables: tuple[str, ...]) -> None:
+    """Refuse an unknown ``--baseline`` before any work."""
+    if baseline is not None and baseline not in tables:
+        raise InputError(
+            f"unknown table {baseline!r}, expected one of {', '.join(tables)}", field="--baseline"
+        )
+
+
 def run_with_progress(scenario, config, sensitivity: bool, backend: str, scheduler: str | None):
     """Run the forecast behind a rich progress bar; add sensitivity drivers."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
     from detente.forecast import ForecastRun, backend_for, run_forecast, table_drivers
 
     config = config.checked(scenario)
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as progress:
-        task = progress.add_task("draws", total=config.draws)
+    with progress(err_console()) as bar:
+        task = bar.add_task("draws", total=config.draws)
         run = run_forecast(
             scenario,
             config,
             backend=backend_for(backend, scheduler),
-            on_chunk=lambda n: progress.advance(task, n),
+            on_chunk=lambda n: bar.advance(task, n),
         )
         if sensitivity:
-            progress.add_task("sensitivity (Morris)", total=None)
+            bar.add_task("sensitivity (Morris)", total=None)
             drivers = table_drivers(scenario, config)
             run = ForecastRun(run.scenario, run.config, run.plans, run.aggregates, drivers)
     return run
@@ -120,7 +137,9 @@ def register(app: typer.Typer, groups) -> None:
         draws: int = typer.Option(10_000, "--draws", "-n", help="Monte Carlo draws."),
         seed: int = typer.Option(0, "--seed", help="Seed; the same seed gives the same bytes."),
         tables: str | None = typer.Option(None, "--tables", help="Comma-separated table ids."),
-        engine: str = typer.Option("compromise", "--engine", help="Engine predicting the text."),
+        engine: str = typer.Option(
+            "compromise", "--engine", help=f"Engine predicting the text: {engines_help(True)}."
+        ),
         json_out: Path | None = typer.Option(None, "--json", help="Write the forecast JSON here."),
         sensitivity: bool = typer.Option(True, help="Rank input drivers (SALib Morris)."),
         backend: str = typer.Option("local", "--backend", help="local or dask."),
@@ -132,22 +151,26 @@ def register(app: typer.Typer, groups) -> None:
         from detente.forecast import ForecastConfig, to_data, to_json
         from detente.scenario import load_scenario
 
+        check_engine(engine, True)
         loaded = load_scenario(scenario)
         config = ForecastConfig(draws=draws, seed=seed, tables=parse_tables(tables), engine=engine)
         run = run_with_progress(loaded, config, sensitivity, backend, scheduler)
         data = to_data(run)
-        console.print(summary_table(data))
-        console.print(settlement_table(data))
-        for line in drivers_lines(data):
-            console.print(f"[dim]drivers of P(settlement)[/] {escape(line)}")
-        meta = data["meta"]
-        console.print(
-            f"[dim]engine {meta['engine']} {meta['engine_version']}, seed {meta['seed']}, "
-            f"{meta['draws']:,} draws, input {meta['input_hash'][:12]}[/]"
-        )
         if json_out is not None:
             json_out.write_text(to_json(run), encoding="utf-8")
-            console.print(f"wrote {json_out}")
+        console = out_console()
+        print_all(console, summary_table(data, console.width))
+        print_all(console, settlement_table(data, console.width))
+        for line in drivers_lines(data):
+            say(console, f"drivers of P(settlement) {line}")
+        meta = data["meta"]
+        say(
+            console,
+            f"engine {meta['engine']} {meta['engine_version']}, seed {meta['seed']}, "
+            f"{meta['draws']:,} draws, input {meta['input_hash'][:12]}",
+        )
+        if json_out is not None:
+            say(console, f"wrote {json_out}")
 
     @app.command("compare")
     def compare(
@@ -158,23 +181,25 @@ def register(app: typer.Typer, groups) -> None:
         baseline: str | None = typer.Option(None, "--baseline", help="Table to compare against."),
         draws: int = typer.Option(10_000, "--draws", "-n"),
         seed: int = typer.Option(0, "--seed"),
-        engine: str = typer.Option("compromise", "--engine"),
+        engine: str = typer.Option(
+            "compromise", "--engine", help=f"Engine predicting the text: {engines_help(True)}."
+        ),
     ) -> None:
         """Print the tables side by side with the differences that matter."""
         from detente.forecast import ForecastConfig, differences, to_data
         from detente.scenario import load_scenario
 
         if from_json is not None:
-            try:
-                data = json.loads(from_json.read_text(encoding="utf-8"))
-                data["tables"], data["meta"]
-            except (OSError, ValueError, KeyError, TypeError):
-                raise InputError("not a detente forecast JSON", file=from_json) from None
+            data = read_forecast_json(from_json)
+            check_baseline(baseline, tuple(data["tables"]))
         else:
+            check_engine(engine, True)
+            loaded = load_scenario(scenario)
+            check_baseline(baseline, tuple(t.id for t in loaded.tables))
             config = ForecastConfig(draws=draws, seed=seed, engine=engine)
-            run = run_with_progress(load_scenario(scenario), config, False, "local", None)
-            data = to_data(run)
-        console.print(summary_table(data))
-        console.print(settlement_table(data))
+            data = to_data(run_with_progress(loaded, config, False, "local", None))
+        console = out_console()
+        print_all(console, summary_table(data, console.width))
+        print_all(console, settlement_table(data, console.width))
         for line in differences(data, baseline):
-            console.print(escape(line))
+            say(console, line)

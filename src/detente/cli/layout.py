@@ -112,6 +112,10 @@ def distribute(
     return widths
 
 
+def _title(title: str | None) -> Text | None:
+    return None if title is None else Text(title)
+
+
 def boxed(
     title: str | None,
     cols: Sequence[Col],
@@ -122,13 +126,15 @@ def boxed(
     """A rich table with fixed column widths (cells are plain text, never markup)."""
     if compact:
         table = Table(
-            title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+            title=_title(title), box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
             collapse_padding=True,
         )  # fmt: skip
     else:
-        table = Table(title=title, box=box.HEAVY_HEAD)
+        table = Table(title=_title(title), box=box.HEAVY_HEAD)
     for col, w in zip(cols, widths, strict=True):
-        table.add_column(col.header, justify=col.justify, width=w, no_wrap=not col.prose)
+        # Widths are at least each cell's narrowest, so nothing wraps inside a number or an
+        # identifier; headers may still wrap between words.
+        table.add_column(Text(col.header), justify=col.justify, width=w)
     for row in rows:
         table.add_row(*(Text(c) for c in row))
     return table
@@ -271,6 +277,12 @@ def show(
 ) -> None:
     """Print :func:`fit` at the console's width."""
     for part in fit(title, cols, rows, console.width, fallback, key):
+        console.print(part)
+
+
+def print_all(console: Console, parts: Sequence) -> None:
+    """Print renderables one after another."""
+    for part in parts:
         console.print(part)
 
 

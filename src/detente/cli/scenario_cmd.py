@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from detente.cli.layout import Col, out_console, say, show
+from detente.cli.layout import Col, err_console, out_console, say, show
 from detente.errors import InputError
 from detente.scenario import FORMATS, Judgment, Scenario, Uncertain, export_scenario, load_scenario
 
@@ -129,7 +129,13 @@ def register(app: typer.Typer, groups) -> None:
                 f"unknown format {to!r}, expected one of {', '.join(FORMATS)}", field="--to"
             )
         console = out_console()
-        text = export_scenario(load_scenario(scenario), to)
+        loaded = load_scenario(scenario)
+        text = export_scenario(loaded, to)
+        if to == "ktab-csv":
+            from detente.scenario.ktab import ktab_losses
+
+            lost = ktab_losses(loaded)
+            say(err_console(), "warning: KTAB CSV cannot hold: " + "; ".join(lost), "yellow")
         if out is None:
             typer.echo(text, nl=False)
         else:
