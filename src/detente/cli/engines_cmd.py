@@ -112,7 +112,7 @@ def register(app: typer.Typer, groups) -> None:
         show(
             console,
             f"DEU III: {len(data.outcome)} issues with an observed outcome",
-            [Col("rank", "right"), Col("engine"), Col("capabilities", prose=True),
+            [Col("rank", "right"), Col("engine", prose=True), Col("capabilities", prose=True),
              Col("reference point"), Col("issues", "right"), Col("MAE", "right")],
             [[str(rank), s.engine, s.capabilities, "yes" if s.reference_point else "no",
               str(s.issues), f"{s.mae:.2f}"] for rank, s in enumerate(scores, 1)],

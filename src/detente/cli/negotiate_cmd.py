@@ -33,10 +33,11 @@ def trace_rounds(last: int, max_rows: int = MAX_TRACE_ROWS) -> list[int]:
 
 def trace_heading(rounds: list[int], agreed: bool) -> str:
     """The trace table's title, saying which rounds it shows and where it stops."""
-    end = "agreement" if agreed else "the last round"
     step = rounds[1] - rounds[0] if len(rounds) > 2 else 1
     every = "round by round" if step == 1 else f"every {step} rounds"
-    return f"Offers on the table, {every} to {end} (round {rounds[-1]})"
+    if agreed:
+        return f"Offers on the table, {every} to the agreement in round {rounds[-1]}"
+    return f"Offers on the table, {every} (rounds 0–{rounds[-1]}, no agreement)"
 
 
 def register(app: typer.Typer, groups) -> None:
