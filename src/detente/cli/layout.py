@@ -188,13 +188,13 @@ def panels(
     """The table split into panels of as many columns as fit, each repeating the first ``key``
     columns; None when the key columns and one more do not fit."""
     ranges = column_ranges(cols, rows)
+    keys = [ranges[i] for i in range(key)]
     groups: list[list[int]] = []
     current: list[int] = []
     for k in range(key, len(cols)):
-        trial = current + [k]
-        if distribute([ranges[i] for i in range(key)] + [ranges[i] for i in trial], width):
-            current = trial
-        elif current:
+        if distribute(keys + [ranges[i] for i in current + [k]], width):
+            current.append(k)
+        elif current and distribute(keys + [ranges[k]], width):
             groups.append(current)
             current = [k]
         else:

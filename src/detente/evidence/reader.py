@@ -111,7 +111,7 @@ def read_article(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article |
         size = path.stat().st_size
         if size > max_bytes:
             return Skipped(
-                str(path), f"too large ({size / MB:.1f} MB, the limit is {max_bytes / MB:g} MB)"
+                str(path), f"too large ({size / MB:.3g} MB, the limit is {max_bytes / MB:g} MB)"
             )
         raw = path.read_bytes()
     except OSError as exc:
