@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from detente.cli.common import check_engine, engines_help, write_json
-from detente.cli.layout import Col, out_console, say, show
+from detente.cli.layout import Col, err_console, out_console, progress, say, show
 
 
 def engine_input_from(spec_path: str | None):
@@ -57,7 +57,8 @@ def register(app: typer.Typer, groups) -> None:
 
         spec = get_engine(check_engine(engine, False, "ENGINE"))
         actors, issues, inp, digest = engine_input_from(scenario)
-        result = spec.run(inp, rng=np.random.default_rng(seed))
+        with err_console().status(f"running {spec.name}"):
+            result = spec.run(inp, rng=np.random.default_rng(seed))
         rounds = [
             {
                 actor: dict(zip(issues, map(float, step[0, a]), strict=True))
@@ -102,10 +103,14 @@ def register(app: typer.Typer, groups) -> None:
         """Score every engine on DEU III issues: mean absolute error on 0–100, best first."""
         from dataclasses import asdict
 
+        from detente.engines import engine_names
         from detente.validate.deu import read_deu, score_engines
 
         data = read_deu(path)
-        scores = score_engines(data)
+        names = engine_names()
+        with progress() as bar:
+            task = bar.add_task("engines", total=len(names))
+            scores = score_engines(data, names, on_engine=lambda _: bar.advance(task))
         if json_out is not None:
             write_json(json_out, [asdict(s) for s in scores])
         console = out_console()

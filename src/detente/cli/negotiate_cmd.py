@@ -7,7 +7,8 @@ from pathlib import Path
 import typer
 
 from detente.cli.common import write_json
-from detente.cli.layout import Col, out_console, say, show
+from detente.cli.layout import Col, err_console, out_console, say, show
+from detente.errors import InputError
 
 MAX_TRACE_ROWS = 40
 """Longer traces show every k-th round (and always the first and the last)."""
@@ -63,7 +64,15 @@ def register(app: typer.Typer, groups) -> None:
         from detente.scenario import load_scenario
 
         loaded = load_scenario(scenario)
-        plan, prefs, result = table_negotiation(loaded, table, strategy)
+        known = [t.id for t in loaded.tables]
+        if not known:
+            raise InputError("the scenario has no negotiation tables", field="--table")
+        if table not in known:
+            raise InputError(
+                f"unknown table {table!r}, expected one of {', '.join(known)}", field="--table"
+            )
+        with err_console().status(f"negotiating {table}"):
+            plan, prefs, result = table_negotiation(loaded, table, strategy)
         parties = [loaded.actors[p].id for p in plan.parties]
         issues = [i.id for i in loaded.issues]
         agreed = bool(result.agreed[0])

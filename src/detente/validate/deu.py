@@ -8,6 +8,7 @@ batch: issues are the engines' draws axis, absent actors get zero salience.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,9 +109,14 @@ VARIANTS: dict[str, tuple[dict, ...]] = {"bdm": ({}, {"outcome": "mean"})}
 positions instead of their median."""
 
 
-def score_engines(data: DeuData, engines: tuple[str, ...] | None = None) -> list[Score]:
+def score_engines(
+    data: DeuData,
+    engines: tuple[str, ...] | None = None,
+    on_engine: Callable[[str], None] | None = None,
+) -> list[Score]:
     """Mean absolute error (0–100) of every engine and capability scheme, without the
-    reference point on every issue and with it on the issues that have one; best first."""
+    reference point on every issue and with it on the issues that have one; best first.
+    ``on_engine`` is called with each engine's name once it is scored (for progress)."""
     scores = []
     has_weight = data.salience.sum(axis=1) > 0
     with_rp = has_weight & ~np.isnan(data.reference)
@@ -130,6 +136,8 @@ def score_engines(data: DeuData, engines: tuple[str, ...] | None = None) -> list
                     scores.append(
                         Score(label, scheme, use_rp, float(error.mean()), int(mask.sum()))
                     )
+        if on_engine is not None:
+            on_engine(name)
     scores += _median_baselines(data, has_weight)
     return sorted(scores, key=lambda s: s.mae)
 
