@@ -63,7 +63,11 @@ def settlement_table(data: dict[str, Any], width: int) -> list:
         cells = []
         for t in tables:
             s = data["tables"][t]["settlement"][issue]
-            cells.append(f"{_num(s['median'])} [{_num(s['p10'])}–{_num(s['p90'])}]")
+            cells.append(
+                "–"
+                if s["median"] is None
+                else f"{_num(s['median'])} [{_num(s['p10'])}–{_num(s['p90'])}]"
+            )
         rows.append([issue, *cells])
     return fit(
         "Settlement terms if agreed: median [p10–p90] on 0–100",
