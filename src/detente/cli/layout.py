@@ -10,8 +10,6 @@ shortened with an ellipsis.
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -161,13 +159,23 @@ def stacked(
     title: str | None, cols: Sequence[Col], rows: Sequence[Sequence[str]], width: int
 ) -> list:
     """One block per row: the first cell as a heading, then ``header  value`` lines with the
-    value wrapped between words."""
+    value wrapped between words (or, when a word would not fit beside the headers, each value
+    on its own indented lines below its header)."""
     parts: list = []
     if title:
-        parts.append(Text(title, style="bold", justify="center"))
+        parts.append(Text(title, style="bold"))
     label_width = max(cell_len(c.header) for c in cols[1:]) if len(cols) > 1 else 0
+    room = width - 2 - label_width - 2
+    longest = max((cell_min(c, True) for r in rows for c in r[1:]), default=0)
+    tall = longest > room
     for row in rows:
         parts.append(Text(row[0], style="bold"))
+        if tall:
+            for col, cell in zip(cols[1:], row[1:], strict=True):
+                if cell:
+                    parts.append(Padding(Text(col.header, style="dim"), (0, 0, 0, 2)))
+                    parts.append(Padding(Text(cell, overflow="fold"), (0, 0, 0, 4)))
+            continue
         grid = Table.grid(padding=(0, 2))
         grid.add_column(width=label_width, no_wrap=True)
         grid.add_column(overflow="fold")
@@ -291,7 +299,7 @@ def say(console: Console, text: str, style: str | None = None) -> None:
     console.print(Text(text, style=style or ""))
 
 
-def progress(console: Console | None = None, label_width: int = 12):
+def progress(console: Console | None = None):
     """A transient progress bar on stderr with count, elapsed time and time remaining."""
     from rich.progress import (
         BarColumn,
@@ -313,14 +321,3 @@ def progress(console: Console | None = None, label_width: int = 12):
         transient=True,
         expand=False,
     )
-
-
-def columns_env() -> int | None:
-    """The width asked for with ``COLUMNS``, if any."""
-    value = os.environ.get("COLUMNS", "")
-    return int(value) if value.isdigit() else None
-
-
-def stdout_closed() -> bool:
-    """Whether stdout is a closed pipe (the reader went away)."""
-    return sys.stdout is None or getattr(sys.stdout, "closed", False)
