@@ -35,6 +35,9 @@ class Case:
 DEU = "data/deu3/deu3-dev.tsv"
 FORTNA = "data/fortna/fortna-civil-war-peacekeeping.csv"
 UCDP_PA = "data/ucdp/ucdp-peace-agreements-v22.1.csv"
+UCDP_TERM = "data/ucdp/ucdp-conflict-termination-dyad-v3-2021.csv"
+SLOW = {"backtest": "scores 27 historical cases (minutes); its table is tested on a stored result"}
+"""Commands without a golden case, and why."""
 
 CASES = (
     Case("version", ("--version",)),
@@ -53,6 +56,18 @@ CASES = (
     Case("negotiate-us-mediated", ("negotiate", "--table", "us_mediated")),
     Case("negotiate-backchannel", ("negotiate", "--table", "backchannel", "--json", "n.json")),
     Case("forecast", ("forecast", "-n", "400", "--no-sensitivity")),
+    Case(
+        "forecast-dated",
+        (
+            "forecast",
+            "src/detente/data/cases/dayton-1995.yaml",
+            "-n",
+            "100",
+            "--no-sensitivity",
+            "--horizon",
+            "12",
+        ),
+    ),  # fmt: skip
     Case("compare", ("compare", "--from", FORECAST, "--baseline", "us_mediated")),
     Case(
         "sweep",
@@ -69,6 +84,11 @@ CASES = (
         ("evidence", "evaluate", "--gold", "tests/data/evidence/gold-seeds.jsonl", "--db", DB),
     ),
     Case("validate-deu", ("validate", "deu", f"shared/{DEU}"), shared=(DEU,)),
+    Case(
+        "validate-base-rate",
+        ("validate", "base-rate", "--ucdp-termination", f"shared/{UCDP_TERM}"),
+        shared=(UCDP_TERM,),
+    ),
     Case(
         "validate-durability",
         (
@@ -99,6 +119,7 @@ def prepare(workdir: Path, fixtures: bool = True) -> Path:
     ``fixtures``, the evidence store and the forecast JSON the cases read."""
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "tests").symlink_to(REPO / "tests", target_is_directory=True)
+    (workdir / "src").symlink_to(REPO / "src", target_is_directory=True)
     if SHARED.is_dir():
         (workdir / "shared").symlink_to(SHARED, target_is_directory=True)
     if not fixtures:

@@ -66,6 +66,7 @@ class Groups:
 def build_app() -> typer.Typer:
     """The full command tree."""
     from detente.cli import (
+        backtest_cmd,
         engines_cmd,
         evidence_cmd,
         forecast_cmd,
@@ -113,6 +114,7 @@ def build_app() -> typer.Typer:
         evidence_cmd,
         report_cmd,
         sweep_cmd,
+        backtest_cmd,
     ):
         module.register(app, groups)
     return app

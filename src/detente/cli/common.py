@@ -19,6 +19,8 @@ FIELD_FLAGS = {
     "baseline": "--baseline",
     "backend": "--backend",
     "scheduler": "--scheduler",
+    "by": "--by",
+    "horizon_months": "--horizon",
     "max_mb": "--max-mb",
     "strategy": "--strategy",
     "db": "--db",

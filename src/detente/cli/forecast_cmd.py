@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
 import typer
+from rich.text import Text
 
 from detente.cli.common import check_engine, engines_help
 from detente.cli.layout import Col, err_console, fit, out_console, print_all, progress, say
@@ -23,6 +26,16 @@ def _pct(value: float | None) -> str:
 
 def _num(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f}"
+
+
+def parse_date(text: str | None, flag: str) -> dt.date | None:
+    """A YYYY-MM-DD option, or an InputError naming the flag."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"expected a date YYYY-MM-DD, got {text!r}", field=flag) from None
 
 
 def parse_tables(tables: str | None) -> tuple[str, ...] | None:
@@ -52,6 +65,33 @@ def summary_table(data: dict[str, Any], width: int) -> list:
             _pct(t["durability"]["peace_holds"]["5y"]),
         ])  # fmt: skip
     return fit(f"Forecast: {data['meta']['scenario_name']}", cols, rows, width)
+
+
+QUESTIONS = ("ceasefire", "agreement", "abandoned", "ongoing")
+
+
+def dated_table(data: dict[str, Any], width: int) -> list:
+    """The dated questions at the date of interest, per table, with the base rate and the
+    range over engines, fitted to ``width``; empty when the forecast has no dated questions."""
+    meta = data["meta"]
+    if not meta.get("by"):
+        return []
+    rows = []
+    for table_id, t in data["tables"].items():
+        if "by" not in t:
+            continue
+        spread = t.get("engine_spread", {}).get("ceasefire")
+        engines = f"{_pct(spread['min'])}–{_pct(spread['max'])}" if spread else "–"
+        rows.append([table_id, *(_pct(t["by"][q]) for q in QUESTIONS), engines])
+    base = meta["base_rate"]["by"]
+    rows.append(["base rate", *(_pct(base[q]) for q in QUESTIONS), ""])
+    cols = [Col("table"), *(Col(q, "right") for q in QUESTIONS), Col("engines", "right")]
+    title = f"By {meta['by']} (as of {meta['as_of']}): probability of each outcome"
+    note = (
+        "engines: range of P(ceasefire) over the engines; base rate: how often wars of this "
+        "kind and age reach each event (UCDP). Criteria: docs/forecast-questions.md"
+    )
+    return [*fit(title, cols, rows, width), Text(note, style="dim")]
 
 
 def settlement_table(data: dict[str, Any], width: int) -> list:
@@ -114,7 +154,7 @@ def check_baseline(baseline: str | None, tables: tuple[str, ...]) -> None:
 
 def run_with_progress(scenario, config, sensitivity: bool, backend: str, scheduler: str | None):
     """Run the forecast behind a rich progress bar; add sensitivity drivers."""
-    from detente.forecast import ForecastRun, backend_for, run_forecast, table_drivers
+    from detente.forecast import backend_for, run_forecast, table_drivers
 
     config = config.checked(scenario)
     with progress(err_console()) as bar:
@@ -128,7 +168,7 @@ def run_with_progress(scenario, config, sensitivity: bool, backend: str, schedul
         if sensitivity:
             bar.add_task("sensitivity (Morris)", total=None)
             drivers = table_drivers(scenario, config)
-            run = ForecastRun(run.scenario, run.config, run.plans, run.aggregates, drivers)
+            run = dataclasses.replace(run, drivers=drivers)
     return run
 
 
@@ -146,6 +186,12 @@ def register(app: typer.Typer, groups) -> None:
         ),
         json_out: Path | None = typer.Option(None, "--json", help="Write the forecast JSON here."),
         sensitivity: bool = typer.Option(True, help="Rank input drivers (SALib Morris)."),
+        by: str | None = typer.Option(
+            None,
+            "--by",
+            help="Date (YYYY-MM-DD) of the dated questions; default as_of + 12 months.",
+        ),
+        horizon: int = typer.Option(24, "--horizon", help="Months after as_of to forecast."),
         backend: str = typer.Option("local", "--backend", help="local or dask."),
         scheduler: str | None = typer.Option(
             None, "--scheduler", help="Dask scheduler address (default: a LocalCluster)."
@@ -157,12 +203,21 @@ def register(app: typer.Typer, groups) -> None:
 
         check_engine(engine, True)
         loaded = load_scenario(scenario)
-        config = ForecastConfig(draws=draws, seed=seed, tables=parse_tables(tables), engine=engine)
+        config = ForecastConfig(
+            draws=draws,
+            seed=seed,
+            tables=parse_tables(tables),
+            engine=engine,
+            horizon_months=horizon,
+            by=parse_date(by, "--by"),
+        )
+        config.checked(loaded)
         run = run_with_progress(loaded, config, sensitivity, backend, scheduler)
         data = to_data(run)
         if json_out is not None:
             json_out.write_text(to_json(run), encoding="utf-8")
         console = out_console()
+        print_all(console, dated_table(data, console.width))
         print_all(console, summary_table(data, console.width))
         print_all(console, settlement_table(data, console.width))
         for line in drivers_lines(data):

@@ -16,6 +16,35 @@ SURVIVAL_YEARS = np.round(np.arange(0.0, 10.0001, 0.25), 2)
 
 
 @dataclass
+class DatedAggregate:
+    """Mergeable sums of the dated questions over some draws: ``curves`` (months, 4) the sum of
+    each draw's cumulative probabilities; ``ceasefire_weight`` the sum of each draw's
+    probability of a ceasefire by the horizon, and ``ceasefire_fates`` (7,) the same-weighted
+    sums of its duration bins (under 30, 30–60, 61–90, over 90 days) and of holding 1, 2, 5
+    years."""
+
+    n: int
+    curves: np.ndarray
+    ceasefire_weight: float
+    ceasefire_fates: np.ndarray
+
+    def merge(self, other: DatedAggregate) -> DatedAggregate:
+        return DatedAggregate(
+            self.n + other.n,
+            self.curves + other.curves,
+            self.ceasefire_weight + other.ceasefire_weight,
+            self.ceasefire_fates + other.ceasefire_fates,
+        )
+
+
+def merge_optional(a, b):
+    """Merge two optional aggregates."""
+    if a is None or b is None:
+        return a if b is None else b
+    return a.merge(b)
+
+
+@dataclass
 class TableAggregate:
     """Mergeable summary of one table over some draws."""
 
@@ -25,6 +54,7 @@ class TableAggregate:
     settlement_hist: np.ndarray  # (issues, N_BINS) settled draws' outcomes
     survival_sum: np.ndarray  # (2, len(SURVIVAL_YEARS)): settlement, frozen
     utility_sum: np.ndarray  # (parties,) over settled draws
+    dated: DatedAggregate | None = None
 
     def merge(self, other: TableAggregate) -> TableAggregate:
         """The summary of both sets of draws."""
@@ -35,6 +65,7 @@ class TableAggregate:
             self.settlement_hist + other.settlement_hist,
             self.survival_sum + other.survival_sum,
             self.utility_sum + other.utility_sum,
+            merge_optional(self.dated, other.dated),
         )
 
 
@@ -46,7 +77,7 @@ def histogram(values: np.ndarray) -> np.ndarray:
     return np.bincount(flat.ravel(), minlength=k * N_BINS).reshape(k, N_BINS)
 
 
-def summarise(klass, coerced, outcome, survival, utilities) -> TableAggregate:
+def summarise(klass, coerced, outcome, survival, utilities, dated=None) -> TableAggregate:
     """Reduce one chunk of per-draw results; ``survival`` is (n, len(SURVIVAL_YEARS)) for the
     draw's settlement type (ignored for war draws)."""
     settled = klass == SETTLEMENT
@@ -58,6 +89,7 @@ def summarise(klass, coerced, outcome, survival, utilities) -> TableAggregate:
         settlement_hist=histogram(outcome[settled]),
         survival_sum=np.stack([survival[settled].sum(0), survival[frozen].sum(0)]),
         utility_sum=utilities[settled].sum(0),
+        dated=dated,
     )
 
 

@@ -9,6 +9,10 @@ from detente.conflict.durability import MECHANISM_EFFECTS, draw_parameters, surv
 from detente.forecast.aggregate import SURVIVAL_YEARS
 from detente.forecast.outcomes import SETTLEMENT, WAR
 
+CEASEFIRE_DAYS = (30, 60, 90)
+HOLDS_YEARS = (1, 2, 5)
+FATES = ("under_30_days", "30_60_days", "61_90_days", "over_90_days", "1y", "2y", "5y")
+
 
 def survival_by_class(
     klass: np.ndarray, mechanisms: tuple[str, ...], rng: np.random.Generator
@@ -22,3 +26,15 @@ def survival_by_class(
     treaty = (klass == SETTLEMENT).astype(float)
     curves = survival(SURVIVAL_YEARS, treaty, in_force, params)
     return np.where((klass == WAR)[:, None], 0.0, curves)
+
+
+def ceasefire_fates(mechanisms: tuple[str, ...], n: int, rng: np.random.Generator) -> np.ndarray:
+    """If a ceasefire takes effect, per draw (n, 7): the probability it lasts under 30, 30–60,
+    61–90 and over 90 days, then that it holds 1, 2 and 5 years (:data:`FATES`); a truce with
+    the table's mechanisms in force, one coefficient draw per draw."""
+    in_force = tuple(m for m in mechanisms if m in MECHANISM_EFFECTS)
+    years = np.array([d / 365.25 for d in CEASEFIRE_DAYS] + list(HOLDS_YEARS), dtype=float)
+    s = survival(years, np.zeros(n), in_force, draw_parameters(n, rng))
+    s30, s60, s90 = s[:, 0], s[:, 1], s[:, 2]
+    bins = np.stack([1.0 - s30, s30 - s60, s60 - s90, s90], axis=1)
+    return np.concatenate([bins, s[:, 3:]], axis=1)

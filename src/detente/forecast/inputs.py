@@ -34,7 +34,8 @@ class InputSpace:
     Array fields (all actors × all issues of the scenario; NaN/0 where an actor holds no
     position): ``capability`` (A,), ``ideal``/``salience``/``red_line``/``reservation`` (A, K),
     ``status_quo`` (K,), ``war_cost`` (A,), ``leverage``/``bias`` (T,) per table,
-    ``shock`` (T, A) capability multipliers per table.
+    ``shock`` (T, A) capability multipliers per table, ``trend`` (A,) the monthly drift of log
+    capability while the war goes on, ``meetings`` (T,) each table's meetings per month.
     """
 
     actor_ids: tuple[str, ...]
@@ -89,6 +90,8 @@ def input_space(scenario: Scenario) -> InputSpace:
         "leverage": np.zeros(n_t),
         "bias": np.zeros(n_t),
         "shock": np.ones((n_t, n_a)),
+        "trend": np.zeros(n_a),
+        "meetings": np.ones(n_t),
     }
     params: list[Parameter] = []
     put = _collector(modes, params)
@@ -103,7 +106,10 @@ def input_space(scenario: Scenario) -> InputSpace:
     if scenario.war is not None:
         for c in scenario.war.costs:
             put("war_cost", (a_idx[c.actor],), c.cost, f"war_cost[{c.actor}]")
+        for tr in scenario.war.trends:
+            put("trend", (a_idx[tr.actor],), tr.monthly, f"trend[{tr.actor}]")
     for t_i, t in enumerate(scenario.tables):
+        put("meetings", (t_i,), t.meetings_per_month, f"meetings_per_month[{t.id}]")
         if t.mediator is not None:
             put("leverage", (t_i,), t.mediator.leverage, f"leverage[{t.id}]")
             put("bias", (t_i,), t.mediator.bias, f"bias[{t.id}]")

@@ -5,16 +5,28 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
+
 from detente import __version__
 from detente.engines import get_engine
 from detente.forecast.aggregate import (
     SURVIVAL_YEARS,
+    DatedAggregate,
     TableAggregate,
     quantile_from_hist,
     wilson_interval,
 )
+from detente.forecast.calendar import month_ends, value_by
+from detente.forecast.durability import FATES
+from detente.forecast.monthly import Signals
 from detente.forecast.outcomes import FROZEN, OUTCOME_CLASSES, SETTLEMENT
-from detente.forecast.run import ForecastRun, input_hash
+from detente.forecast.questions import (
+    QUESTIONS,
+    base_rate_model,
+    question_curves,
+    shipped_fit,
+)
+from detente.forecast.run import ForecastRun, dated_problem, input_hash, war_age_months
 from detente.forecast.tables import PROTOCOL, PROTOCOL_VERSION, TablePlan
 from detente.scenario import Scenario
 
@@ -92,6 +104,80 @@ def table_summary(plan: TablePlan, agg: TableAggregate, scenario: Scenario) -> d
     }
 
 
+def _by(run: ForecastRun, curves: np.ndarray) -> dict[str, float]:
+    """The four questions' probabilities at the date ``by`` from cumulative curves (H, 4)."""
+    as_of, by = run.scenario.as_of, run.config.by
+    assert as_of is not None and by is not None
+    return {
+        q: _r(value_by(as_of, by, list(curves[:, j]), at_start=1.0 if q == "ongoing" else 0.0))
+        for j, q in enumerate(QUESTIONS)
+    }
+
+
+def _monthly(run: ForecastRun, curves: np.ndarray) -> dict[str, list]:
+    assert run.scenario.as_of is not None
+    ends = month_ends(run.scenario.as_of, run.config.horizon_months)
+    out: dict[str, list] = {"month": [d.isoformat() for d in ends]}
+    for j, q in enumerate(QUESTIONS):
+        out[q] = [_r(v) for v in curves[:, j]]
+    return out
+
+
+def base_rate_curves(run: ForecastRun) -> np.ndarray:
+    """The outside view alone (H, 4): base-rate hazards for the war's kind and age, and the
+    historical cases' abandonment rate; the same for every table."""
+    h = run.config.horizon_months
+    never = np.zeros((1, h), dtype=bool)
+    signals = Signals(never, never, np.ones(1), never)
+    assert run.scenario.war is not None
+    model = base_rate_model()
+    return question_curves(signals, model, run.scenario.war.kind, war_age_months(run.scenario))[0]
+
+
+def _ceasefire_fates(dated: DatedAggregate) -> dict[str, Any]:
+    w = dated.ceasefire_weight
+    fates = {
+        k: (_r(v / w) if w > 0 else None) for k, v in zip(FATES, dated.ceasefire_fates, strict=True)
+    }
+    return {
+        "duration": {k: fates[k] for k in FATES[:4]},
+        "holds": {k: fates[k] for k in FATES[4:]},
+        "expected_draws_with_ceasefire": _r(w),
+    }
+
+
+def dated_summary(run: ForecastRun, table_id: str, dated: DatedAggregate) -> dict[str, Any]:
+    """One table's dated questions: ``by`` (the four probabilities at the date of interest),
+    ``monthly`` (cumulative curves), the base rate beside them, what follows a ceasefire, and
+    the same questions under every engine with their spread."""
+    curves = dated.curves / dated.n
+    base = base_rate_curves(run)
+    out: dict[str, Any] = {
+        "by": _by(run, curves),
+        "monthly": _monthly(run, curves),
+        "base_rate": {"by": _by(run, base)},
+        "if_ceasefire": _ceasefire_fates(dated),
+    }
+    per_engine = {
+        engine: {
+            "by": _by(run, tables[table_id].curves / tables[table_id].n),
+            "draws": tables[table_id].n,
+        }
+        for engine, tables in run.engines.items()
+        if table_id in tables
+    }
+    if per_engine:
+        out["engines"] = per_engine
+        out["engine_spread"] = {
+            q: {
+                "min": min(e["by"][q] for e in per_engine.values()),
+                "max": max(e["by"][q] for e in per_engine.values()),
+            }
+            for q in QUESTIONS
+        }
+    return out
+
+
 def cited_sources(scenario: Scenario) -> list[str]:
     """Ids of the sources the scenario's judgments cite."""
     found: set[str] = set()
@@ -125,6 +211,10 @@ def to_data(run: ForecastRun) -> dict[str, Any]:
         t: table_summary(run.plans[t], run.aggregates[t], run.scenario)
         for t in run.config.tables or ()
     }
+    for t, summary in tables.items():
+        dated = run.aggregates[t].dated
+        if dated is not None:
+            summary.update(dated_summary(run, t, dated))
     for t, drivers in run.drivers.items():
         tables[t]["drivers"] = {
             result: [{"input": name, "mu_star": _r(v)} for name, v in ranked]
@@ -145,8 +235,32 @@ def to_data(run: ForecastRun) -> dict[str, Any]:
             "outcome_classes": list(OUTCOME_CLASSES),
             "sources": cited_sources(run.scenario),
             "issues": [i.id for i in run.scenario.issues],
+            **_dated_meta(run),
         },
         "tables": tables,
+    }
+
+
+def _dated_meta(run: ForecastRun) -> dict[str, Any]:
+    problem = dated_problem(run.scenario)
+    if problem is not None or run.config.by is None:
+        return {"dated": None, "dated_unavailable": problem or "not computed for this engine"}
+    fit = shipped_fit()
+    base = base_rate_curves(run)
+    return {
+        "as_of": run.scenario.as_of.isoformat() if run.scenario.as_of else None,
+        "by": run.config.by.isoformat(),
+        "horizon_months": run.config.horizon_months,
+        "questions": list(QUESTIONS),
+        "resolution_criteria": "docs/forecast-questions.md",
+        "war_age_months": _r(war_age_months(run.scenario)),
+        "coded_with_hindsight": run.scenario.coded_with_hindsight,
+        "hazard_model": {
+            "coefficients": fit["coefficients"],
+            "fitted": fit.get("fitted", False),
+            "fitted_on": fit.get("cases", []),
+        },
+        "base_rate": {"by": _by(run, base), "monthly": _monthly(run, base)},
     }
 
 

@@ -6,7 +6,10 @@ order, so a local run and a distributed run of the same seed give identical numb
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -14,9 +17,12 @@ import numpy as np
 
 from detente.errors import InputError
 from detente.forecast import durability
-from detente.forecast.aggregate import TableAggregate, summarise
+from detente.forecast.aggregate import DatedAggregate, TableAggregate, summarise
+from detente.forecast.calendar import add_months, months_between
 from detente.forecast.inputs import input_space, sample
-from detente.forecast.tables import TablePlan, evaluate_table, plan_table
+from detente.forecast.monthly import DEFAULT_HORIZON, MAX_HORIZON, TEXT_EVERY, table_signals
+from detente.forecast.questions import HazardModel, question_curves, shipped_model
+from detente.forecast.tables import PROTOCOL, TablePlan, evaluate_table, plan_table
 from detente.scenario import Scenario, dump_json
 
 CHUNK_SIZE = 5_000
@@ -26,13 +32,17 @@ DEFAULT_ENGINE = "compromise"
 
 @dataclass(frozen=True)
 class ForecastConfig:
-    """What to run: how many draws, which seed, tables and engine."""
+    """What to run: how many draws, which seed, tables and engine, and the dated questions'
+    horizon (months after the scenario's ``as_of``) and date of interest ``by``."""
 
     draws: int = 10_000
     seed: int = 0
     tables: tuple[str, ...] | None = None
     engine: str = DEFAULT_ENGINE
     chunk_size: int = CHUNK_SIZE
+    horizon_months: int = DEFAULT_HORIZON
+    by: dt.date | None = None
+    text_every: int = TEXT_EVERY
 
     def checked(self, scenario: Scenario) -> ForecastConfig:
         """This config with its table list resolved, or an InputError naming what is wrong."""
@@ -44,6 +54,16 @@ class ForecastConfig:
             raise InputError(f"seed must be >= 0, got {self.seed}", field="--seed")
         if self.chunk_size < 1:
             raise InputError("chunk size must be >= 1", field="chunk_size")
+        if not 1 <= self.horizon_months <= MAX_HORIZON:
+            raise InputError(
+                f"horizon must be between 1 and {MAX_HORIZON} months, got {self.horizon_months}",
+                field="horizon_months",
+            )
+        if not 1 <= self.text_every <= self.horizon_months:
+            raise InputError("text_every must be between 1 and the horizon", field="text_every")
+        by = self.by
+        if by is not None or dated_problem(scenario) is None:
+            by = check_by(scenario, self.horizon_months, by)
         known = tuple(t.id for t in scenario.tables)
         if not known:
             raise InputError("the scenario has no negotiation tables", field="tables")
@@ -54,11 +74,38 @@ class ForecastConfig:
                     f"unknown table {t!r}, expected one of {', '.join(known)}", field="--tables"
                 )
         from detente.engines import get_engine
-        from detente.forecast.tables import PROTOCOL
 
         if self.engine != PROTOCOL:
             get_engine(self.engine)
-        return ForecastConfig(self.draws, self.seed, tuple(tables), self.engine, self.chunk_size)
+        return dataclasses.replace(self, tables=tuple(tables), by=by)
+
+
+def dated_problem(scenario: Scenario) -> str | None:
+    """Why the scenario cannot have dated questions, or None if it can."""
+    if scenario.as_of is None:
+        return "the scenario has no as_of date"
+    if scenario.war is None:
+        return "the scenario has no war model"
+    if scenario.war.started is None:
+        return "the scenario's war has no start date (war.started)"
+    return None
+
+
+def check_by(scenario: Scenario, horizon: int, by: dt.date | None) -> dt.date:
+    """The date of interest: ``by``, or 12 months after ``as_of`` (the horizon if shorter);
+    an InputError if it lies outside (as_of, as_of + horizon months]."""
+    problem = dated_problem(scenario)
+    if problem is not None:
+        raise InputError(f"cannot forecast by a date: {problem}", field="by")
+    assert scenario.as_of is not None
+    end = add_months(scenario.as_of, horizon)
+    if by is None:
+        return add_months(scenario.as_of, min(12, horizon))
+    if not scenario.as_of < by <= end:
+        raise InputError(
+            f"{by} is outside the forecast's horizon ({scenario.as_of} to {end})", field="by"
+        )
+    return by
 
 
 @dataclass(frozen=True)
@@ -80,20 +127,69 @@ def chunks(config: ForecastConfig) -> list[Chunk]:
     return [Chunk(i, s, seq) for i, (s, seq) in enumerate(zip(sizes, seeds, strict=True))]
 
 
+PURPOSES = ("engine", "durability", "dated_engine", "dated_durability")
+
+
+def stream(chunk: Chunk, table_id: str, purpose: str) -> np.random.Generator:
+    """The random stream of one chunk × table × purpose: a child of the chunk's seed keyed by
+    the table's id, so adding or dropping a table never changes another table's numbers."""
+    key = (zlib.crc32(table_id.encode("utf-8")), PURPOSES.index(purpose))
+    seq = np.random.SeedSequence(chunk.seed.entropy, spawn_key=(*chunk.seed.spawn_key, *key))
+    return np.random.default_rng(seq)
+
+
+def war_age_months(scenario: Scenario) -> float:
+    """Months from the war's start to the scenario's ``as_of``."""
+    assert scenario.war is not None and scenario.war.started and scenario.as_of
+    return months_between(scenario.war.started, scenario.as_of)
+
+
+def dated_chunk(
+    scenario: Scenario,
+    plan: TablePlan,
+    x: dict[str, np.ndarray],
+    config: ForecastConfig,
+    rngs: tuple[np.random.Generator, np.random.Generator],
+    engine: str | None = None,
+    model: HazardModel | None = None,
+) -> DatedAggregate:
+    """The dated questions on one chunk of draws of one table."""
+    signals = table_signals(
+        plan, x, engine or config.engine, rngs[0], config.horizon_months, config.text_every
+    )
+    assert scenario.war is not None
+    curves = question_curves(
+        signals, model or shipped_model(), scenario.war.kind, war_age_months(scenario)
+    )
+    weight = curves[:, -1, 0]
+    fates = durability.ceasefire_fates(plan.mechanisms, weight.shape[0], rngs[1])
+    return DatedAggregate(int(weight.shape[0]), curves.sum(0), float(weight.sum()), weight @ fates)
+
+
 def run_chunk(
     scenario: Scenario, config: ForecastConfig, chunk: Chunk
 ) -> dict[str, TableAggregate]:
-    """Evaluate every table on one chunk of draws (all tables see the same sampled inputs)."""
+    """Evaluate every table on one chunk of draws (all tables see the same sampled inputs;
+    each table × purpose draws from its own stream)."""
     space = input_space(scenario)
-    rng = np.random.default_rng(chunk.seed)
-    x = sample(space, chunk.size, rng)
+    x = sample(space, chunk.size, np.random.default_rng(chunk.seed))
+    dated = dated_problem(scenario) is None and config.engine != PROTOCOL
     out: dict[str, TableAggregate] = {}
     for table_id in config.tables or ():
         plan = plan_table(scenario, table_id)
-        draws = evaluate_table(plan, x, config.engine, rng)
-        survival = durability.survival_by_class(draws.klass, plan.mechanisms, rng)
+        draws = evaluate_table(plan, x, config.engine, stream(chunk, table_id, "engine"))
+        survival = durability.survival_by_class(
+            draws.klass, plan.mechanisms, stream(chunk, table_id, "durability")
+        )
+        dated_part = None
+        if dated:
+            rngs = (
+                stream(chunk, table_id, "dated_engine"),
+                stream(chunk, table_id, "dated_durability"),
+            )
+            dated_part = dated_chunk(scenario, plan, x, config, rngs)
         out[table_id] = summarise(
-            draws.klass, draws.coerced, draws.outcome, survival, draws.utilities
+            draws.klass, draws.coerced, draws.outcome, survival, draws.utilities, dated_part
         )
     return out
 
@@ -129,6 +225,7 @@ class ForecastRun:
     plans: dict[str, TablePlan]
     aggregates: dict[str, TableAggregate]
     drivers: dict[str, dict[str, list[tuple[str, float]]]] = field(default_factory=dict)
+    engines: dict[str, dict[str, DatedAggregate]] = field(default_factory=dict)
 
 
 Backend = Callable[[Scenario, ForecastConfig, list[Chunk]], Iterable[dict[str, TableAggregate]]]
@@ -139,6 +236,7 @@ def run_forecast(
     config: ForecastConfig,
     backend: Backend = run_local,
     on_chunk: Callable[[int], None] | None = None,
+    compare_engines: bool = True,
 ) -> ForecastRun:
     """Run the Monte Carlo forecast; ``on_chunk`` is called with each chunk's size (progress)."""
     config = config.checked(scenario)
@@ -152,4 +250,40 @@ def run_forecast(
 
     aggregates = merge_all(tracked())
     plans = {t: plan_table(scenario, t) for t in config.tables or ()}
-    return ForecastRun(scenario, config, plans, aggregates)
+    engines = {}
+    if compare_engines and dated_problem(scenario) is None and config.engine != PROTOCOL:
+        engines = engine_comparison(scenario, config)
+    return ForecastRun(scenario, config, plans, aggregates, engines=engines)
+
+
+ENGINE_COMPARISON_DRAWS = 1_000
+
+
+def engine_comparison(
+    scenario: Scenario, config: ForecastConfig, draws: int = ENGINE_COMPARISON_DRAWS
+) -> dict[str, dict[str, DatedAggregate]]:
+    """The dated questions under every registered engine, on the forecast's first ``draws``
+    draws (common random numbers; the texts computed once, at the start), so the spread between
+    engines is the engine's effect alone."""
+    from detente.engines import engine_names
+
+    small = dataclasses.replace(
+        config, draws=min(draws, config.draws), chunk_size=min(draws, config.draws)
+    )
+    small = dataclasses.replace(small, text_every=small.horizon_months)
+    chunk = chunks(small)[0]
+    x = sample(input_space(scenario), chunk.size, np.random.default_rng(chunk.seed))
+    out: dict[str, dict[str, DatedAggregate]] = {}
+    for engine in engine_names():
+        out[engine] = {}
+        for table_id in config.tables or ():
+            rngs = (
+                stream(chunk, table_id, "dated_engine"),
+                stream(chunk, table_id, "dated_durability"),
+            )
+            plan = plan_table(scenario, table_id)
+            try:
+                out[engine][table_id] = dated_chunk(scenario, plan, x, small, rngs, engine)
+            except InputError:
+                continue  # an engine this scenario cannot run (e.g. no status quo)
+    return out

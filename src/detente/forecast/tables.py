@@ -39,6 +39,12 @@ class TablePlan:
     mediator_presence: float
     belligerents: tuple[int, int] | None
     mechanisms: tuple[str, ...]
+    actor_ids: tuple[str, ...] = ()
+
+    @property
+    def party_ids(self) -> tuple[str, ...]:
+        """The ids of the parties at the table (after any party leaves)."""
+        return tuple(self.actor_ids[i] for i in self.parties)
 
 
 def plan_table(scenario: Scenario, table_id: str) -> TablePlan:
@@ -74,6 +80,7 @@ def plan_table(scenario: Scenario, table_id: str) -> TablePlan:
         mediator_presence=presence,
         belligerents=belligerents,
         mechanisms=kinds,
+        actor_ids=tuple(ids),
     )
 
 

@@ -21,6 +21,11 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
     return vlc.vegalite_to_svg(chart.to_json())
 
 
+def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
+    """The chart as PNG bytes."""
+    return vlc.vegalite_to_png(chart.to_json(), scale=scale)
+
+
 def positions_chart(scenario) -> alt.Chart:
     """Each actor's ideal point (mode and range) on every issue."""
     rows = [
@@ -222,4 +227,37 @@ def difference_chart(difference: dict[str, dict[str, float]]) -> alt.Chart:
             row=alt.Row("table:N", title=None, sort=list(difference)),
         )
         .properties(width=360, height=45)
+    )
+
+
+def reliability_chart(backtest: dict[str, Any]) -> alt.Chart:
+    """The backtest's reliability diagram: observed frequency against mean forecast per bin,
+    for the model and the base rate, with the diagonal of perfect calibration."""
+    rows = [
+        {**r, "label": f"{r['forecaster']}"}
+        for name in ("model", "base_rate")
+        for r in backtest["reliability"].get(name, [])
+    ]
+    points = alt.Data(values=rows)
+    diagonal = (
+        alt.Chart(alt.Data(values=[{"x": 0, "y": 0}, {"x": 1, "y": 1}]))
+        .mark_line(color="#999", strokeDash=[4, 4])
+        .encode(x="x:Q", y="y:Q")
+    )
+    dots = (
+        alt.Chart(points)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("predicted:Q", title="forecast probability", scale=alt.Scale(domain=[0, 1])),
+            y=alt.Y("observed:Q", title="observed frequency", scale=alt.Scale(domain=[0, 1])),
+            color=alt.Color("label:N", title="forecaster"),
+            tooltip=["label:N", "predicted:Q", "observed:Q", "n:Q"],
+        )
+    )
+    labels = dots.mark_text(dy=-8, fontSize=9).encode(text="n:Q")
+    n = backtest["meta"]["n_cases"]
+    return (diagonal + dots + labels).properties(
+        width=320,
+        height=320,
+        title=f"Reliability, leave-one-out, {n} cases × 4 questions × 4 horizons (n per point)",
     )

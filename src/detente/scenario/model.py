@@ -332,6 +332,11 @@ class WarTrend(Cited):
         return _check_bounds(value, -0.25, 0.25)
 
 
+WarKind = Literal["interstate", "intrastate", "internationalised"]
+"""UCDP's conflict types: between states, within a state, and within a state with foreign
+troops on a side (internationalised intrastate)."""
+
+
 class War(Cited):
     """The war around the table: who fights, since when, what fighting on costs each side and
     how each side's capability drifts month by month.
@@ -341,6 +346,7 @@ class War(Cited):
     """
 
     belligerents: tuple[str, str]
+    kind: WarKind = "interstate"
     started: dt.date | None = None
     costs: tuple[WarCost, ...] = ()
     trends: tuple[WarTrend, ...] = ()

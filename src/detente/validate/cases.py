@@ -85,7 +85,8 @@ def load_resolution(path: Path) -> Resolution:
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         field = ".".join(str(p) for p in err["loc"]) or None
-        raise InputError(str(err["msg"]).removeprefix("Value error, "), file=path, field=field)
+        message = str(err["msg"]).removeprefix("Value error, ")
+        raise InputError(message, file=path, field=field) from None
 
 
 def load_case(scenario_path: Path) -> Case:

@@ -1,0 +1,211 @@
+"""Time in the model: one table's inside view, month by month.
+
+For every draw and every month m = 0 … H−1 after the scenario's ``as_of``:
+
+- each belligerent's capability drifts with its trend, c_b(m) = c_b · exp(trend_b · m), and a
+  capability shock takes effect from the month of its round (round / meetings per month);
+- win probabilities, hence every party's outside option (the war lottery's expected utility
+  minus its cost of fighting on; Fearon 1995), are recomputed from those capabilities;
+- the table's text is what the engine predicts from the parties' positions, weighted by their
+  capabilities that month, with the mediator's weight while it is at the table (recomputed every
+  ``text_every`` months);
+- the mediator's leverage works through its named lever while it is at the table: costs
+  imposed lower the value of fighting on for the parties in ``lever_on``; side payments raise
+  the value of the text for them;
+- a **ceasefire is within reach** when both belligerents sit at the table and each prefers
+  freezing the status quo to fighting on;
+- an **agreement is within reach** when both belligerents sit at the table, every party (each
+  has a veto) prefers the text to fighting on, no red line is crossed, and shifting power
+  creates no commitment problem: the side whose win probability falls over the next
+  :data:`COMMITMENT_LOOKAHEAD` months does not lose more than it can tolerate (Fearon 1995;
+  Powell 2006; conflict.bargaining.commitment_problem).
+
+These signals do not decide the outcome: questions.py turns them into monthly hazards around
+the base rate, with strengths fitted on historical cases.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from detente.conflict.bargaining import commitment_problem
+from detente.conflict.outside_options import salience_weights, war_utility, win_probabilities
+from detente.engines import get_engine
+from detente.errors import InputError
+from detente.forecast import outcomes
+from detente.forecast.tables import TablePlan, engine_input
+
+DEFAULT_HORIZON = 24
+MAX_HORIZON = 120
+TEXT_EVERY = 3
+"""Months between recomputations of the table's text (outside options change every month)."""
+COMMITMENT_LOOKAHEAD = 12
+ANNUAL_DISCOUNT = 0.9
+"""δ per year in the commitment-problem test: an assumption (docs/decisions.md)."""
+
+
+@dataclass(frozen=True)
+class Signals:
+    """One table's inside view over draws and months: ``ceasefire_ok`` and ``agreement_ok``
+    (draws, months) booleans, ``meetings`` (draws,) meetings per month, ``terms_pressured``
+    (draws, months): an agreement within reach only thanks to costs imposed by the mediator."""
+
+    ceasefire_ok: np.ndarray
+    agreement_ok: np.ndarray
+    meetings: np.ndarray
+    terms_pressured: np.ndarray
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.agreement_ok.shape  # type: ignore[return-value]
+
+
+def month_of_round(round_: int, meetings_mode: float) -> float:
+    """The month in which a table's round falls, at its most likely meeting rate."""
+    return round_ / meetings_mode if meetings_mode > 0 else float("inf")
+
+
+def capability_path(plan: TablePlan, x: dict[str, np.ndarray], months: np.ndarray) -> np.ndarray:
+    """Every actor's capability in each month (draws, months, actors): trend drift, and each
+    capability shock from the month of its round."""
+    base = x["capability"][:, None, :] * np.exp(x["trend"][:, None, :] * months[None, :, None])
+    meetings = float(np.median(x["meetings"][:, plan.index]))
+    for iv in plan.table.interventions:
+        if iv.kind == "capability_shock":
+            after = (months >= month_of_round(iv.round, meetings))[None, :]
+            actor = plan.actor_ids.index(iv.actor)
+            factor = x["shock"][:, plan.index, actor][:, None]
+            base[:, :, actor] *= np.where(after, factor, 1.0)
+    return base
+
+
+def mediator_presence(plan: TablePlan, x: dict[str, np.ndarray], months: np.ndarray) -> np.ndarray:
+    """1 while the mediator is at the table, 0 from the month it withdraws (months,)."""
+    if plan.mediator is None:
+        return np.zeros(months.size)
+    meetings = float(np.median(x["meetings"][:, plan.index]))
+    rounds = [iv.round for iv in plan.table.interventions if iv.kind == "mediator_withdraws"]
+    leaves = month_of_round(min(rounds), meetings) if rounds else float("inf")
+    return (months < leaves).astype(float)
+
+
+def _stack_months(x: dict[str, np.ndarray], capability: np.ndarray, presence: np.ndarray, plan):
+    """The inputs with one row per (draw, month): capability of that month, no further shock,
+    the mediator's leverage scaled by its presence that month."""
+    n, h, _ = capability.shape
+    out = {k: np.repeat(v, h, axis=0) for k, v in x.items() if k not in ("capability", "shock")}
+    out["capability"] = capability.reshape(n * h, -1)
+    out["shock"] = np.ones((n * h, *x["shock"].shape[1:]))
+    leverage = out["leverage"].copy()
+    leverage[:, plan.index] *= np.tile(presence, n)
+    out["leverage"] = leverage
+    return out
+
+
+def _texts(plan, x, capability, presence, engine: str, rng) -> np.ndarray:
+    """The engine's text at each recomputation month: (draws, knots, issues)."""
+    n, h, _ = capability.shape
+    spec = get_engine(engine)
+    if spec.needs_status_quo and np.isnan(x["status_quo"]).any():
+        raise InputError(f"engine {engine!r} needs a status quo on every issue", field="engine")
+    stacked = _stack_months(x, capability, presence, plan)
+    timeless = dataclasses.replace(plan, mediator_presence=1.0)
+    result = spec.run(engine_input(timeless, stacked), rng=rng, record_trajectory=False)
+    return result.outcome.reshape(n, h, -1)
+
+
+def _outside_by_month(plan, x, win_p, ideal, weights) -> np.ndarray:
+    """Each party's value of fighting on in each month (draws, months, parties): the war
+    lottery's expected utility at that month's win probabilities minus its cost."""
+    b = list(plan.belligerents)
+    winners = x["ideal"][:, b, :]
+    if_a = war_utility(ideal, weights, winners, np.broadcast_to([1.0, 0.0], (len(ideal), 2)))
+    if_b = war_utility(ideal, weights, winners, np.broadcast_to([0.0, 1.0], (len(ideal), 2)))
+    cost = np.nan_to_num(x["war_cost"][:, list(plan.parties)], nan=0.0)
+    value = win_p[..., :1] * if_a[:, None, :] + win_p[..., 1:] * if_b[:, None, :]
+    return value - cost[:, None, :]
+
+
+def _lever(plan, x, presence) -> tuple[np.ndarray, np.ndarray]:
+    """Costs imposed on fighting on and side payments for the text, per draw, month and party
+    (draws, months, parties), from the mediator's lever while it is at the table."""
+    n, k = x["leverage"].shape[0], len(plan.parties)
+    zero = np.zeros((n, presence.size, k))
+    if plan.mediator is None:
+        return zero, zero
+    mediator = plan.table.mediator
+    on = mediator.lever_on or plan.party_ids
+    targets = np.array([p in on for p in plan.party_ids])
+    amount = x["leverage"][:, plan.index][:, None, None] * presence[None, :, None]
+    lever = np.where(targets[None, None, :], amount, 0.0)
+    return (lever, zero) if mediator.lever == "costs_imposed" else (zero, lever)
+
+
+def _commitment(plan, x, win_p, months) -> np.ndarray:
+    """Whether shifting power makes a deal in each month non-credible (draws, months)."""
+    ahead = _projected_win_p(plan, x, months + COMMITMENT_LOOKAHEAD)
+    declining = np.where(ahead[..., 0] < win_p[..., 0], 0, 1)
+    p_now = np.take_along_axis(win_p, declining[..., None], -1)[..., 0]
+    p_next = np.take_along_axis(ahead, declining[..., None], -1)[..., 0]
+    cost = np.nan_to_num(x["war_cost"][:, list(plan.belligerents)], nan=0.0)
+    c_declining = np.where(declining == 0, cost[:, :1], cost[:, 1:])
+    delta = ANNUAL_DISCOUNT ** (COMMITMENT_LOOKAHEAD / 12)
+    return commitment_problem(p_now, p_next, c_declining, delta)
+
+
+def _projected_win_p(plan, x, months) -> np.ndarray:
+    capability = capability_path(plan, x, months)[..., list(plan.belligerents)]
+    return win_probabilities(capability)
+
+
+def table_signals(
+    plan: TablePlan,
+    x: dict[str, np.ndarray],
+    engine: str,
+    rng: np.random.Generator,
+    horizon: int = DEFAULT_HORIZON,
+    text_every: int = TEXT_EVERY,
+) -> Signals:
+    """The table's inside view for every draw and month (see the module docstring)."""
+    if plan.belligerents is None:
+        raise InputError("the dated forecast needs a war model (war.belligerents)", field="war")
+    n = x["capability"].shape[0]
+    months = np.arange(horizon, dtype=float)
+    meetings = x["meetings"][:, plan.index]
+    at_table = all(b in plan.parties for b in plan.belligerents)
+    if not at_table:
+        never = np.zeros((n, horizon), dtype=bool)
+        return Signals(never, never, meetings, never)
+    capability = capability_path(plan, x, months)
+    win_p = win_probabilities(capability[..., list(plan.belligerents)])
+    parties = list(plan.parties)
+    ideal = x["ideal"][:, parties, :]
+    weights = salience_weights(x["salience"][:, parties, :])
+    presence = mediator_presence(plan, x, months)
+    imposed, paid = _lever(plan, x, presence)
+    fight_on = _outside_by_month(plan, x, win_p, ideal, weights)
+
+    knots = months[::text_every]
+    texts = _texts(plan, x, capability[:, ::text_every], presence[::text_every], engine, rng)
+    flat = texts.reshape(n * knots.size, -1)
+    rep = lambda a: np.repeat(a, knots.size, axis=0)  # noqa: E731
+    u_text = outcomes.utility(flat, rep(ideal), rep(weights)).reshape(n, knots.size, -1)
+    red = outcomes.crosses_red_line(flat, rep(ideal), rep(x["red_line"][:, parties, :]))
+    red = red.any(-1).reshape(n, knots.size)
+    knot_of_month = (months // text_every).astype(int)
+    u_text, red = u_text[:, knot_of_month], red[:, knot_of_month]
+
+    accepts_free = (u_text + paid >= fight_on).all(-1)
+    accepts = (u_text + paid >= fight_on - imposed).all(-1)
+    credible = ~_commitment(plan, x, win_p, months)
+    agreement_ok = accepts & ~red & credible
+    pressured = agreement_ok & ~(accepts_free & ~red & credible)
+
+    status_quo = np.nan_to_num(x["status_quo"], nan=50.0)
+    u_freeze = outcomes.utility(status_quo, ideal, weights)[:, None, :]
+    fighters = [parties.index(b) for b in plan.belligerents]
+    freeze_ok = (u_freeze + paid >= fight_on - imposed)[..., fighters].all(-1)
+    return Signals(freeze_ok, agreement_ok, meetings, pressured)
