@@ -25,6 +25,7 @@ demo: $(STAMP_RUN)
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports
 
 # Browser tests drive Debian's chromium (never a downloaded browser); installed when missing.
 browser:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.__main__ import SECTIONS, main  # noqa: E402
 
 
+@pytest.mark.slow
 def test_runner_rewrites_one_section_and_keeps_the_others(tmp_path):
     out = tmp_path / "benchmarks.md"
     out.write_text(

@@ -165,7 +165,7 @@ def test_degenerate_games_have_documented_answers():
         (EngineInput(np.ones((1, 2, 1)), np.zeros((1, 2, 1)), np.ones((1, 2))), {}, "salience"),
         (EC, {"max_rounds": 0}, "max_rounds"),
         (EC, {"shift_stop": 2}, "shift_stop"),
-        (EC, {"speed": 1}, "params"),
+        (EC, {"speed": 1}, "speed"),
     ],
 )
 def test_bad_input_is_a_clear_error(inp, options, field):

@@ -245,7 +245,7 @@ def test_saliences_above_100_are_scaled_down():
 
 def test_spec():
     spec = smp.SPEC
-    assert spec.name == "smp" and spec.run is smp.run
+    assert spec.name == "smp" and spec.run.kernel is smp.run
     assert spec.multidimensional and spec.stochastic and not spec.needs_status_quo
 
 

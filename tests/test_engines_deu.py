@@ -11,6 +11,7 @@ from detente.errors import InputError
 from detente.validate.deu import read_deu, score_engines
 
 
+@pytest.mark.slow
 def test_deu_leaderboard_on_the_development_split(shared_dir):
     data = read_deu(shared_dir / "data/deu3/deu3-dev.tsv")
     assert len(data.outcome) == 238

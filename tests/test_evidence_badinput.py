@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,8 @@ import pytest
 from detente.evidence import ingest, open_store
 from detente.evidence.reader import Article, Skipped, read_article
 
-GOOD = "Russia insists on territorial concessions. Ukraine demands security guarantees.\n"
+DATED = "Outlet: Test wire\nDate: 2025-06-01\n\n"
+GOOD = DATED + "Russia insists on territorial concessions. Ukraine demands security guarantees.\n"
 
 
 @pytest.fixture
@@ -18,14 +20,19 @@ def bad_dir(tmp_path) -> Path:
     (d / "sub").mkdir(parents=True)
     (d / "good.txt").write_text(GOOD, encoding="utf-8")
     (d / "binary.txt").write_bytes(bytes(range(256)) * 64)
-    (d / "latin1.txt").write_bytes("Kyiv’s envoy met Moscow’s négociateur.".encode("cp1252"))
-    (d / "sub" / "broken.md").write_bytes(b"Ukraine and Russia \xff talks " + b"ok " * 500)
+    (d / "latin1.txt").write_bytes(
+        (DATED + "Kyiv’s envoy met Moscow’s négociateur.").encode("cp1252")
+    )
+    (d / "sub" / "broken.md").write_bytes(
+        DATED.encode() + b"Ukraine and Russia \xff talks " + b"and the " * 300
+    )
     (d / "empty.txt").write_bytes(b"")
     (d / "blank.md").write_text("\n\n   \n")
     with open(d / "huge.txt", "wb") as f:  # 50 MB, sparse: written without filling the disk
         f.truncate(50 * 1024 * 1024)
     (d / "script.html").write_text(
-        "<html><head><title>T</title><script>alert('Putin')</script></head><body><article>"
+        '<html><head><title>T</title><meta name="date" content="2025-06-02">'
+        "<script>alert('Putin')</script></head><body><article>"
         "<p>Zelenskyy demands security guarantees from Washington before any ceasefire, "
         "aides said in a statement issued on Tuesday evening in Kyiv.</p></article>"
         "<script>document.write('x')</script></body></html>",
@@ -68,3 +75,46 @@ def test_unsupported_suffix_named_directly_is_skipped(bad_dir):
 
 def test_max_size_is_configurable(bad_dir):
     assert isinstance(read_article(bad_dir / "good.txt", max_bytes=10), Skipped)
+
+
+def test_undated_future_foreign_and_huge_pages_are_skipped(tmp_path):
+    d = tmp_path / "more"
+    d.mkdir()
+    body = "Russia insists on territorial concessions while Ukraine demands security guarantees. "
+    (d / "undated.txt").write_text(body * 3, encoding="utf-8")
+    (d / "future.txt").write_text("Date: 2031-01-01\nOutlet: Wire\n\n" + body, encoding="utf-8")
+    (d / "italian.txt").write_text(
+        "Date: 2025-05-16\nOutlet: Wire\n\nLe delegazioni russa e ucraina si sono incontrate a "
+        "Istanbul il 16 maggio per negoziati diretti, sfociati in un accordo per uno scambio di "
+        "prigionieri. Il ministro degli Esteri turco ha esortato entrambe le parti a concordare "
+        "un cessate il fuoco il prima possibile.\n",
+        encoding="utf-8",
+    )
+    with open(d / "huge.html", "wb") as f:  # a 50 MB page, sparse
+        f.write(b"<html><body><p>" + b"x" * 100)
+        f.truncate(50 * 1024 * 1024)
+    (d / "ok.txt").write_text("Date: 2025-05-16\nOutlet: Wire\n\n" + body, encoding="utf-8")
+    conn = open_store(tmp_path / "e.db")
+    report = ingest(conn, [d], today=date(2026, 1, 1))
+    skipped = {Path(p).name: reason for p, reason in report.skipped}
+    assert "no publication date" in skipped["undated.txt"]
+    assert "in the future" in skipped["future.txt"]
+    assert "not English" in skipped["italian.txt"]
+    assert "too large" in skipped["huge.html"]
+    assert all("\n" not in r for r in skipped.values())
+    assert [Path(p).name for p in report.added] == ["ok.txt"]
+    assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    # Undated articles are kept on request, without a date on their items.
+    kept = ingest(conn, [d / "undated.txt"], require_date=False)
+    assert len(kept.added) == 1
+
+
+def test_cli_skips_with_one_line_each(tmp_path, capsys):
+    from detente.cli import main
+
+    (tmp_path / "undated.txt").write_text("Russia rejects the plan, Moscow said.\n")
+    main(["ingest", str(tmp_path / "undated.txt"), "--db", str(tmp_path / "e.db")])
+    err = capsys.readouterr().err
+    assert "skipped" in err and "no publication date" in err
+    assert len([line for line in err.splitlines() if "skipped" in line]) == 1

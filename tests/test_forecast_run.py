@@ -105,7 +105,7 @@ def test_compare_names_differences_against_a_baseline(tmp_path, capsys):
     main(["compare", "--from", str(out), "--baseline", "bilateral"])
     text = capsys.readouterr().out
     assert "vs bilateral" in text
-    assert "backchannel vs bilateral: comprehensive settlement" in text
+    assert "us_mediated vs bilateral: ceasefire frozen conflict" in text
 
 
 def test_compare_rejects_a_file_that_is_not_a_forecast(tmp_path, capsys):

@@ -10,7 +10,9 @@ import pytest
 from detente.cli import main
 from detente.errors import InputError
 from detente.protocols import (
-    Strategy,
+    AspirationAdaptation,
+    TimeDependent,
+    TitForTat,
     alternating_offers,
     backchannel,
     discrete_alternating_offers,
@@ -139,14 +141,15 @@ def test_no_overlap_ends_without_agreement_and_says_why():
 @pytest.mark.parametrize(
     "make",
     [
-        lambda: Strategy("time", e=0.0),
-        lambda: Strategy("time", e=float("nan")),
-        lambda: Strategy("gossip"),
-        lambda: Strategy(acceptance="whenever"),
-        lambda: Strategy(acceptance="constant", threshold=2.0),
+        lambda: TimeDependent(e=0.0),
+        lambda: TimeDependent(e=float("nan")),
+        lambda: TimeDependent(e="fast"),
+        lambda: TitForTat(acceptance="whenever"),
+        lambda: TimeDependent(acceptance="constant", threshold=2.0),
         lambda: strategy_named("stubborn"),
         lambda: strategy_named("aspiration:0"),
-        lambda: Strategy("aspiration", rate=1.5),
+        lambda: AspirationAdaptation(rate=1.5),
+        lambda: TitForTat(rate=0.5),
     ],
 )
 def test_invalid_strategies_fail_at_construction(make):
@@ -222,3 +225,73 @@ def test_cli_negotiate_bad_input_exits_2(capsys):
         with pytest.raises(SystemExit) as exit_info:
             main(["negotiate", *args])
         assert exit_info.value.code == 2
+
+
+@pytest.mark.parametrize("name", ["tit_for_tat", "aspiration", "boulware"])
+def test_single_text_runs_the_strategy_it_is_given(name):
+    """A mediated table once ran every strategy as linear concession; each strategy must
+    change what the parties accept on the mediator's text."""
+    prefs = random_prefs(batch=300, parties=3)
+    draft = np.full((300, 3), 50.0)
+    leverage = np.full(300, 0.3)
+    linear = single_text(prefs, [strategy_named("linear")] * 3, 40, draft, leverage)
+    other = single_text(prefs, [strategy_named(name)] * 3, 40, draft, leverage)
+    assert not np.array_equal(linear.round, other.round)
+
+
+def test_negotiate_on_a_mediated_table_follows_the_strategy():
+    from detente.forecast.inputs import input_space
+    from detente.forecast.tables import negotiate_table, plan_table
+    from detente.scenario import load_scenario
+
+    scenario = load_scenario(None)
+    plan = plan_table(scenario, "us_mediated")
+    x = {k: v[None].copy() for k, v in input_space(scenario).modes.items()}
+    traces = {
+        s: np.asarray(negotiate_table(plan, x, [s])[1].trace)
+        for s in ("linear", "tit_for_tat", "aspiration")
+    }
+    assert traces["tit_for_tat"].shape != traces["linear"].shape or not np.array_equal(
+        traces["tit_for_tat"], traces["linear"]
+    )
+    assert traces["aspiration"].shape != traces["linear"].shape or not np.array_equal(
+        traces["aspiration"], traces["linear"]
+    )
+
+
+def test_scenario_protocols_are_the_registered_ones():
+    from typing import get_args
+
+    from detente.protocols import get_protocol, protocol_names
+    from detente.scenario.model import Protocol
+
+    assert set(get_args(Protocol)) == set(protocol_names())
+    for name in protocol_names():
+        assert get_protocol(name).name == name
+    with pytest.raises(InputError):
+        get_protocol("shuttle")
+
+
+def test_negotiate_table_checks_options_by_name():
+    from detente.forecast.inputs import input_space
+    from detente.forecast.tables import negotiate_table, plan_table
+    from detente.scenario import load_scenario
+
+    scenario = load_scenario(None)
+    plan = plan_table(scenario, "us_mediated")
+    x = {k: v[None].copy() for k, v in input_space(scenario).modes.items()}
+    short = negotiate_table(plan, x, None, {"deadline": "3"})[1]
+    assert len(short.trace) <= 3
+    with pytest.raises(InputError, match="unknown option"):
+        negotiate_table(plan, x, None, {"patience": "1"})
+    with pytest.raises(InputError):
+        negotiate_table(plan, x, None, {"mediator_step": "2"})
+
+
+def test_an_option_no_chosen_strategy_has_is_an_error():
+    from detente.protocols import configure
+
+    with pytest.raises(InputError, match="neither"):
+        configure("alternating_offers", ["tit_for_tat"], 2, {"e": "0.5"})
+    _, _, chosen = configure("alternating_offers", ["tit_for_tat", "linear"], 2, {"e": "0.5"})
+    assert chosen[1].e == 0.5

@@ -53,8 +53,10 @@ def test_html_loads_nothing_from_anywhere(html_report):
 
 
 def test_html_has_every_chart_inline(html_report):
-    # positions, classes, intervals, settlement, survival, sensitivity, negotiation, engine path
-    assert html_report.count("<svg") >= 8
+    # positions, classes, intervals, settlement, survival, sensitivity, negotiation, engine path;
+    # the sensitivity chart of P(settlement) is left out when no table settles in any draw, as
+    # in the bundled case as of August 2025 (no comprehensive settlement in 1,000 draws)
+    assert html_report.count("<svg") >= 7
     assert "<img" not in html_report
 
 

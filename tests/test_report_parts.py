@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from detente.forecast import ForecastConfig, run_forecast
+from detente.forecast.typical import engine_path, negotiation_path
 from detente.report import build_report, render_html, render_markdown
 from detente.report.build import citations, judgment_text
-from detente.report.paths import engine_path, negotiation_path
 from detente.scenario import Uncertain, load_scenario, validate_data
 from detente.scenario.io import scenario_to_data
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 
 import numpy as np
 import pytest
@@ -252,55 +251,7 @@ def test_generated_scenarios_round_trip_ktab_csv_for_the_fields_it_carries(data)
     np.testing.assert_allclose(before.salience, after.salience, atol=1e-9)
 
 
-# --- the bundled case ------------------------------------------------------------------------
-
-
-def _judgment_citations(scenario):
-    for a in scenario.actors:
-        yield f"actor {a.id}", a.capability, a.citations
-    for p in scenario.positions:
-        yield f"position {p.actor}/{p.issue}", p.ideal, p.citations
-
-
-def test_bundled_case_judgments_have_ranges_and_citations():
-    scenario = load_scenario("ukraine-2025")
-    for what, value, citations in _judgment_citations(scenario):
-        assert citations, f"{what} has no citation"
-        assert isinstance(value, dict) or hasattr(value, "low"), f"{what} has no range"
-    assert {t.id for t in scenario.tables} == {
-        "bilateral",
-        "us_mediated",
-        "trilateral",
-        "backchannel",
-        "europe_led",
-    }
-    assert len(scenario.issues) == 8 and len(scenario.timeline) >= 8
-
-
-def _quotes(obj):
-    if isinstance(obj, dict):
-        if obj.get("quote"):
-            yield obj["source"], obj["quote"]
-        for v in obj.values():
-            yield from _quotes(v)
-    elif isinstance(obj, list):
-        for v in obj:
-            yield from _quotes(v)
-
-
-def test_bundled_quotes_are_verbatim_in_the_cited_seed_article(shared_dir):
-    scenario = load_scenario("ukraine-2025")
-    files = {s.id: s.file for s in scenario.sources}
-
-    def norm(text: str) -> str:
-        return re.sub(r"\s+", " ", text)
-
-    texts = {sid: norm((shared_dir / "seeds" / f).read_text("utf-8")) for sid, f in files.items()}
-    quotes = list(_quotes(scenario.model_dump(mode="json")))
-    assert len(quotes) > 50
-    for source, quote in quotes:
-        assert len(quote.split()) <= 25
-        assert norm(quote) in texts[source], (source, quote)
+# --- the bundled case (its data checks live in test_scenario_ukraine.py) -----------------------
 
 
 @pytest.mark.parametrize("fmt", ["yaml", "json", "ktab-csv"])

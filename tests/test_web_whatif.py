@@ -25,7 +25,7 @@ def test_no_edits_and_edits_to_the_same_mode_leave_the_inputs_alone():
     assert apply_edits(scenario, Edits()) is scenario
     same = Edits(
         capability={"ukraine": 30},
-        ideal={"russia/territory": 95},
+        ideal={"russia/territory": 100},
         leverage={"us_mediated": 0.6},
     )
     assert input_hash(apply_edits(scenario, same)) == input_hash(scenario)

@@ -40,3 +40,6 @@ class InputError(Exception):
         parts = [p for p in (where, self.field) if p]
         prefix = ": ".join(parts)
         return f"{prefix}: {self.message}" if prefix else self.message
+
+
+__all__ = ["INVALID_INPUT_EXIT_CODE", "InputError"]

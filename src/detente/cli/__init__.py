@@ -54,6 +54,39 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+FLAGS = {
+    "strategy": "--strategy",
+    "strategies": "--strategy",
+    "options": "--option",
+    "draws": "--draws",
+    "seed": "--seed",
+    "engine": "--engine",
+    "baseline": "--baseline",
+    "backend": "--backend",
+    "scheduler": "--scheduler",
+    "by": "--by",
+    "horizon_months": "--horizon",
+    "max_mb": "--max-mb",
+    "db": "--db",
+    "fortna": "--fortna",
+    "ucdp_agreements": "--ucdp-agreements",
+    "ucdp_termination": "--ucdp-termination",
+}
+"""Parameter names the lower layers use in errors → the flags a user types."""
+
+
+def in_flag_terms(exc: InputError) -> InputError:
+    """The error with its field named as the command line's flag (``strategies`` →
+    ``--strategy``; ``strategy.e`` → ``--strategy e``)."""
+    if not exc.field:
+        return exc
+    head, _, rest = exc.field.partition(".")
+    if head not in FLAGS:
+        return exc
+    field = FLAGS[head] + (f" {rest}" if rest else "")
+    return InputError(exc.message, file=exc.file, line=exc.line, field=field)
+
+
 @dataclass(frozen=True)
 class Groups:
     """Command groups shared by several modules."""
@@ -133,17 +166,14 @@ def _reader_gone() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the app; invalid input prints one line and exits with code 2; a reader
     that closes the pipe early (``| head``) ends the command quietly, files already written."""
-    from detente.cli.common import flag_error
-
     err_console = Console(stderr=True)
     app = build_app()
     try:
         code = app(args=argv, standalone_mode=False, prog_name="detente")
         sys.stdout.flush()
     except InputError as exc:
-        err_console.print(
-            f"[bold red]error:[/] {flag_error(exc)}", highlight=False, soft_wrap=True, markup=True
-        )
+        message = in_flag_terms(exc)
+        err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
         sys.exit(INVALID_INPUT_EXIT_CODE)
     except BrokenPipeError:
         _reader_gone()
@@ -162,3 +192,6 @@ def main(argv: list[str] | None = None) -> None:
         raise
     if isinstance(code, int) and code:
         sys.exit(code)
+
+
+__all__ = ["FLAGS", "Groups", "build_app", "in_flag_terms", "main"]

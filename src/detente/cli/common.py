@@ -1,4 +1,4 @@
-"""What several commands share: the engine list, flag names in messages, writing files."""
+"""What several commands share: the engine list and writing files."""
 
 from __future__ import annotations
 
@@ -7,28 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from detente.errors import InputError
-
-PROTOCOL_ENGINE = "protocol"
-"""``--engine protocol``: each table's own negotiation protocol predicts the text (the name the
-forecast and the web API use for it)."""
-
-FIELD_FLAGS = {
-    "engine": "--engine",
-    "draws": "--draws",
-    "seed": "--seed",
-    "baseline": "--baseline",
-    "backend": "--backend",
-    "scheduler": "--scheduler",
-    "by": "--by",
-    "horizon_months": "--horizon",
-    "max_mb": "--max-mb",
-    "strategy": "--strategy",
-    "db": "--db",
-    "fortna": "--fortna",
-    "ucdp_agreements": "--ucdp-agreements",
-    "ucdp_termination": "--ucdp-termination",
-}
-"""Parameter names the library uses in errors, and the flag a user types for each."""
 
 
 def engine_names() -> tuple[str, ...]:
@@ -39,9 +17,11 @@ def engine_names() -> tuple[str, ...]:
 
 
 def forecast_engines() -> tuple[str, ...]:
-    """What ``--engine`` accepts for a forecast: every engine, then ``protocol`` (the same list
-    as ``/api/engines``)."""
-    return (*engine_names(), PROTOCOL_ENGINE)
+    """What ``--engine`` accepts for a forecast: every engine, then ``protocol`` (the registry's
+    one list, also served at ``/api/engines``)."""
+    from detente.engines import engine_choices
+
+    return engine_choices()
 
 
 def engines_help(with_protocol: bool) -> str:
@@ -59,14 +39,6 @@ def check_engine(name: str, with_protocol: bool, flag: str = "--engine") -> str:
     if name not in names:
         raise InputError(f"unknown engine {name!r}, expected one of {', '.join(names)}", field=flag)
     return name
-
-
-def flag_error(exc: InputError) -> InputError:
-    """The error with a library parameter name replaced by its flag (errors about a file keep
-    the file's own field names)."""
-    if exc.file is None and exc.field in FIELD_FLAGS:
-        return InputError(exc.message, line=exc.line, field=FIELD_FLAGS[exc.field])
-    return exc
 
 
 def write_json(path: Path, data: Any, *, indent: int = 2, sort_keys: bool = False) -> None:

@@ -33,6 +33,30 @@ def _fmt(x: float) -> str:
     return "–" if math.isnan(x) else f"{x:.2f}"
 
 
+PUBLISHED_BY = typer.Option(
+    None, "--published-by", help="Only documents published on or before this date (YYYY-MM-DD)."
+)
+
+
+def _source(r) -> str:
+    from detente.evidence.queries import source_label
+
+    return source_label(r)
+
+
+def _day(value: str | None, flag: str):
+    import datetime as dt
+
+    from detente.errors import InputError
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"expected a date YYYY-MM-DD, got {value!r}", field=flag) from None
+
+
 def register(app: typer.Typer, groups) -> None:
     """Add the evidence commands."""
 
@@ -49,6 +73,9 @@ def register(app: typer.Typer, groups) -> None:
         max_mb: float = typer.Option(
             10.0, "--max-mb", min=0.001, help="Skip files larger than this (1 MB = 2**20 bytes)."
         ),
+        allow_undated: bool = typer.Option(
+            False, "--allow-undated", help="Keep articles without a publication date."
+        ),
     ) -> None:
         """Read articles into the evidence store (duplicates by normalised content are skipped)."""
         from detente.evidence import ingest as ingest_paths
@@ -62,7 +89,8 @@ def register(app: typer.Typer, groups) -> None:
             task = bar.add_task("ingesting", total=len(files))
             report = ingest_paths(
                 store, paths, gazetteer=gaz, lexicon=lex, max_bytes=int(max_mb * MB),
-                files=files, on_file=lambda f: bar.advance(task, 1),
+                files=files, require_date=not allow_undated,
+                on_file=lambda f: bar.advance(task, 1),
             )  # fmt: skip
         report.skipped[:0] = [(b.path, b.reason) for b in bad]
         err = err_console()
@@ -85,18 +113,18 @@ def register(app: typer.Typer, groups) -> None:
     def timeline_cmd(
         db: Path | None = DB_OPTION,
         actor: str | None = typer.Option(None, "--actor", help="Only events naming this actor."),
+        published_by: str | None = PUBLISHED_BY,
     ) -> None:
         """Dated events from the evidence store, in date order."""
         from detente.evidence import timeline
 
-        rows = timeline(_open(db), actor=actor)
+        rows = timeline(_open(db), actor=actor, published_by=published_by)
         show(
             out_console(),
             f"Timeline ({len(rows)} events)",
             [Col("date"), Col("event", prose=True), Col("actors", prose=True), Col("source")],
-            [[r["date"], _clean(r["title"]), ", ".join(r["actors"]),
-              f"{r['doc']}:{r['start']}-{r['end']}"] for r in rows],
-        )  # fmt: skip
+            [[r["date"], _clean(r["title"]), ", ".join(r["actors"]), _source(r)] for r in rows],
+        )
 
     group = groups.evidence
 
@@ -105,16 +133,17 @@ def register(app: typer.Typer, groups) -> None:
         query: str = typer.Argument(..., help="Words that must all occur (word* for a prefix)."),
         db: Path | None = DB_OPTION,
         limit: int = typer.Option(20, "--limit", min=1),
+        published_by: str | None = PUBLISHED_BY,
     ) -> None:
         """Full-text search over the stored sentences."""
         from detente.evidence import search
 
-        rows = search(_open(db), query, limit=limit)
+        rows = search(_open(db), query, limit=limit, published_by=published_by)
         show(
             out_console(),
             f"{len(rows)} sentences for {query!r}",
             [Col("source"), Col("sentence", prose=True)],
-            [[f"{r['doc']}:{r['start']}-{r['end']}", _clean(r["snippet"])] for r in rows],
+            [[_source(r), _clean(r["snippet"])] for r in rows],
         )
 
     @group.command("claims")
@@ -123,18 +152,19 @@ def register(app: typer.Typer, groups) -> None:
         issue: str | None = typer.Option(None, "--issue"),
         stance: str | None = typer.Option(None, "--stance"),
         db: Path | None = DB_OPTION,
+        published_by: str | None = PUBLISHED_BY,
     ) -> None:
         """Stance claims (actor, issue, stance) with the sentence each comes from."""
         from detente.evidence import claims
 
-        rows = claims(_open(db), actor=actor, issue=issue, stance=stance)
+        rows = claims(_open(db), actor=actor, issue=issue, stance=stance, published_by=published_by)
         show(
             out_console(),
             f"{len(rows)} claims",
             [Col("id"), Col("actor"), Col("issue"), Col("stance"), Col("side"), Col("source"),
              Col("sentence", prose=True)],
-            [[r["id"], r["actor"], r["issue"], r["stance"], r["direction"] or "–",
-              f"{r['doc']}:{r['start']}-{r['end']}", _clean(r["sentence"])] for r in rows],
+            [[r["id"], r["actor"], r["issue"], r["stance"], r["direction"] or "–", _source(r),
+              _clean(r["sentence"])] for r in rows],
         )  # fmt: skip
 
     @group.command("export")
@@ -155,11 +185,15 @@ def register(app: typer.Typer, groups) -> None:
         gold: Path = typer.Option(..., "--gold", help="Gold items, one JSON object per line."),
         db: Path | None = DB_OPTION,
         json_out: Path | None = typer.Option(None, "--json", help="Also write scores as JSON."),
+        blocs: bool = typer.Option(
+            False, "--blocs", help="Score at the level of the gazetteer's blocs (old gold files)."
+        ),
     ) -> None:
         """Precision and recall of the stored extraction against a gold file."""
-        from detente.evidence import evaluate, read_gold
+        from detente.evidence import evaluate, load_gazetteer, read_gold
 
-        result = evaluate(_open(db), read_gold(gold))
+        mapping = load_gazetteer().bloc_of() if blocs else None
+        result = evaluate(_open(db), read_gold(gold), blocs=mapping)
         if json_out is not None:
             scores = {
                 k: {"precision": s.precision, "recall": s.recall, "tp": s.tp,
@@ -183,17 +217,72 @@ def register(app: typer.Typer, groups) -> None:
         if result.missing_docs:
             say(err_console(), f"not in the store: {', '.join(result.missing_docs)}", "yellow")
 
+    @groups.scenario.command("update")
+    def update_cmd(
+        scenario: str = typer.Argument(..., help="Scenario file or bundled name."),
+        db: Path | None = DB_OPTION,
+        since: str | None = typer.Option(
+            None, "--since", help="Read claims published after this date (default: as_of)."
+        ),
+        until: str | None = typer.Option(
+            None, "--until", help="Read claims published on or before this date."
+        ),
+        apply: bool = typer.Option(
+            False, "--apply", help="Write the updated scenario as a new dated snapshot."
+        ),
+        out: Path | None = typer.Option(
+            None, "--out", help="Snapshot file (default: ./<id>-<date>.yaml); never overwritten."
+        ),
+        json_out: Path | None = typer.Option(None, "--json", help="Also write the proposal."),
+    ) -> None:
+        """Propose changes to positions, saliences and red lines from stance claims published
+        after the scenario's as_of, each with its quotes; --apply writes a new snapshot."""
+        from detente.errors import InputError
+        from detente.evidence.update import apply_update, format_change, propose_update
+        from detente.scenario import load_scenario
+        from detente.scenario.io import dump_yaml
+
+        console = out_console()
+        base = load_scenario(scenario)
+        proposal = propose_update(
+            base, _open(db), since=_day(since, "--since"), until=_day(until, "--until")
+        )
+        window = f"after {proposal.since}" if proposal.since else "at any date"
+        console.print(
+            f"{base.id}: {len(proposal.changes)} proposed change(s) from "
+            f"{proposal.claims_read} claim(s) published {window}",
+            highlight=False,
+        )
+        for change in proposal.changes:
+            console.print("\n".join(format_change(change)), highlight=False, markup=False)
+        if json_out is not None:
+            data = {"scenario": base.id, "since": str(proposal.since),
+                    "changes": [c.as_dict() for c in proposal.changes]}  # fmt: skip
+            json_out.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
+        if not apply:
+            return
+        if not proposal.changes:
+            console.print("nothing to apply")
+            return
+        updated = apply_update(base, proposal)
+        target = out or Path(f"{base.id}-{updated.as_of}.yaml")
+        if target.exists():
+            raise InputError("exists already; a snapshot is never overwritten", file=target)
+        target.write_text(dump_yaml(updated), encoding="utf-8")
+        console.print(f"wrote {target} (as_of {updated.as_of})")
+
     @groups.scenario.command("audit")
     def audit_cmd(
         scenario: str = typer.Argument(None, help="Scenario file or bundled name (default case)."),
         db: Path | None = DB_OPTION,
         json_out: Path | None = typer.Option(None, "--json", help="Also write the audit as JSON."),
+        published_by: str | None = PUBLISHED_BY,
     ) -> None:
         """Each scenario judgment with the claims that support or contradict it."""
         from detente.evidence import audit
         from detente.scenario import load_scenario
 
-        result = audit(load_scenario(scenario), _open(db))
+        result = audit(load_scenario(scenario), _open(db), published_by=published_by)
         if json_out is not None:
             json_out.write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
         rows = []

@@ -14,17 +14,6 @@ MAX_TRACE_ROWS = 40
 """Longer traces show every k-th round (and always the first and the last)."""
 
 
-def table_negotiation(scenario, table_id: str, strategy_names: list[str]):
-    """Run the table's protocol once on the scenario's most likely inputs."""
-    from detente.forecast.inputs import input_space
-    from detente.forecast.tables import negotiate_table, plan_table
-
-    plan = plan_table(scenario, table_id)
-    x = {k: v[None].copy() for k, v in input_space(scenario).modes.items()}
-    prefs, result = negotiate_table(plan, x, strategy_names or None)
-    return plan, prefs, result
-
-
 def trace_rounds(last: int, max_rows: int = MAX_TRACE_ROWS) -> list[int]:
     """Rounds of the trace to print: all of 0..last, or every k-th and the last."""
     step = max(1, -(-(last + 1) // max_rows))
@@ -41,6 +30,17 @@ def trace_heading(rounds: list[int], agreed: bool) -> str:
     return f"Offers on the table, {every} (rounds 0–{rounds[-1]}, no agreement)"
 
 
+def check_table(scenario, table: str) -> None:
+    """Refuse an unknown ``--table`` with the known ones."""
+    known = [t.id for t in scenario.tables]
+    if not known:
+        raise InputError("the scenario has no negotiation tables", field="--table")
+    if table not in known:
+        raise InputError(
+            f"unknown table {table!r}, expected one of {', '.join(known)}", field="--table"
+        )
+
+
 def register(app: typer.Typer, groups) -> None:
     """Add the negotiate command."""
 
@@ -55,73 +55,52 @@ def register(app: typer.Typer, groups) -> None:
             help="boulware, linear, conceder, tit_for_tat, aspiration, time:E or aspiration:R; one "
             "for all parties or one per party in table order.",
         ),
+        option: list[str] = typer.Option(
+            [],
+            "--option",
+            "-o",
+            help="name=value: an option of the table's protocol (deadline; mediator_step on a "
+            "single text) or of the strategies (acceptance, threshold, e, rate); none for None.",
+        ),
         seed: int = typer.Option(
             0, "--seed", help="Recorded for provenance (protocols are deterministic)."
         ),
         json_out: Path | None = typer.Option(None, "--json", help="Write the negotiation here."),
     ) -> None:
         """Negotiate one table move by move and print the agreement (or why none)."""
+        from detente.forecast.typical import negotiate_typical, negotiation_data
+        from detente.options import parse_assignments
         from detente.scenario import load_scenario
 
         loaded = load_scenario(scenario)
-        known = [t.id for t in loaded.tables]
-        if not known:
-            raise InputError("the scenario has no negotiation tables", field="--table")
-        if table not in known:
-            raise InputError(
-                f"unknown table {table!r}, expected one of {', '.join(known)}", field="--table"
-            )
+        check_table(loaded, table)
         with err_console().status(f"negotiating {table}"):
-            plan, prefs, result = table_negotiation(loaded, table, strategy)
-        parties = [loaded.actors[p].id for p in plan.parties]
-        issues = [i.id for i in loaded.issues]
-        agreed = bool(result.agreed[0])
+            neg = negotiate_typical(loaded, table, strategy or None, parse_assignments(option))
+            data = negotiation_data(neg, seed)
         if json_out is not None:
-            write_json(json_out, {
-                "scenario": loaded.id,
-                "table": table,
-                "protocol": plan.table.protocol,
-                "strategies": strategy or ["linear"],
-                "seed": seed,
-                "agreed": agreed,
-                "round": int(result.round[0]),
-                "reason": str(result.reason[0]),
-                "agreement": (
-                    dict(zip(issues, map(float, result.point[0]), strict=True)) if agreed else None
-                ),
-                "utility": dict(zip(parties, map(float, result.utility[0]), strict=True)),
-                "outside_option": dict(zip(parties, map(float, prefs.reservation[0]), strict=True)),
-                "trace": [
-                    {
-                        "round": r,
-                        "by": "mediator" if by < 0 else parties[by],
-                        "offer": dict(zip(issues, map(float, result.trace[r, 0]), strict=True)),
-                    }
-                    for r, by in enumerate(map(int, result.proposer))
-                ],
-            })  # fmt: skip
+            write_json(json_out, data)
         console = out_console()
-        if agreed:
-            console.print(
-                f"[green]agreement[/] in round {int(result.round[0])} ({result.reason[0]})"
-            )
+        if data["agreed"]:
+            console.print(f"[green]agreement[/] in round {data['round']} ({data['reason']})")
         else:
-            console.print(f"[red]no agreement[/]: {result.reason[0]}")
+            console.print(f"[red]no agreement[/]: {data['reason']}")
         show(
             console,
             "Utilities (0–1)",
             [Col("party"), Col("outcome", "right"), Col("outside option", "right")],
-            [[p, f"{result.utility[0, i]:.3f}", f"{prefs.reservation[0, i]:.3f}"]
-             for i, p in enumerate(parties)],
+            [[party, f"{value:.3f}", f"{data['outside_option'][party]:.3f}"]
+             for party, value in data["utility"].items()],
         )  # fmt: skip
-        last = int(result.round[0]) if agreed else len(result.trace) - 1
-        shown = trace_rounds(last)
+        moves = {move["round"]: move for move in data["trace"]}
+        last = data["round"] if data["agreed"] else max(moves)
+        shown = [r for r in trace_rounds(last) if r in moves]
+        issues = [i.id for i in loaded.issues]
         show(
             console,
-            trace_heading(shown, agreed),
+            trace_heading(shown, bool(data["agreed"])),
             [Col("round", "right"), Col("by"), *(Col(i, "right") for i in issues)],
-            [[str(r), "mediator" if int(result.proposer[r]) < 0 else parties[result.proposer[r]],
-              *(f"{v:.0f}" for v in result.trace[r, 0])] for r in shown],
+            [[str(r), moves[r]["by"], *(f"{moves[r]['offer'][i]:.0f}" for i in issues)]
+             for r in shown],
             fallback=("compact", "abbrev", "panels"),
             key=2,
         )  # fmt: skip

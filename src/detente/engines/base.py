@@ -13,6 +13,9 @@ from typing import Any
 
 import numpy as np
 
+from detente.errors import InputError
+from detente.options import NoOptions, Options, checked
+
 
 @dataclass(frozen=True)
 class EngineInput:
@@ -48,9 +51,48 @@ class EngineResult:
     extras: dict[str, Any] = field(default_factory=dict)
 
 
+def check_shapes(inp: EngineInput) -> None:
+    """Arrays of the shapes the contract names; anything else is invalid input."""
+    position = np.asarray(inp.position)
+    if position.ndim != 3:
+        raise InputError("expected positions shaped (draws, actors, dims)", field="position")
+    if np.shape(inp.salience) != position.shape:
+        raise InputError("expected saliences shaped like the positions", field="salience")
+    if np.shape(inp.capability) != position.shape[:2]:
+        raise InputError("expected capabilities shaped (draws, actors)", field="capability")
+    if inp.status_quo is not None and np.shape(inp.status_quo) != (
+        position.shape[0],
+        position.shape[2],
+    ):
+        raise InputError("expected a status quo shaped (draws, dims)", field="status_quo")
+
+
+@dataclass(frozen=True)
+class CheckedRun:
+    """An engine's function behind its contract: input shapes are checked and keyword options
+    validated against the engine's typed options model before ``kernel`` runs (an unknown or
+    ill-typed option is an InputError, never a TypeError)."""
+
+    name: str
+    kernel: Callable[..., EngineResult]
+    options: type[Options]
+
+    def __call__(
+        self,
+        inp: EngineInput,
+        rng: np.random.Generator | None = None,
+        record_trajectory: bool = True,
+        **options: Any,
+    ) -> EngineResult:
+        check_shapes(inp)
+        values = checked(self.options, options).model_dump()
+        return self.kernel(inp, rng=rng, record_trajectory=record_trajectory, **values)
+
+
 @dataclass(frozen=True)
 class EngineSpec:
-    """A registered engine and what it can do."""
+    """A registered engine and what it can do. ``run(inp, rng=None, record_trajectory=True,
+    **options)`` checks ``options`` against the typed model ``options``."""
 
     name: str
     version: str
@@ -60,6 +102,11 @@ class EngineSpec:
     needs_status_quo: bool
     summary: str
     uses_status_quo: bool = False
+    options: type[Options] = NoOptions
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.run, CheckedRun):
+            object.__setattr__(self, "run", CheckedRun(self.name, self.run, self.options))
 
 
 def one_shot_result(
@@ -84,3 +131,13 @@ def one_shot_result(
         rounds=np.ones(inp.position.shape[0], dtype=np.int64),
         trajectory=trajectory,
     )
+
+
+__all__ = [
+    "CheckedRun",
+    "EngineInput",
+    "EngineResult",
+    "EngineSpec",
+    "check_shapes",
+    "one_shot_result",
+]

@@ -34,14 +34,17 @@ Interpretive choices are recorded in docs/decisions.md.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from numba import njit, prange
+from pydantic import Field, PositiveInt
 
 from detente.engines.base import EngineInput, EngineResult, EngineSpec
 from detente.engines.compromise import check_input
 from detente.errors import InputError
+from detente.options import Options
+from detente.spatial import weighted_mean
 
 VERSION = "1.0"
 DEFAULTS: dict[str, Any] = {
@@ -73,11 +76,6 @@ def check_options(options: dict[str, Any]) -> dict[str, Any]:
     if params["outcome"] not in OUTCOMES:
         raise InputError(f"outcome must be one of {OUTCOMES}", field="params")
     return params
-
-
-def weighted_mean(x: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """Σ c s x / Σ c s per game. (G, A) → (G,)."""
-    return (weight * x).sum(axis=1) / weight.sum(axis=1)
 
 
 @njit(cache=True)
@@ -383,8 +381,27 @@ def run(
     )
 
 
+class BdmOptions(Options):
+    """Options of the BDM engine (defaults: :data:`DEFAULTS`)."""
+
+    max_rounds: PositiveInt = Field(DEFAULTS["max_rounds"], description="round cap")
+    shift_stop: float | None = Field(
+        DEFAULTS["shift_stop"], ge=0.0, lt=1.0, description="stop when the median shifts less"
+    )
+    tolerance: float = Field(DEFAULTS["tolerance"], gt=0.0, description="fixed-point tolerance")
+    q: float = Field(DEFAULTS["q"], description="probability the target does not resist")
+    capitulation: bool = Field(DEFAULTS["capitulation"], description="allow capitulations")
+    compromise_choice: Literal["scholz", "least_move"] = Field(
+        DEFAULTS["compromise_choice"], description="which compromise an actor takes"
+    )
+    outcome: Literal["median", "mean"] = Field(
+        DEFAULTS["outcome"], description="forecast: weighted median or mean of final positions"
+    )
+
+
 SPEC = EngineSpec(
     name="bdm",
+    options=BdmOptions,
     version=VERSION,
     run=run,
     multidimensional=False,
@@ -392,3 +409,28 @@ SPEC = EngineSpec(
     needs_status_quo=False,
     summary="Bueno de Mesquita challenge model (Scholz et al. 2011), one issue at a time",
 )
+
+
+__all__ = [
+    "COMPROMISE_CHOICES",
+    "DEFAULTS",
+    "OUTCOMES",
+    "PARALLEL_FROM",
+    "SPEC",
+    "VERSION",
+    "BdmOptions",
+    "best_offers",
+    "check_options",
+    "expected_challenge",
+    "median_position",
+    "pairwise_spread",
+    "play_game",
+    "play_games",
+    "play_one",
+    "play_parallel",
+    "play_serial",
+    "risk_exponents",
+    "run",
+    "weighted_median",
+    "win_probability",
+]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from detente import spatial
 from detente.engines.base import EngineInput, EngineResult, EngineSpec, one_shot_result
 from detente.errors import InputError
 
@@ -23,14 +24,14 @@ def check_input(inp: EngineInput) -> None:
         raise InputError("capabilities and saliences must be >= 0", field="salience")
 
 
-def weighted_mean(inp: EngineInput) -> np.ndarray:
+def compromise_point(inp: EngineInput) -> np.ndarray:
     """Σ c s x / Σ c s per draw and issue → (draws, dims). An issue on which every actor has
     zero capability × salience has no defined compromise: invalid input."""
     weight = inp.capability[:, :, None] * inp.salience
     total = weight.sum(axis=1)
     if (total <= 0).any():
         raise InputError("total capability × salience is zero on some issue", field="salience")
-    return (weight * inp.position).sum(axis=1) / total
+    return spatial.weighted_mean(inp.position, weight, axis=1)
 
 
 def run(
@@ -38,7 +39,7 @@ def run(
 ) -> EngineResult:
     """One-shot: the trajectory is the initial positions followed by everyone at the outcome."""
     check_input(inp)
-    return one_shot_result("compromise", VERSION, {}, inp, weighted_mean(inp), record_trajectory)
+    return one_shot_result("compromise", VERSION, {}, inp, compromise_point(inp), record_trajectory)
 
 
 SPEC = EngineSpec(
@@ -50,3 +51,12 @@ SPEC = EngineSpec(
     needs_status_quo=False,
     summary="capability × salience weighted mean of positions",
 )
+
+
+__all__ = [
+    "SPEC",
+    "VERSION",
+    "check_input",
+    "compromise_point",
+    "run",
+]

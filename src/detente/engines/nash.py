@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from detente.engines.base import EngineInput, EngineResult, EngineSpec, one_shot_result
-from detente.engines.compromise import check_input, weighted_mean
+from detente.engines.compromise import check_input, compromise_point
 
 VERSION = "1.0"
 BISECTION_STEPS = 60
@@ -58,16 +58,15 @@ def run(
     inp: EngineInput,
     rng: np.random.Generator | None = None,
     record_trajectory: bool = True,
-    disagreement: np.ndarray | None = None,
 ) -> EngineResult:
-    """Nash solution against ``disagreement`` (default: the status quo; none → closed form)."""
+    """Nash solution against the status quo as disagreement point (none → closed form)."""
     check_input(inp)
-    d = inp.status_quo if disagreement is None else disagreement
+    d = inp.status_quo
     if d is None or np.isnan(d).all():
-        outcome = weighted_mean(inp)
+        outcome = compromise_point(inp)
         mode = "closed form (no disagreement point)"
     else:
-        outcome = np.where(np.isnan(d), weighted_mean(inp), nash_with_disagreement(inp, d))
+        outcome = np.where(np.isnan(d), compromise_point(inp), nash_with_disagreement(inp, d))
         mode = "disagreement point"
     params = {"utility": "quadratic loss", "weights": "capability x salience", "mode": mode}
     return one_shot_result("nash", VERSION, params, inp, outcome, record_trajectory)
@@ -83,3 +82,12 @@ SPEC = EngineSpec(
     uses_status_quo=True,
     summary="asymmetric Nash bargaining (weights capability x salience) against the status quo",
 )
+
+
+__all__ = [
+    "BISECTION_STEPS",
+    "SPEC",
+    "VERSION",
+    "nash_with_disagreement",
+    "run",
+]

@@ -37,11 +37,15 @@ summing to at most 100 per actor; here fewer actors work and larger saliences ar
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
+from pydantic import Field, PositiveInt
 
 from detente.engines.base import EngineInput, EngineResult, EngineSpec
 from detente.engines.compromise import check_input
 from detente.errors import InputError
+from detente.options import Options
 
 VERSION = "1.0"
 MAX_ROUNDS = 100  # KTAB configExec: maxIter
@@ -498,8 +502,19 @@ def by_present_actors(
 
 PER_ACTOR_EXTRAS = ("probability", "outcome_probability", "risk_attitude")
 
+
+class SmpOptions(Options):
+    """Options of the SMP engine."""
+
+    transition: Literal["deterministic", "stochastic"] = Field(
+        "deterministic", description="each actor's bargain: most likely, or drawn from PCE"
+    )
+    max_rounds: PositiveInt = Field(MAX_ROUNDS, description="cap on turns (KTAB: 100)")
+
+
 SPEC = EngineSpec(
     name="smp",
+    options=SmpOptions,
     version=VERSION,
     run=run,
     multidimensional=True,
@@ -508,3 +523,51 @@ SPEC = EngineSpec(
     summary="KTAB spatial model of politics: challenges, bargains and probabilistic Condorcet "
     "elections, turn by turn",
 )
+
+
+__all__ = [
+    "CHUNK_ELEMENTS",
+    "FIRST_STEP_FLOOR",
+    "MAX_ROUNDS",
+    "MIN_BARGAIN_WEIGHT",
+    "MIN_CHALLENGE_COALITION",
+    "MIN_COALITION",
+    "MIN_GAIN",
+    "MIN_ROUNDS",
+    "PER_ACTOR_EXTRAS",
+    "POSITION_TOLERANCE",
+    "QUIET_RATIO",
+    "SPEC",
+    "TRANSITIONS",
+    "VERSION",
+    "SmpOptions",
+    "by_present_actors",
+    "challenges",
+    "check_smp_input",
+    "choose",
+    "coalitions",
+    "condorcet",
+    "estimated_utilities",
+    "group_pce",
+    "interpolate",
+    "ktab_groups",
+    "linked_groups",
+    "near_positions",
+    "option_sets",
+    "option_utilities",
+    "outcome_probabilities",
+    "position_utility",
+    "reported_probabilities",
+    "risk_attitudes",
+    "round4",
+    "run",
+    "scaled_inputs",
+    "simulate",
+    "state_distance",
+    "state_risk",
+    "step",
+    "turn_risk",
+    "utility",
+    "victory",
+    "weighted_distance",
+]

@@ -13,12 +13,18 @@ Public API (used by the CLI, the report and the web dashboard)::
     audit(load_scenario(), store)                    # judgments with supporting/contradicting
     evaluate(store, read_gold(Path("gold.jsonl")))   # precision and recall per item type
     export(store)                                    # everything as one JSON-ready dict
+    claims(store, published_by="2025-09-01")         # only what was published by a date
+
+    from detente.evidence.update import propose_update, apply_update
+    proposal = propose_update(load_scenario(), store)  # changes from claims after as_of
+    apply_update(load_scenario(), proposal)            # a new scenario, as_of moved on
 
 Every extracted item carries ``doc_id`` and character offsets ``start``/``end`` into the
-stored document text (:func:`document_text`). Extraction is rule-based and offline: a gazetteer
-(``detente/data/gazetteer.yaml``) for actors, an issue lexicon
-(``detente/data/issue_lexicon.yaml``) for issues, cue words for stances, date patterns
-normalised by dateparser. Nothing is downloaded. Rules and formats: docs/evidence.md.
+stored document text (:func:`document_text`) and the publication of its document (date,
+outlet, URL, author). Extraction is offline: a gazetteer (``detente/data/gazetteer.yaml``) for
+actors, an issue lexicon (``detente/data/issue_lexicon.yaml``) for issues, cue words and
+spaCy's dependency parse for stances, date patterns normalised by dateparser and resolved
+against the publication date. Nothing is downloaded. Rules and formats: docs/evidence.md.
 """
 
 from __future__ import annotations

@@ -93,13 +93,36 @@ def position_side(ideal: float) -> str:
 OPPOSITE = {"high": "low", "low": "high"}
 
 
-def audit_positions(scenario: Scenario, conn: sqlite3.Connection) -> list[JudgmentAudit]:
-    """Every position with the stored claims of its actor on its issue, sorted by the rules."""
+def bloc_members(actor: str, blocs: dict[str, list[str]] | None) -> list[str]:
+    """The actor ids whose claims count as ``actor``'s: itself and, for a bloc, its members."""
+    return [actor, *((blocs or {}).get(actor, []))]
+
+
+def default_blocs() -> dict[str, list[str]]:
+    """The bundled gazetteer's blocs (bloc id → member actor ids)."""
+    from detente.evidence.lexicon import load_gazetteer
+
+    return load_gazetteer().blocs
+
+
+def audit_positions(
+    scenario: Scenario,
+    conn: sqlite3.Connection,
+    blocs: dict[str, list[str]] | None = None,
+    published_by: str | None = None,
+) -> list[JudgmentAudit]:
+    """Every position with the stored claims of its actor (or its bloc's members) on its
+    issue, sorted by the rules; ``published_by`` keeps claims published by that date."""
     out = []
     for p in scenario.positions:
         ideal = mode_of(p.ideal)
         entry = JudgmentAudit("position", p.actor, p.issue, ideal, position_side(ideal))
-        for claim in stored_claims(conn, actor=p.actor, issue=p.issue):
+        found = [
+            c
+            for a in bloc_members(p.actor, blocs)
+            for c in stored_claims(conn, actor=a, issue=p.issue, published_by=published_by)
+        ]
+        for claim in found:
             direction = claim["direction"]
             if entry.side == "middle" or direction is None:
                 entry.related.append(claim)
@@ -111,8 +134,11 @@ def audit_positions(scenario: Scenario, conn: sqlite3.Connection) -> list[Judgme
     return out
 
 
-def audit_capabilities(scenario: Scenario, conn: sqlite3.Connection) -> list[JudgmentAudit]:
+def audit_capabilities(
+    scenario: Scenario, conn: sqlite3.Connection, blocs: dict[str, list[str]] | None = None
+) -> list[JudgmentAudit]:
     """Every actor's capability with the sentences that call the actor strong or weak."""
+    bloc_of = {m: b for b, members in (blocs or {}).items() for m in members}
     values = {a.id: mode_of(a.capability) for a in scenario.actors}
     median = statistics.median(values.values()) if values else 0.0
     entries = {
@@ -120,7 +146,7 @@ def audit_capabilities(scenario: Scenario, conn: sqlite3.Connection) -> list[Jud
         for a, v in values.items()
     }
     for evidence in capability_evidence(conn):
-        entry = entries.get(evidence["actor"])
+        entry = entries.get(evidence["actor"]) or entries.get(bloc_of.get(evidence["actor"], ""))
         if entry is None:
             continue
         if evidence["reading"] == entry.side:
@@ -169,9 +195,22 @@ def capability_evidence(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     return out
 
 
-def audit(scenario: Scenario, conn: sqlite3.Connection) -> dict[str, Any]:
-    """The audit of a scenario: positions, capabilities, and claim citations not in the store."""
-    judgments = audit_capabilities(scenario, conn) + audit_positions(scenario, conn)
+def audit(
+    scenario: Scenario,
+    conn: sqlite3.Connection,
+    blocs: dict[str, list[str]] | None = None,
+    published_by: str | None = None,
+) -> dict[str, Any]:
+    """The audit of a scenario: positions, capabilities, and claim citations not in the store.
+
+    ``blocs`` (default: the bundled gazetteer's) maps a scenario actor that stands for a group
+    of states to the states whose claims count as its own; ``published_by`` (YYYY-MM-DD)
+    audits positions against claims published by that date only.
+    """
+    blocs = default_blocs() if blocs is None else blocs
+    judgments = audit_capabilities(scenario, conn, blocs) + audit_positions(
+        scenario, conn, blocs, published_by
+    )
     known = {r[0] for r in conn.execute("SELECT id FROM claims")}
     cited = sorted(
         {c.claim for p in scenario.positions for c in p.citations if c.claim}

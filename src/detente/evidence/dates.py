@@ -2,12 +2,18 @@
 
 A date keeps its precision: ``2025-08-18`` (day), ``2025-02`` (month) or ``2022`` (year). A bare
 year counts only where the text uses it as a date ("in 2015", "a 2023 report"), not as a
-reference point ("since 2022"). A day without a year ("August 18") takes ``default_year``
-when one is known (the document's year) and is skipped otherwise.
+reference point ("since 2022"). Dates without a year are resolved against the document's
+publication date when it is known and skipped otherwise: a month and day ("August 18", "18
+August") takes the year that puts it nearest the publication date; a month named as a time
+("in February", "an October meeting") the nearest such month not after it; a weekday ("on
+Tuesday", "Monday's gathering") the publication day itself when it is that weekday, else the
+last such day before it, or the next one after it when the clause speaks of the future ("will",
+"scheduled", "due", "next").
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,6 +22,10 @@ MONTHS = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
+MONTHS_NOT_MAY = (
+    r"(?:January|February|March|April|June|July|August|September|October|November|December)"
+)
+WEEKDAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 YEAR = r"(?:19|20)\d{2}"
 DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 RANGE_END = r"(?:\s*(?:[–-]|to)\s*\d{1,2}(?:st|nd|rd|th)?)?"
@@ -29,7 +39,14 @@ DATE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("mdy", rf"\b(?P<mon>{MONTHS})\s+(?P<d>{DAY}){RANGE_END},?\s+(?P<y>{YEAR})\b"),
     ("dmy", rf"\b(?P<d>{DAY}){RANGE_END}\s+(?P<mon>{MONTHS}),?\s+(?P<y>{YEAR})\b"),
     ("my", rf"\b(?P<mon>{MONTHS}),?\s+(?P<y>{YEAR})\b"),
-    ("md", rf"\b(?P<mon>{MONTHS})\s+(?P<d>{DAY})\b(?!,?\s*(?:{YEAR}|\d))"),
+    ("md", rf"\b(?P<mon>{MONTHS})\s+(?P<d>{DAY}){RANGE_END}\b(?!,?\s*(?:{YEAR}|\d))"),
+    ("dm", rf"\b(?P<d>{DAY}){RANGE_END}\s+(?P<mon>{MONTHS})(?![\w.]|\.?,?\s*(?:{YEAR}|\d))"),
+    (
+        "month",
+        rf"\b(?:(?:[Ii]n|[Ss]ince|[Ee]arly|[Ll]ate|[Mm]id-?|[Ll]ast|[Aa]n?)\s+(?P<mon>{MONTHS_NOT_MAY})"
+        rf"(?!\s*(?:\d|{YEAR}))(?:\s+(?:{YEAR_NOUNS}))?\b|(?P<mon2>{MONTHS_NOT_MAY})[’']s)",
+    ),
+    ("weekday", rf"\b(?P<wd>{WEEKDAYS})(?:[’']s)?\b(?!,?\s+(?:\d|{MONTHS}))"),
     (
         "year",
         rf"\b(?:[Ii]n|[Dd]uring|[Ee]arly|[Ll]ate|[Mm]id-?)\s+(?P<y>{YEAR})\b(?![-–/]\d)",
@@ -85,16 +102,30 @@ def _clean(part: str | None) -> str:
     return re.sub(r"(?<=\d)(st|nd|rd|th)$", "", part or "").rstrip(".")
 
 
-def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
-    """Every explicit date in ``text``, in order; where patterns overlap the longest wins."""
+def find_dates(
+    text: str, default_year: int | None = None, doc_date: dt.date | None = None
+) -> list[DateMention]:
+    """Every explicit date in ``text``, in order; where patterns overlap the longest wins.
+
+    ``doc_date`` (the publication date) resolves dates written without a year; without it,
+    a month and day take ``default_year`` and weekdays and bare months are skipped.
+    """
     candidates = []
     for kind, pattern in DATE_RES:
         for m in pattern.finditer(text):
-            value = _date_string(kind, m.groupdict(), default_year)
+            if kind in RELATIVE_KINDS:
+                value = _relative(kind, m, text, doc_date, default_year)
+            else:
+                value = _date_string(kind, m.groupdict(), default_year)
             if value is None:
                 continue
             # A bare year's span is the year itself, not the preposition before it.
-            start, end = m.span("y") if kind.startswith("year") else m.span()
+            if kind.startswith("year"):
+                start, end = m.span("y")
+            elif kind == "month":
+                start, end = m.span("mon") if m.group("mon") else m.span("mon2")
+            else:
+                start, end = m.span()
             candidates.append((m.start(), -(m.end() - m.start()), start, end, value))
     found: list[DateMention] = []
     taken_until = -1
@@ -121,3 +152,61 @@ def _date_string(kind: str, g: dict[str, str], default_year: int | None) -> str 
             return None
         return f"{_clean(g['mon'])} {_clean(g['d'])}, {default_year}"
     return g["y"]
+
+
+RELATIVE_KINDS = {"md", "dm", "month", "weekday"}
+WEEKDAY_INDEX = {
+    d: i
+    for i, d in enumerate(
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    )
+}
+FUTURE_RE = re.compile(
+    r"\b(?:will|shall|would|is to|are to|scheduled|due|set to|expected|plans? to|planned|next"
+    r"|upcoming|to be held|is to be)\b",
+    re.IGNORECASE,
+)
+DEADLINE_RE = re.compile(r"\b(?:until|by|before|next)\s+$", re.IGNORECASE)
+FUTURE_WINDOW = 80
+
+
+def _relative(kind, m: re.Match, text: str, doc_date, default_year) -> str | None:
+    """An ISO date string for a date written without a year (see the module docstring)."""
+    g = m.groupdict()
+    if kind in ("md", "dm"):
+        if doc_date is None:
+            return _date_string("md", g, default_year)
+        parsed = normalise(f"{_clean(g['mon'])} {_clean(g['d'])}, {doc_date.year}")
+        if parsed is None:
+            return None
+        day = dt.date.fromisoformat(parsed[0])
+        return _nearest_year(day, doc_date).isoformat()
+    if doc_date is None:
+        return None
+    if kind == "month":
+        month = normalise(f"{_clean(g.get('mon') or g.get('mon2'))} 1, {doc_date.year}")
+        if month is None:
+            return None
+        first = dt.date.fromisoformat(month[0])
+        year = doc_date.year if first <= doc_date else doc_date.year - 1
+        return f"{year:04d}-{first.month:02d}"
+    wanted = WEEKDAY_INDEX[g["wd"].lower()]
+    before = text[max(0, m.start() - FUTURE_WINDOW) : m.start()]
+    future = FUTURE_RE.search(before) is not None or DEADLINE_RE.search(before) is not None
+    delta = (wanted - doc_date.weekday()) % 7
+    if delta == 0:
+        return doc_date.isoformat()
+    if future:
+        return (doc_date + dt.timedelta(days=delta)).isoformat()
+    return (doc_date - dt.timedelta(days=7 - delta)).isoformat()
+
+
+def _nearest_year(day: dt.date, doc_date: dt.date) -> dt.date:
+    """``day`` moved to the year (one before, the same, one after) nearest ``doc_date``."""
+    options = []
+    for year in (doc_date.year - 1, doc_date.year, doc_date.year + 1):
+        try:
+            options.append(day.replace(year=year))
+        except ValueError:  # 29 February
+            continue
+    return min(options, key=lambda d: abs((d - doc_date).days))

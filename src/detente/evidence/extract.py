@@ -6,10 +6,12 @@ stored text. The rules are documented in docs/evidence.md.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
 from detente.evidence.dates import find_dates
+from detente.evidence.figures import Figure, find_figures
 from detente.evidence.lexicon import Gazetteer, IssueLexicon, Mention
 
 # --- units ----------------------------------------------------------------------------------
@@ -110,18 +112,6 @@ class Event:
 
 
 @dataclass(frozen=True)
-class Figure:
-    """A quantity: money (unit a currency), people, a duration (unit day, week, …), a percent."""
-
-    kind: str
-    value: float
-    unit: str
-    text: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
 class Extraction:
     """Everything extracted from one document."""
 
@@ -134,20 +124,41 @@ class Extraction:
 
 
 def extract(
-    text: str, gazetteer: Gazetteer, lexicon: IssueLexicon, *, default_year: int | None = None
+    text: str,
+    gazetteer: Gazetteer,
+    lexicon: IssueLexicon,
+    *,
+    default_year: int | None = None,
+    doc_date: dt.date | None = None,
+    parser: bool = True,
 ) -> Extraction:
-    """Actors, issue mentions, stance claims, dated events and figures of one text."""
+    """Actors, issue mentions, stance claims, dated events and figures of one text.
+
+    ``doc_date`` (the publication date) resolves weekdays and dates without a year. Claims
+    come from the dependency parse (:mod:`detente.evidence.parsed_claims`) when ``parser`` is
+    True and spaCy's pipeline is installed, else from the rule layer below.
+    """
+    if doc_date is not None and default_year is None:
+        default_year = doc_date.year
     units = split_units(text)
     actors = tuple(gazetteer.find(text))
     issues = tuple(lexicon.find(text))
     return Extraction(
         actors=actors,
         issues=issues,
-        claims=tuple(find_claims(text, units, actors, issues)),
-        events=tuple(find_events(text, units, actors, default_year)),
+        claims=tuple(_claims(text, units, actors, issues, parser)),
+        events=tuple(find_events(text, units, actors, default_year, doc_date)),
         figures=tuple(find_figures(text)),
         sentences=tuple(units),
     )
+
+
+def _claims(text, units, actors, issues, parser: bool) -> list[Claim]:
+    from detente.evidence import parsed_claims
+
+    if parser and parsed_claims.available():
+        return parsed_claims.find_claims_parsed(text, units, actors, issues)
+    return find_claims(text, units, actors, issues)
 
 
 def _inside(items, start: int, end: int) -> list:
@@ -323,17 +334,73 @@ TITLE_WORDS = 14
 DATELINE_WORDS = 3
 
 
+# A photo credit marks a caption: its dates say when a picture was taken, not an event.
+CREDIT_RE = re.compile(
+    r"Getty (?:Images|Photos)|via Getty|\bPhotos?:|\(Photo\b|Pool via|/ ?POOL ?/|/Pool\b"
+    r"|via (?:REUTERS|Reuters|Xinhua|AFP|AP)\b|REUTERS/|\bAFP/|\bEPA/|Stock Photo|\bPhoto credit"
+)
+# Page furniture around a date: a timestamp, "Published …", a numeric date, an embedded post.
+TIMESTAMP_AFTER_RE = re.compile(r"^,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}\b")
+FURNITURE_BEFORE_RE = re.compile(
+    r"(?:published|updated|posted|publication (?:time|date)|last updated|\d{1,2}[/.]\d{1,2}[/.]"
+    r"\d{2,4})\W{0,3}(?:on\s+)?(?:[A-Z][a-z]+day,?\s*)?$",
+    re.IGNORECASE,
+)
+URL_RE = re.compile(r"(?:https?://|www\.|\w\.(?:com|org|net|ua|ru|uk)/)", re.IGNORECASE)
+EMBED_RE = re.compile(r"\(@\w+\)|pic\.twitter\.com|^\s*[—–-]\s*\S.*\(@")
+# A dateline: the date opens the line after place names only ("VIENNA, November 25. /TASS/.").
+DATELINE_RE = re.compile(r"^\s*(?:[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*,\s*)*$")
+DATELINE_AFTER_RE = re.compile(r"^\s*(?:\(|[—–]|--|-\s|/|\.\s*/|,?\s*\d{4}\s*\()")
+
+
+def is_caption(line: str, next_line: str = "") -> bool:
+    """Whether a line is a photo caption (it or the line after it carries a photo credit)."""
+    return bool(CREDIT_RE.search(line)) or (
+        bool(next_line)
+        and len(next_line) < 80
+        and bool(CREDIT_RE.search(next_line + " |"))
+        and "|" in next_line
+    )
+
+
+def _furniture(unit_text: str, start: int, end: int, line_text: str, line_offset: int) -> bool:
+    """Whether the date at ``start:end`` of a unit is page furniture rather than an event."""
+    before, after = unit_text[:start], unit_text[end:]
+    if TIMESTAMP_AFTER_RE.match(after) or FURNITURE_BEFORE_RE.search(before):
+        return True
+    token = before.rsplit(None, 1)[-1] if before.strip() and not before[-1].isspace() else ""
+    if URL_RE.search(token):
+        return True  # a date inside a link
+    if EMBED_RE.search(unit_text):
+        return True
+    head, tail = line_text[: line_offset + start], line_text[line_offset + end :]
+    if DATELINE_RE.match(head) and DATELINE_AFTER_RE.match(tail):
+        return True
+    rest = re.findall(r"[A-Za-z]{2,}", before + " " + after)
+    return len(rest) < DATELINE_WORDS or all(w[0].isupper() for w in rest) and len(rest) <= 5
+
+
 def find_events(
-    text: str, units: list[Unit], actors: tuple[Mention, ...], default_year: int | None
+    text: str,
+    units: list[Unit],
+    actors: tuple[Mention, ...],
+    default_year: int | None,
+    doc_date: dt.date | None = None,
 ) -> list[Event]:
-    """One event per explicit date of a sentence or table row, with the actors it names."""
+    """One event per date of a sentence or table row, with the actors it names; dates in
+    captions, datelines, timestamps and embedded posts are not events."""
     events: list[Event] = []
     seen: set[tuple[str, int]] = set()
+    captions = _caption_spans(text)
     for unit in units:
-        for date in find_dates(unit.text, default_year):
-            rest = unit.text[: date.start] + unit.text[date.end :]
-            if len(re.findall(r"[A-Za-z]{2,}", rest)) < DATELINE_WORDS:
-                continue  # a dateline ("Published March 3, 2026") dates the text, not an event
+        if any(s <= unit.start < e for s, e in captions):
+            continue
+        line_start = text.rfind("\n", 0, unit.start) + 1
+        line_end = text.find("\n", unit.start)
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        for date in find_dates(unit.text, default_year, doc_date):
+            if _furniture(unit.text, date.start, date.end, line, unit.start - line_start):
+                continue
             if (date.iso, unit.start) in seen:
                 continue
             seen.add((date.iso, unit.start))
@@ -349,6 +416,28 @@ def find_events(
                 )
             )
     return events
+
+
+BYLINE_LINE_RE = re.compile(r"\s*By\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+|\s+and|,){0,8}\s*")
+BYLINE_LOOKAHEAD = 6
+
+
+def _caption_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of caption lines (and of the credit lines after them); lines above a
+    byline near the top are a headline and its picture's caption."""
+    spans, pos = [], 0
+    lines = text.split("\n")
+    byline = next(
+        (i for i, x in enumerate(lines[:BYLINE_LOOKAHEAD]) if BYLINE_LINE_RE.fullmatch(x)), None
+    )
+    if byline is not None:
+        spans.append((0, sum(len(x) + 1 for x in lines[: byline + 1])))
+    for i, line in enumerate(lines):
+        nxt = next((x for x in lines[i + 1 :] if x.strip()), "")
+        if line.strip() and is_caption(line, nxt):
+            spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
 
 
 def _event_title(unit: Unit, d_start: int, d_end: int) -> str:
@@ -372,110 +461,3 @@ def _event_title(unit: Unit, d_start: int, d_end: int) -> str:
 def _shorten(text: str) -> str:
     words = " ".join(text.split()).strip(" ,.;:-—–").split()
     return " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
-
-
-# --- figures ----------------------------------------------------------------------------------
-
-NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90, "hundred": 100,
-}  # fmt: skip
-SCALES = {
-    "thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9,
-    "b": 1e9, "trillion": 1e12, "tn": 1e12,
-}  # fmt: skip
-CURRENCY_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP"}
-CURRENCY_WORDS = {
-    "dollars": "USD", "usd": "USD", "euros": "EUR", "eur": "EUR", "pounds": "GBP",
-    "roubles": "RUB", "rubles": "RUB", "hryvnias": "UAH",
-}  # fmt: skip
-NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-WORD_NUM = "|".join(NUMBER_WORDS)
-SCALE = r"thousand|million|billion|trillion|bn|mn|tn|[kmb](?![a-z])"
-DURATION_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade"}
-PEOPLE_NOUNS = (
-    r"displaced|refugees|people|civilians|troops|soldiers|deaths|dead|killed|casualties|prisoners"
-    r"|children|residents|hostages|Ukrainians|Russians|personnel|servicemen|internally displaced"
-)
-FIGURE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
-    (
-        "money",
-        re.compile(
-            rf"(?P<cur>US\$|[$€£])\s?(?P<num>{NUM})(?:\s*(?P<scale>{SCALE})\b)?", re.IGNORECASE
-        ),
-    ),
-    (
-        "money",
-        re.compile(
-            rf"\b(?P<num>{NUM})(?:\s*(?P<scale>{SCALE}))?\s+(?P<curword>dollars|usd|euros|eur"
-            r"|pounds|roubles|rubles|hryvnias)\b",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "percent",
-        re.compile(rf"\b(?P<num>{NUM})\s?(?:%|per ?cent\b)", re.IGNORECASE),
-    ),
-    (
-        "duration",
-        re.compile(
-            rf"\b(?P<num>{NUM}|{WORD_NUM})[\s-](?P<unit>second|minute|hour|day|week|month|year"
-            r"|decade)s?\b",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "people",
-        re.compile(
-            rf"\b(?P<num>{NUM}|{WORD_NUM})(?:\s+(?P<scale>thousand|million|billion))?"
-            rf"\s+(?:more\s+)?(?:\w+\s+)?(?P<noun>{PEOPLE_NOUNS})\b",
-            re.IGNORECASE,
-        ),
-    ),
-)
-
-
-def _number(text: str) -> float:
-    low = text.lower()
-    if low in NUMBER_WORDS:
-        return float(NUMBER_WORDS[low])
-    return float(text.replace(",", ""))
-
-
-def find_figures(text: str) -> list[Figure]:
-    """Money with its currency, people counts, durations and percentages, with their spans."""
-    out: list[Figure] = []
-    taken: list[tuple[int, int]] = []
-    for kind, pattern in FIGURE_PATTERNS:
-        for m in pattern.finditer(text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
-                continue
-            figure = _figure(kind, m)
-            if figure is not None:
-                out.append(figure)
-                taken.append((m.start(), m.end()))
-    return sorted(out, key=lambda f: f.start)
-
-
-def _figure(kind: str, m: re.Match) -> Figure | None:
-    g = m.groupdict()
-    value = _number(g["num"])
-    scale = (g.get("scale") or "").lower()
-    value *= SCALES.get(scale, 1.0)
-    if kind == "money":
-        cur = g.get("cur")
-        unit = CURRENCY_SIGNS.get(cur[-1]) if cur else CURRENCY_WORDS[g["curword"].lower()]
-    elif kind == "percent":
-        unit = "%"
-    elif kind == "duration":
-        if 1900 <= value <= 2100 and g["num"].isdigit():
-            return None  # "2022 year" is a date, not a duration
-        unit = g["unit"].lower()
-    else:
-        if re.fullmatch(r"(?:19|20)\d{2}", g["num"]):
-            return None
-        if not scale and value < 10 and g["noun"].lower() in {"ukrainians", "russians", "people"}:
-            return None  # "two Ukrainians" is a mention, not a count worth reporting
-        unit = "people"
-    return Figure(kind, value, unit, m.group(), m.start(), m.end())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -9,7 +10,15 @@ from pathlib import Path
 
 from detente.evidence.extract import extract
 from detente.evidence.lexicon import Gazetteer, IssueLexicon, load_gazetteer, load_lexicon
-from detente.evidence.reader import DEFAULT_MAX_BYTES, Article, iter_article_files, read_article
+from detente.evidence.reader import (
+    DEFAULT_MAX_BYTES,
+    Article,
+    Skipped,
+    english_share,
+    iter_article_files,
+    language_guess,
+    read_article,
+)
 from detente.evidence.store import add_document, has_document
 
 
@@ -25,7 +34,33 @@ class IngestReport:
 
 def extractor_tag(gazetteer: Gazetteer, lexicon: IssueLexicon) -> str:
     """Which gazetteer and lexicon a document was extracted with."""
-    return f"rules-1 gazetteer:{gazetteer.digest} lexicon:{lexicon.digest}"
+    from detente.evidence import parsed_claims
+
+    claims = f"parse:{parsed_claims.MODEL}" if parsed_claims.available() else "claims:rules"
+    return f"rules-2 {claims} gazetteer:{gazetteer.digest} lexicon:{lexicon.digest}"
+
+
+MIN_ENGLISH_SHARE = 0.15
+MIN_WORDS_FOR_LANGUAGE = 20
+
+
+def admissible(article: Article, *, today: dt.date, require_date: bool) -> Skipped | None:
+    """Why an article that was read must still be skipped (no date, a future date, not
+    English), or None when it may be stored."""
+    if article.date is None:
+        if require_date:
+            return Skipped(
+                article.path,
+                "no publication date (add a 'Date: YYYY-MM-DD' header line, or --allow-undated)",
+            )
+    elif dt.date.fromisoformat(article.date[:10].ljust(10, "1")[:10]) > today:
+        return Skipped(article.path, f"publication date {article.date} is in the future")
+    lang, _, words = language_guess(article.text)
+    english, _ = english_share(article.text)
+    if words >= MIN_WORDS_FOR_LANGUAGE and lang != "en" and english < MIN_ENGLISH_SHARE:
+        label = "mostly non-Latin letters" if lang == "xx" else f"reads as '{lang}'"
+        return Skipped(article.path, f"not English ({label}; {english:.0%} English function words)")
+    return None
 
 
 def ingest_paths(
@@ -37,12 +72,17 @@ def ingest_paths(
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_file: Callable[[Path], None] | None = None,
     files: list[Path] | None = None,
+    require_date: bool = True,
+    today: dt.date | None = None,
 ) -> IngestReport:
     """Ingest files and directories (recursively); bad files are skipped with a reason.
 
+    An article without a publication date is skipped unless ``require_date`` is False; one
+    dated after ``today`` (default: the current UTC date) and one not in English are skipped.
     ``on_file`` is called after each file (for a progress bar); ``files`` may pass the list
     from :func:`iter_article_files` when the caller has it already.
     """
+    today = today or dt.datetime.now(dt.UTC).date()
     gazetteer = gazetteer or load_gazetteer()
     lexicon = lexicon or load_lexicon()
     tag = extractor_tag(gazetteer, lexicon)
@@ -52,6 +92,8 @@ def ingest_paths(
         report.skipped.extend((s.path, s.reason) for s in bad)
     for path in files:
         result = read_article(path, max_bytes=max_bytes)
+        if isinstance(result, Article) and not has_document(conn, result.content_hash):
+            result = admissible(result, today=today, require_date=require_date) or result
         if isinstance(result, Article):
             report.warnings.extend((result.path, w) for w in result.warnings)
             _store_one(conn, result, gazetteer, lexicon, tag, report)
@@ -67,7 +109,8 @@ def _store_one(conn, article: Article, gazetteer, lexicon, tag: str, report: Ing
         report.duplicates.append(article.path)
         return
     year = int(article.date[:4]) if article.date else None
-    found = extract(article.text, gazetteer, lexicon, default_year=year)
+    day = dt.date.fromisoformat(article.date) if article.date_precision == "day" else None
+    found = extract(article.text, gazetteer, lexicon, default_year=year, doc_date=day)
     if add_document(conn, article, found, extractor=tag) is None:
         report.duplicates.append(article.path)
     else:

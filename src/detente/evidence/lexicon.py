@@ -66,9 +66,15 @@ def _term_list(value: Any, where: str | Path, field: str) -> list[str]:
 class Gazetteer:
     """Actor names → actor ids (see ``src/detente/data/gazetteer.yaml`` for the rules)."""
 
-    def __init__(self, actors: dict[str, dict[str, list[str]]], ignore: list[str]) -> None:
+    def __init__(
+        self,
+        actors: dict[str, dict[str, list[str]]],
+        ignore: list[str],
+        blocs: dict[str, list[str]] | None = None,
+    ) -> None:
         self.actors = actors
         self.ignore = ignore
+        self.blocs = blocs or {}
         entries: list[tuple[str, str | None, bool]] = []
         for actor, fields in actors.items():
             for field in TERM_FIELDS:
@@ -90,8 +96,12 @@ class Gazetteer:
     @property
     def digest(self) -> str:
         """A short hash of the gazetteer's content (recorded with each ingest)."""
-        blob = json.dumps([self.actors, self.ignore], sort_keys=True).encode()
+        blob = json.dumps([self.actors, self.ignore, self.blocs], sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:12]
+
+    def bloc_of(self) -> dict[str, str]:
+        """Member actor id → the scenario bloc it belongs to (``blocs`` in the gazetteer)."""
+        return {m: bloc for bloc, members in self.blocs.items() for m in members}
 
     def find(self, text: str) -> list[Mention]:
         """Actor mentions in ``text``, longest term first, ignoring ``ignore`` names."""
@@ -109,16 +119,17 @@ def load_gazetteer(user_file: Path | None = None) -> Gazetteer:
     base = _parse_gazetteer(_read_yaml(None, "gazetteer.yaml"), "gazetteer.yaml")
     if user_file is None:
         return Gazetteer(*base)
-    actors, ignore = base
-    extra_actors, extra_ignore = _parse_gazetteer(_read_yaml(user_file, ""), user_file)
+    actors, ignore, blocs = base
+    extra_actors, extra_ignore, extra_blocs = _parse_gazetteer(_read_yaml(user_file, ""), user_file)
+    blocs = {**blocs, **extra_blocs}
     for actor, fields in extra_actors.items():
         merged = actors.setdefault(actor, {f: [] for f in TERM_FIELDS})
         for field in TERM_FIELDS:
             merged[field] = merged.get(field, []) + fields.get(field, [])
-    return Gazetteer(actors, ignore + extra_ignore)
+    return Gazetteer(actors, ignore + extra_ignore, blocs)
 
 
-def _parse_gazetteer(data: dict, where: str | Path) -> tuple[dict, list[str]]:
+def _parse_gazetteer(data: dict, where: str | Path) -> tuple[dict, list[str], dict]:
     actors_data = data.get("actors") or {}
     if not isinstance(actors_data, dict):
         raise InputError("expected a mapping of actor ids", file=where, field="actors")
@@ -136,7 +147,11 @@ def _parse_gazetteer(data: dict, where: str | Path) -> tuple[dict, list[str]]:
         actors[str(actor)] = {
             f: _term_list(fields.get(f), where, f"actors.{actor}.{f}") for f in TERM_FIELDS
         }
-    return actors, _term_list(data.get("ignore"), where, "ignore")
+    blocs_data = data.get("blocs") or {}
+    if not isinstance(blocs_data, dict):
+        raise InputError("expected a mapping of bloc ids to actor ids", file=where, field="blocs")
+    blocs = {str(b): _term_list(m, where, f"blocs.{b}") for b, m in blocs_data.items()}
+    return actors, _term_list(data.get("ignore"), where, "ignore"), blocs
 
 
 class IssueLexicon:

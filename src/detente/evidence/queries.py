@@ -9,15 +9,35 @@ from typing import Any
 
 from detente.errors import InputError
 
+SOURCE_COLUMNS = "d.name AS doc, d.date AS published, d.outlet, d.url, d.author, d.title"
 CLAIM_COLUMNS = (
     'c.id, c.actor, c.issue, c.stance, c.direction, c.cue, c.start, c."end", c.actor_start,'
-    ' c.actor_end, c.doc_id, d.name AS doc, substr(d.text, c.start + 1, c."end" - c.start)'
-    " AS sentence"
+    f" c.actor_end, c.doc_id, {SOURCE_COLUMNS},"
+    ' substr(d.text, c.start + 1, c."end" - c.start) AS sentence'
 )
 
 
 def _rows(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
     return [dict(row) for row in cursor.fetchall()]
+
+
+def source_label(row: dict[str, Any]) -> str:
+    """How a source is cited: "Outlet, YYYY-MM-DD" (or the URL's host), else the file name."""
+    name = row.get("outlet")
+    if not name and row.get("url"):
+        name = re.sub(r"^https?://(?:www\.)?([^/]+).*$", r"\1", row["url"])
+    name = name or row.get("doc") or "?"
+    return f"{name}, {row['published']}" if row.get("published") else name
+
+
+def published_filter(published_by: str | None, args: list) -> str:
+    """An SQL condition on ``d.date`` keeping documents published on or before a date."""
+    if published_by is None:
+        return "1"
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", published_by):
+        raise InputError(f"expected a date YYYY-MM-DD, got {published_by!r}", field="published_by")
+    args.append(published_by)
+    return "(d.date IS NOT NULL AND substr(d.date, 1, 10) <= ?)"
 
 
 def fts_query(query: str) -> str:
@@ -34,16 +54,21 @@ def fts_query(query: str) -> str:
     return " ".join(terms)
 
 
-def search(conn: sqlite3.Connection, query: str, *, limit: int = 20) -> list[dict[str, Any]]:
-    """Sentences matching all words of ``query``, best first (BM25), with document and span."""
+def search(
+    conn: sqlite3.Connection, query: str, *, limit: int = 20, published_by: str | None = None
+) -> list[dict[str, Any]]:
+    """Sentences matching all words of ``query``, best first (BM25), with document and span;
+    ``published_by`` keeps documents published on or before that date."""
+    args: list = [fts_query(query)]
+    cond = published_filter(published_by, args)
     sql = (
-        'SELECT s.doc_id, d.name AS doc, d.title, s.start, s."end", s.text,'
+        f'SELECT s.doc_id, {SOURCE_COLUMNS}, s.start, s."end", s.text,'
         " snippet(sentences_fts, 0, '[', ']', '…', 16) AS snippet, bm25(sentences_fts) AS score"
         " FROM sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid"
         " JOIN documents d ON d.id = s.doc_id"
-        " WHERE sentences_fts MATCH ? ORDER BY score, s.doc_id, s.start LIMIT ?"
+        f" WHERE sentences_fts MATCH ? AND {cond} ORDER BY score, s.doc_id, s.start LIMIT ?"
     )
-    return _rows(conn.execute(sql, (fts_query(query), limit)))
+    return _rows(conn.execute(sql, (*args, limit)))
 
 
 def claims(
@@ -51,13 +76,23 @@ def claims(
     actor: str | None = None,
     issue: str | None = None,
     stance: str | None = None,
+    *,
+    published_by: str | None = None,
+    published_after: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Stance claims, optionally for one actor, issue and stance, with their sentences."""
+    """Stance claims, optionally for one actor, issue and stance, with their sentences and the
+    publication of their document; ``published_by``/``published_after`` bound its date."""
     where, args = [], []
     for column, value in (("actor", actor), ("issue", issue), ("stance", stance)):
         if value is not None:
             where.append(f"c.{column} = ?")
             args.append(value)
+    if published_by is not None:
+        where.append(published_filter(published_by, args))
+    if published_after is not None:
+        published_filter(published_after, [])
+        where.append("(d.date IS NOT NULL AND substr(d.date, 1, 10) > ?)")
+        args.append(published_after)
     sql = f"SELECT {CLAIM_COLUMNS} FROM claims c JOIN documents d ON d.id = c.doc_id"
     if where:
         sql += " WHERE " + " AND ".join(where)
@@ -65,31 +100,39 @@ def claims(
     return _rows(conn.execute(sql, args))
 
 
-def timeline(conn: sqlite3.Connection, actor: str | None = None) -> list[dict[str, Any]]:
-    """Dated events in date order (a month or year sorts before days within it)."""
+def timeline(
+    conn: sqlite3.Connection, actor: str | None = None, *, published_by: str | None = None
+) -> list[dict[str, Any]]:
+    """Dated events in date order (a month or year sorts before days within it), each with the
+    publication of its document; ``published_by`` keeps documents published by that date."""
+    args: list = []
+    cond = published_filter(published_by, args)
     sql = (
         'SELECT e.date, e.precision, e.title, e.actors, e.start, e."end", e.doc_id,'
-        " d.name AS doc FROM events e JOIN documents d ON d.id = e.doc_id"
-        " ORDER BY e.date, e.doc_id, e.start"
+        f" {SOURCE_COLUMNS} FROM events e JOIN documents d ON d.id = e.doc_id"
+        f" WHERE {cond} ORDER BY e.date, e.doc_id, e.start"
     )
     out = []
-    for row in _rows(conn.execute(sql)):
+    for row in _rows(conn.execute(sql, args)):
         row["actors"] = json.loads(row["actors"])
         if actor is None or actor in row["actors"]:
             out.append(row)
     return out
 
 
-def figures(conn: sqlite3.Connection, kind: str | None = None) -> list[dict[str, Any]]:
-    """Figures (money, people, durations, percentages) with their spans."""
+def figures(
+    conn: sqlite3.Connection, kind: str | None = None, *, published_by: str | None = None
+) -> list[dict[str, Any]]:
+    """Figures (money, people, durations, percentages, counts) with their spans."""
+    args: list = []
+    cond = published_filter(published_by, args)
     sql = (
-        'SELECT f.kind, f.value, f.unit, f.text, f.start, f."end", f.doc_id, d.name AS doc'
-        " FROM figures f JOIN documents d ON d.id = f.doc_id"
+        f'SELECT f.kind, f.value, f.unit, f.text, f.start, f."end", f.doc_id, {SOURCE_COLUMNS}'
+        f" FROM figures f JOIN documents d ON d.id = f.doc_id WHERE {cond}"
     )
-    args: tuple = ()
     if kind is not None:
-        sql += " WHERE f.kind = ?"
-        args = (kind,)
+        sql += " AND f.kind = ?"
+        args.append(kind)
     return _rows(conn.execute(sql + " ORDER BY f.doc_id, f.start", args))
 
 
@@ -97,8 +140,9 @@ def documents(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     """Stored documents (without their text) and the actors each mentions."""
     docs = _rows(
         conn.execute(
-            "SELECT id, path, name, kind, title, date, date_precision, content_hash, warnings,"
-            " extractor, ingested_at, length(text) AS chars FROM documents ORDER BY id"
+            "SELECT id, path, name, kind, title, date, date_precision, outlet, url, author,"
+            " content_hash, warnings, extractor, ingested_at, length(text) AS chars"
+            " FROM documents ORDER BY id"
         )
     )
     for doc in docs:

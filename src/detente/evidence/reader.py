@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from detente.evidence.dates import find_dates
+from detente.evidence.dates import find_dates, normalise
 
 SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
 MB = 1024 * 1024
@@ -37,6 +37,9 @@ class Article:
     date_precision: str | None
     content_hash: str
     warnings: tuple[str, ...] = field(default=())
+    outlet: str | None = None
+    url: str | None = None
+    author: str | None = None
 
 
 @dataclass(frozen=True)
@@ -120,16 +123,17 @@ def read_article(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article |
     if text is None:
         return Skipped(str(path), note or "not text")
     warnings = [note] if note else []
+    meta: dict[str, str] = {}
     if kind == "html":
-        text, title, date, html_notes = html_to_text(text)
+        text, meta, html_notes = html_to_text(text)
         warnings.extend(html_notes)
     else:
-        title, date = None, None
+        meta, text = read_header(normalise_newlines(text))
     text = strip_boilerplate(normalise_newlines(text))
     if not text.strip():
         return Skipped(str(path), "empty (no article text)")
-    if title is None:
-        title = guess_title(text, kind)
+    title = meta.get("title") or guess_title(text, kind)
+    date = meta.get("date")
     date_value, precision = (date, "day") if date else guess_date(text)
     return Article(
         path=str(path),
@@ -141,7 +145,49 @@ def read_article(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article |
         date_precision=precision,
         content_hash=content_hash(text),
         warnings=tuple(warnings),
+        outlet=meta.get("outlet"),
+        url=meta.get("url"),
+        author=meta.get("author"),
     )
+
+
+HEADER_KEYS = {
+    "title": "title", "headline": "title", "outlet": "outlet", "source": "outlet",
+    "publisher": "outlet", "site": "outlet", "author": "author", "authors": "author",
+    "by": "author", "byline": "author", "date": "date", "published": "date",
+    "publication date": "date", "url": "url", "link": "url", "split": "split",
+    "language": "language",
+}  # fmt: skip
+HEADER_LINE_RE = re.compile(r"([A-Za-z][A-Za-z ]{0,20}):\s*(.*\S)\s*")
+
+
+def read_header(text: str) -> tuple[dict[str, str], str]:
+    """A header block of ``Key: value`` lines at the top (title, outlet, author, date, URL),
+    ended by a blank line, and the text after it; no header gives ``({}, text)``.
+
+    A header needs at least two known keys, so a first line such as "Update: talks resume"
+    stays part of the article. The date is kept only when it reads as a day (ISO).
+    """
+    lines = text.split("\n")
+    meta: dict[str, str] = {}
+    end = next((i for i, line in enumerate(lines) if not line.strip()), None)
+    if end is None:
+        return {}, text
+    for line in lines[:end]:
+        m = HEADER_LINE_RE.fullmatch(line)
+        key = HEADER_KEYS.get(m.group(1).strip().lower()) if m else None
+        if key is None:
+            return {}, text
+        meta[key] = m.group(2)
+    if len(meta) < 2:
+        return {}, text
+    if "date" in meta:
+        parsed = normalise(meta["date"])
+        if parsed is None or parsed[1] != "day":
+            del meta["date"]
+        else:
+            meta["date"] = parsed[0]
+    return meta, "\n".join(lines[end + 1 :])
 
 
 def normalise_newlines(text: str) -> str:
@@ -159,8 +205,9 @@ def normalise_newlines(text: str) -> str:
 SCRIPT_RE = re.compile(r"<script\b", re.IGNORECASE)
 
 
-def html_to_text(html: str) -> tuple[str, str | None, str | None, list[str]]:
-    """Main text (tables as Markdown rows), title and ISO date of an HTML page (trafilatura)."""
+def html_to_text(html: str) -> tuple[str, dict[str, str], list[str]]:
+    """Main text (tables as Markdown rows) and metadata of an HTML page: title, outlet
+    (site name), author, URL and ISO date (trafilatura, htmldate)."""
     import trafilatura
 
     notes = []
@@ -175,14 +222,19 @@ def html_to_text(html: str) -> tuple[str, str | None, str | None, list[str]]:
         favor_recall=True,
     )
     if doc is None:
-        return "", None, None, notes
+        return "", {}, notes
     data = doc if isinstance(doc, dict) else doc.as_dict()
     text = data.get("text") or ""
-    title = data.get("title") or None
-    date = data.get("date") or None
-    if date is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
-        date = None
-    return text, title, date, notes
+    meta = {
+        "title": data.get("title"),
+        "outlet": data.get("sitename") or data.get("hostname"),
+        "author": data.get("author"),
+        "url": data.get("url"),
+        "date": data.get("date"),
+    }
+    if meta["date"] is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", meta["date"]):
+        meta["date"] = None
+    return text, {k: v for k, v in meta.items() if v}, notes
 
 
 # Boilerplate of news sites, matched on whole lines (case-insensitive).
@@ -264,6 +316,46 @@ def guess_title(text: str, kind: str) -> str | None:
             return line.lstrip("#").strip() or None
         return None
     return None
+
+
+# Frequent function words of English and of languages news about these talks is often in: a
+# text is English unless another list fits it better and English words are rare, or most of its
+# letters are not Latin.
+FUNCTION_WORDS = {
+    "en": "the of and to in a is that for on with as was by at from it be are has have said an"
+    " his not this which but were will its their had would been also who they after over more",
+    "fr": "le la les de des du et un une est dans pour que qui sur par au aux pas avec ce il",
+    "de": "der die das und den dem des ist nicht ein eine mit von zu im auf für sich auch dass",
+    "es": "el la los las de del y en un una que es por para con se su al lo como más pero",
+    "it": "il la le di del della e un una che per con non si è gli dei alla sono da al nel",
+    "pt": "o a os as de do da e um uma que em para com não se por no na dos das ao",
+    "id": "dan yang di untuk dengan pada dari ini itu dalam tidak akan oleh juga ke bahwa",
+    "nl": "de het een en van in is dat op te met voor niet zijn aan er ook als bij",
+}
+STOPWORDS = {lang: frozenset(words.split()) for lang, words in FUNCTION_WORDS.items()}
+
+
+def english_share(text: str) -> tuple[float, int]:
+    """The share of words that are frequent English function words, and the number of words."""
+    words = re.findall(r"[^\W\d_]+", text.casefold())
+    if not words:
+        return 0.0, 0
+    return sum(w in STOPWORDS["en"] for w in words) / len(words), len(words)
+
+
+def language_guess(text: str) -> tuple[str, float, int]:
+    """``(language, share, words)``: the function-word list that fits the text best ("xx"
+    when most letters are not Latin)."""
+    words = re.findall(r"[^\W\d_]+", text.casefold())
+    if not words:
+        return "en", 0.0, 0
+    letters = [c for c in text if c.isalpha()]
+    latin = sum(c.isascii() or "\u00c0" <= c <= "\u024f" for c in letters)
+    if letters and latin / len(letters) < 0.5:
+        return "xx", 0.0, len(words)
+    shares = {lang: sum(w in sw for w in words) / len(words) for lang, sw in STOPWORDS.items()}
+    best = max(shares, key=lambda k: (shares[k], k == "en"))
+    return best, shares[best], len(words)
 
 
 DATELINE_CHARS = 400

@@ -104,6 +104,13 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX events_date ON events(date);
     CREATE INDEX actor_mentions_actor ON actor_mentions(actor);
     """,
+    # 2: where a document was published: outlet, URL and author (the date was there already).
+    """
+    ALTER TABLE documents ADD COLUMN outlet TEXT;
+    ALTER TABLE documents ADD COLUMN url TEXT;
+    ALTER TABLE documents ADD COLUMN author TEXT;
+    CREATE INDEX documents_date ON documents(date);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -201,7 +208,8 @@ def _insert_document(conn: sqlite3.Connection, a: Article, extractor: str) -> in
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     cur = conn.execute(
         "INSERT INTO documents (path, name, kind, title, date, date_precision, content_hash,"
-        " text, warnings, extractor, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        " text, warnings, extractor, ingested_at, outlet, url, author)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             a.path,
             a.name,
@@ -214,6 +222,9 @@ def _insert_document(conn: sqlite3.Connection, a: Article, extractor: str) -> in
             json.dumps(list(a.warnings)),
             extractor,
             now,
+            a.outlet,
+            a.url,
+            a.author,
         ),
     )
     return int(cur.lastrowid)

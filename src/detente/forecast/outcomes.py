@@ -1,10 +1,14 @@
 """What a settlement point means for each party: utility, red lines, acceptance, outcome class
-and coercion. Pure functions over arrays with a leading draws axis.
+and coercion. Pure functions over arrays with a leading draws axis. The utility and red-line
+tests are :mod:`detente.spatial`'s, re-exported here.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from detente.spatial import crosses_red_line
+from detente.spatial import linear_utility as utility
 
 SETTLEMENT, FROZEN, WAR = 0, 1, 2
 OUTCOME_CLASSES = ("comprehensive_settlement", "ceasefire_frozen_conflict", "collapse_war")
@@ -14,25 +18,6 @@ COERCION_LOSS = 0.45
 """A weaker belligerent losing at least this much utility (distance from its ideal)…"""
 COERCION_RATIO = 1.5
 """…and at least this many times the stronger one's loss has settled under coercion."""
-
-
-def utility(point: np.ndarray, ideal: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Linear-loss utility in [0, 1]: 1 − Σ_k w_k |x_k − ideal_k| / 100.
-
-    ``point`` (draws, issues); ``ideal``, ``weights`` (draws, parties, issues) → (draws, parties).
-    """
-    return 1.0 - (weights * np.abs(point[:, None, :] - ideal)).sum(axis=-1) / 100.0
-
-
-def crosses_red_line(point: np.ndarray, ideal: np.ndarray, red_line: np.ndarray) -> np.ndarray:
-    """Whether the point lies past any red line, on the side away from the party's ideal.
-
-    NaN red lines never bind. Shapes as :func:`utility`; returns (draws, parties) booleans.
-    """
-    side_of_ideal = np.sign(ideal - red_line)
-    side_of_point = np.sign(point[:, None, :] - red_line)
-    crossed = (side_of_point != 0) & (side_of_point != side_of_ideal)
-    return np.where(np.isnan(red_line), False, crossed).any(axis=-1)
 
 
 def classify(settled: np.ndarray, freeze_acceptable: np.ndarray) -> np.ndarray:
@@ -61,3 +46,17 @@ def coerced(
     stronger_loss = 1.0 - utilities[rows, stronger]
     lopsided = (weaker_loss >= COERCION_LOSS) & (weaker_loss >= COERCION_RATIO * stronger_loss)
     return settled & (below_outside_option | lopsided)
+
+
+__all__ = [
+    "COERCION_LOSS",
+    "COERCION_RATIO",
+    "FROZEN",
+    "OUTCOME_CLASSES",
+    "SETTLEMENT",
+    "WAR",
+    "classify",
+    "coerced",
+    "crosses_red_line",
+    "utility",
+]

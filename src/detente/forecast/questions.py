@@ -130,12 +130,14 @@ def _competing(*rates: np.ndarray) -> list[np.ndarray]:
     return [r * share for r in rates]
 
 
-def month_probabilities(hz: Hazards, m: int) -> dict[tuple[int, int], np.ndarray]:
-    """Transition probabilities in month m, keyed (from, to); each (draws,) or scalar."""
-    c, a, x = _competing(hz.ceasefire[:, m], hz.agreement[:, m], hz.abandoned[:, m])
-    a2, x2 = _competing(hz.agreement[:, m], hz.abandoned[:, m])
-    c3, a3 = _competing(hz.ceasefire_after[:, m], hz.agreement_after[:, m])
-    (a4,) = _competing(hz.agreement_after[:, m])
+def transition_probabilities(hz: Hazards) -> dict[tuple[int, int], np.ndarray]:
+    """Transition probabilities in every month, keyed (from, to); each (draws, months) or
+    broadcastable to it."""
+    c, a, x = _competing(hz.ceasefire, hz.agreement, hz.abandoned)
+    a2, x2 = _competing(hz.agreement, hz.abandoned)
+    c3, a3 = _competing(hz.ceasefire_after, hz.agreement_after)
+    (a4,) = _competing(hz.agreement_after)
+    one = np.ones((1, hz.ceasefire.shape[1]))
     return {
         (F0, F0): 1.0 - c - a - x,
         (F0, C0): c,
@@ -149,31 +151,32 @@ def month_probabilities(hz: Hazards, m: int) -> dict[tuple[int, int], np.ndarray
         (F1, A1): a3,
         (C1, C1): 1.0 - a4,
         (C1, A1): a4,
-        (A0, A0): np.ones(1),
-        (A1, A1): np.ones(1),
+        (A0, A0): one,
+        (A1, A1): one,
     }
+
+
+def state_paths(hz: Hazards) -> np.ndarray:
+    """Probability of each state at the end of every month (draws, months, 6)."""
+    n, h = hz.ceasefire.shape
+    probs = transition_probabilities(hz)
+    p = np.zeros((N_STATES, n))
+    p[F0] = 1.0
+    out = np.empty((n, h, N_STATES))
+    for m in range(h):
+        nxt = np.zeros_like(p)
+        for (i, j), prob in probs.items():
+            nxt[j] += p[i] * prob[:, m]
+        p = nxt
+        out[:, m] = p.T
+    return out
 
 
 TRANSITIONS = (
     (F0, F0), (F0, C0), (F0, A0), (F0, F1), (C0, C0), (C0, A0), (C0, C1),
     (F1, F1), (F1, C1), (F1, A1), (C1, C1), (C1, A1), (A0, A0), (A1, A1),
 )  # fmt: skip
-"""Every possible monthly transition, in the order of :func:`transition_codes`."""
-
-
-def state_paths(hz: Hazards) -> np.ndarray:
-    """Probability of each state at the end of every month (draws, months, 6)."""
-    n, h = hz.ceasefire.shape
-    p = np.zeros((N_STATES, n))
-    p[F0] = 1.0
-    out = np.empty((n, h, N_STATES))
-    for m in range(h):
-        nxt = np.zeros_like(p)
-        for (i, j), prob in month_probabilities(hz, m).items():
-            nxt[j] += p[i] * prob
-        p = nxt
-        out[:, m] = p.T
-    return out
+"""Every possible monthly transition, indexed by :func:`transition_codes`."""
 
 
 def cumulative(states: np.ndarray) -> np.ndarray:
@@ -244,10 +247,7 @@ def path_probability(hz: Hazards, codes: np.ndarray) -> np.ndarray:
     """Per row, the probability of its observed path, given as :func:`transition_codes`
     (rows, months) or one path (months,) for every row."""
     n, h = hz.ceasefire.shape
+    probs = transition_probabilities(hz)
+    table = np.stack([np.broadcast_to(probs[t], (n, h)) for t in TRANSITIONS])
     codes = np.broadcast_to(codes, (n, h))
-    prob = np.ones(n)
-    for m in range(h):
-        probs = month_probabilities(hz, m)
-        table = np.stack([np.broadcast_to(probs[t], (n,)) for t in TRANSITIONS])
-        prob = prob * np.take_along_axis(table, codes[None, :, m], axis=0)[0]
-    return prob
+    return np.take_along_axis(table, codes[None], axis=0)[0].prod(axis=1)

@@ -7,21 +7,22 @@ that text against its outside option: the war. See docs/decisions.md (## Forecas
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from detente.conflict.outside_options import salience_weights, war_outside_options
+from detente.conflict.outside_options import (
+    expected_war_outcome,
+    salience_weights,
+    war_outside_options,
+    win_probabilities,
+)
 from detente.engines import EngineInput, get_engine
 from detente.errors import InputError
 from detente.forecast import outcomes
-from detente.protocols import (
-    alternating_offers,
-    backchannel,
-    preferences,
-    single_text,
-    strategy_named,
-)
+from detente.protocols import Setting, configure, negotiate, preferences
 from detente.protocols.negotiation import LEVERAGE_UTILITY
 from detente.scenario import Scenario, Table
 
@@ -101,7 +102,7 @@ class TableDraws:
     reservation: np.ndarray
 
 
-def _mediator_inputs(plan: TablePlan, x: dict[str, np.ndarray], capability: np.ndarray):
+def _mediator_inputs(plan: TablePlan, x: dict[str, np.ndarray], capability, presence):
     """The mediator's position, salience and weight: its own stand (or the midpoint of the
     parties' ideals when it has none), pulled toward the favoured party by its bias, with
     influence capability × leverage × the share of the talks it stays for."""
@@ -116,28 +117,43 @@ def _mediator_inputs(plan: TablePlan, x: dict[str, np.ndarray], capability: np.n
     salience = np.where(
         x["salience"][:, m, :] > 0, x["salience"][:, m, :], x["salience"][:, parties, :].mean(1)
     )
-    weight = capability[:, m] * x["leverage"][:, plan.index] * plan.mediator_presence
+    weight = capability[:, m] * x["leverage"][:, plan.index] * presence
     return position, salience, weight
 
 
-def engine_input(plan: TablePlan, x: dict[str, np.ndarray]) -> EngineInput:
+def table_capability(plan: TablePlan, x: dict[str, np.ndarray]) -> np.ndarray:
+    """Every actor's capability at this table, after the table's capability shocks (n, A)."""
+    return x["capability"] * x["shock"][:, plan.index, :]
+
+
+def engine_input(
+    plan: TablePlan,
+    x: dict[str, np.ndarray],
+    capability: np.ndarray | None = None,
+    presence: float | np.ndarray | None = None,
+) -> EngineInput:
     """Influence at the table as engine input: drafters (all parties at an open table) plus the
-    mediator, with capabilities after the table's capability shocks. The disagreement point
-    (EngineInput.status_quo) is what follows if talks fail: the war's expected outcome where the
-    scenario has a war model, else the status quo."""
-    capability = x["capability"] * x["shock"][:, plan.index, :]
+    mediator, with capabilities after the table's capability shocks (or ``capability`` (n, A)
+    as given, e.g. a month's) and the mediator's weight scaled by its ``presence`` (default:
+    the share of the talks it stays for). The disagreement point (EngineInput.status_quo) is
+    what follows if talks fail: the war's expected outcome where the scenario has a war model,
+    else the status quo."""
+    capability = table_capability(plan, x) if capability is None else capability
+    presence = plan.mediator_presence if presence is None else presence
     who = list(plan.drafters)
     position = x["ideal"][:, who, :]
     salience = x["salience"][:, who, :]
     weight = capability[:, who]
     if plan.mediator is not None and plan.mediator not in who:
-        m_pos, m_sal, m_w = _mediator_inputs(plan, x, capability)
+        m_pos, m_sal, m_w = _mediator_inputs(plan, x, capability, presence)
         position = np.concatenate([position, m_pos[:, None, :]], axis=1)
         salience = np.concatenate([salience, m_sal[:, None, :]], axis=1)
         weight = np.concatenate([weight, m_w[:, None]], axis=1)
-    war = war_lottery(plan, x)
-    disagreement = x["status_quo"] if war is None else war.disagreement
-    return EngineInput(position, salience, weight, disagreement)
+    if plan.belligerents is None:
+        return EngineInput(position, salience, weight, x["status_quo"])
+    b = list(plan.belligerents)
+    p = win_probabilities(capability[:, b])
+    return EngineInput(position, salience, weight, expected_war_outcome(x["ideal"][:, b, :], p))
 
 
 def war_lottery(plan: TablePlan, x: dict[str, np.ndarray]):
@@ -147,7 +163,7 @@ def war_lottery(plan: TablePlan, x: dict[str, np.ndarray]):
         return None
     parties = list(plan.parties)
     who = parties + [b for b in plan.belligerents if b not in parties]
-    capability = (x["capability"] * x["shock"][:, plan.index, :])[:, who]
+    capability = table_capability(plan, x)[:, who]
     return war_outside_options(
         x["ideal"][:, who, :],
         x["salience"][:, who, :],
@@ -189,37 +205,38 @@ PROTOCOL = "protocol"
 PROTOCOL_VERSION = "1.0"
 
 
-def negotiate_table(plan: TablePlan, x: dict[str, np.ndarray], strategies: list[str] | None = None):
-    """Run the table's protocol on every draw at once: its preferences and the result.
+def negotiate_table(
+    plan: TablePlan,
+    x: dict[str, np.ndarray],
+    strategies: list[str] | None = None,
+    options: Mapping[str, Any] | None = None,
+):
+    """Run the table's protocol (looked up in the protocol registry) on every draw at once: its
+    preferences and the result.
 
     Parties concede linearly unless ``strategies`` (one name, or one per party) says otherwise;
-    a mediator's first draft is the compromise at the table."""
+    ``options`` are the protocol's and the strategies' typed options by name. A mediator's
+    first draft is the compromise at the table."""
     parties = list(plan.parties)
-    names = strategies or ["linear"]
-    names = names * len(parties) if len(names) == 1 else names
-    if len(names) != len(parties):
-        raise InputError(f"{len(names)} strategies for {len(parties)} parties", field="--strategy")
-    chosen = [strategy_named(n) for n in names]
+    spec, checked_options, chosen = configure(
+        plan.table.protocol, strategies, len(parties), options
+    )
     prefs = preferences(
         x["ideal"][:, parties, :],
         x["salience"][:, parties, :],
         outside_options(plan, x),
         x["red_line"][:, parties, :],
     )
-    deadline = plan.table.deadline
-    if plan.table.protocol == "single_text":
+    setting = Setting(drafters=tuple(parties.index(d) for d in plan.drafters))
+    if spec.needs_mediator:
         draft = get_engine("compromise").run(engine_input(plan, x), record_trajectory=False)
         withdrawals = [
             iv.round for iv in plan.table.interventions if iv.kind == "mediator_withdraws"
         ]
-        leverage = x["leverage"][:, plan.index]
-        result = single_text(
-            prefs, chosen, deadline, draft.outcome, leverage, min(withdrawals, default=None)
+        setting = Setting(
+            draft.outcome, x["leverage"][:, plan.index], min(withdrawals, default=None)
         )
-    elif plan.table.protocol == "backchannel":
-        result = backchannel(prefs, chosen, deadline, [parties.index(d) for d in plan.drafters])
-    else:
-        result = alternating_offers(prefs, chosen, deadline)
+    result = negotiate(spec, prefs, chosen, plan.table.deadline, setting, checked_options)
     return prefs, result
 
 

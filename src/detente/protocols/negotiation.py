@@ -17,18 +17,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from pydantic import Field
 
 from detente.errors import InputError
 from detente.protocols.offers import offer_at
-from detente.protocols.strategies import Strategy, accepts, time_aspiration
+from detente.protocols.registry import ProtocolOptions, ProtocolSpec, Setting
+from detente.protocols.strategies import Moment, Strategy
 from detente.protocols.utility import Preferences
 
 LEVERAGE_UTILITY = 0.25
 """Utility a mediator of leverage 1 can add to a party's side of the deal (docs/decisions.md)."""
 MEDIATOR_STEP = 0.3
-MIN_ASPIRATION_STEP = 0.01
-"""Smallest concession of an aspiration-adapting party that still has a gap to close, so that
-geometric adaptation ends in agreement instead of approaching it for ever."""
+"""Share of the objecting parties' pull by which the mediator revises its text each round."""
 NO_AGREEMENT, AGREED = 0, 1
 
 
@@ -67,22 +67,13 @@ def _aspirations(
     previous: np.ndarray,
     best_seen: np.ndarray,
 ) -> np.ndarray:
-    """Each party's aspiration at round t (B, P)."""
+    """Each party's aspiration at round t (B, P), from its strategy."""
     out = np.empty_like(reservation)
     for p, s in enumerate(strategies):
-        if s.kind == "time":
-            out[:, p] = time_aspiration(t, deadline, reservation[:, p], s.e)
-        elif s.kind == "aspiration":  # close a share of the gap to the best offer received
-            best = np.nan_to_num(best_seen[:, p], nan=1.0)
-            gap = np.maximum(previous[:, p] - best, 0)
-            step = np.maximum(s.rate * gap, MIN_ASPIRATION_STEP)
-            floor = np.maximum(reservation[:, p], best)
-            adapted = np.maximum(floor, previous[:, p] - step)
-            out[:, p] = np.where(gap > 0, adapted, previous[:, p])
-        else:  # tit for tat: concede what the others' last offer gave me, never below r
-            out[:, p] = np.maximum(
-                reservation[:, p], previous[:, p] - np.maximum(last_gain[:, p], 0)
-            )
+        moment = Moment(
+            t, deadline, reservation[:, p], previous[:, p], last_gain[:, p], best_seen[:, p]
+        )
+        out[:, p] = s.aspiration(moment)
     return out
 
 
@@ -129,7 +120,7 @@ def alternating_offers(
         ok = acceptable.copy()
         for q, s in enumerate(strategies):
             if q != proposer:
-                ok[:, q] &= accepts(s, utility[:, q], aspiration_next[:, q], t, deadline)
+                ok[:, q] &= s.accepts(utility[:, q], aspiration_next[:, q], t, deadline)
         new = ok.all(axis=1) & ~agreed
         point[new], rounds[new], agreed[new] = offer[new], t, True
         reason[new] = "agreed"
@@ -155,12 +146,14 @@ def single_text(
     first_draft: np.ndarray,
     leverage: np.ndarray,
     withdraw_round: int | None = None,
+    step: float = MEDIATOR_STEP,
 ) -> NegotiationResult:
     """A mediator's single negotiating text, revised each round toward the objecting parties.
 
-    ``first_draft`` (B, K) is the mediator's opening text; ``leverage`` (B,) eases every party's
-    reservation by ``LEVERAGE_UTILITY × leverage`` while the mediator stays. After
-    ``withdraw_round`` the talks continue as alternating offers without pressure.
+        ``first_draft`` (B, K) is the mediator's opening text; ``leverage`` (B,) eases every party's
+        reservation by ``LEVERAGE_UTILITY × leverage`` while the mediator stays. After
+        ``withdraw_round`` the talks continue as alternating offers without pressure. Each round the
+    mediator moves its text by ``step`` × the objecting parties' weighted pull.
     """
     _check(prefs, strategies, deadline)
     b, p, k = prefs.shape
@@ -177,16 +170,20 @@ def single_text(
     rounds = np.full(b, -1)
     reason = np.full(b, "deadline reached", dtype=object)
     trace, proposers = [], []
+    previous = np.ones((b, p))
+    last_utility = eased.utility(text)
+    best_seen = np.full((b, p), np.nan)
     for t in range(end):
-        aspiration = np.stack(
-            [
-                time_aspiration(t, deadline, eased.reservation[:, q], s.e)
-                for q, s in enumerate(strategies)
-            ],
-            axis=1,
-        )
         utility = eased.utility(text)
-        content = (utility >= aspiration - 1e-12) & eased.acceptable(text)
+        best_seen = np.fmax(best_seen, utility)  # the best text any party has seen so far
+        gain = utility - last_utility  # what the latest revision gave each party
+        aspiration = _aspirations(
+            strategies, t, deadline, eased.reservation, gain, previous, best_seen
+        )
+        previous, last_utility = aspiration, utility
+        content = eased.acceptable(text)
+        for q, s in enumerate(strategies):
+            content[:, q] &= s.accepts(utility[:, q], aspiration[:, q], t, deadline)
         new = content.all(axis=1) & ~agreed
         point[new], rounds[new], agreed[new] = text[new], t, True
         reason[new] = "agreed on the mediator's text"
@@ -195,7 +192,7 @@ def single_text(
         objecting = ~content
         n_obj = np.maximum(objecting.sum(axis=1, keepdims=True), 1)
         pull = (objecting[:, :, None] * eased.weight * (eased.ideal - text[:, None, :])).sum(axis=1)
-        text = np.where(agreed[:, None], text, text + MEDIATOR_STEP * pull * k / n_obj)
+        text = np.where(agreed[:, None], text, text + step * pull * k / n_obj)
         text = np.clip(text, 0.0, 100.0)
     if withdraw_round is not None and withdraw_round < deadline and not agreed.all():
         rest = alternating_offers(prefs, strategies, deadline, start_round=withdraw_round)
@@ -234,3 +231,73 @@ def backchannel(
     return _finish(
         agreed, point, rounds, prefs, list(drafted.trace), list(drafted.proposer), reason
     )
+
+
+VERSION = "1.0"
+
+
+class SingleTextOptions(ProtocolOptions):
+    """Options of the mediated single text."""
+
+    mediator_step: float = Field(
+        MEDIATOR_STEP, gt=0.0, le=1.0, description="share of the objectors' pull per revision"
+    )
+
+
+def _run_alternating(prefs, strategies, deadline, setting: Setting, options):
+    return alternating_offers(prefs, strategies, deadline)
+
+
+def _run_single_text(prefs, strategies, deadline, setting: Setting, options: SingleTextOptions):
+    if setting.first_draft is None or setting.leverage is None:
+        raise InputError("a single text needs a mediator's first draft", field="mediator")
+    return single_text(
+        prefs,
+        strategies,
+        deadline,
+        setting.first_draft,
+        setting.leverage,
+        setting.withdraws,
+        step=options.mediator_step,
+    )
+
+
+def _run_backchannel(prefs, strategies, deadline, setting: Setting, options):
+    return backchannel(prefs, strategies, deadline, list(setting.drafters))
+
+
+ALTERNATING_OFFERS = ProtocolSpec(
+    name="alternating_offers",
+    version=VERSION,
+    run=_run_alternating,
+    summary="parties propose in turn; an offer every other party accepts is agreed",
+)
+SINGLE_TEXT = ProtocolSpec(
+    name="single_text",
+    version=VERSION,
+    run=_run_single_text,
+    summary="a mediator's single negotiating text, revised toward the objecting parties",
+    options=SingleTextOptions,
+    needs_mediator=True,
+    order_matters=False,
+)
+BACKCHANNEL = ProtocolSpec(
+    name="backchannel",
+    version=VERSION,
+    run=_run_backchannel,
+    summary="the drafters agree a text by alternating offers; the others take it or leave it",
+    needs_drafters=True,
+)
+
+__all__ = [
+    "ALTERNATING_OFFERS",
+    "BACKCHANNEL",
+    "LEVERAGE_UTILITY",
+    "MEDIATOR_STEP",
+    "NegotiationResult",
+    "SINGLE_TEXT",
+    "SingleTextOptions",
+    "alternating_offers",
+    "backchannel",
+    "single_text",
+]

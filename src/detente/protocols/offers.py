@@ -55,3 +55,9 @@ def within_red_lines(prefs: Preferences, offer: np.ndarray) -> np.ndarray:
     low = np.where(bounded & above, prefs.red_line, 0.0).max(axis=1)
     high = np.where(bounded & ~above, prefs.red_line, 100.0).min(axis=1)
     return np.where(low <= high, np.clip(offer, low, high), offer)
+
+
+__all__ = [
+    "offer_at",
+    "within_red_lines",
+]

@@ -1,6 +1,6 @@
 """Preferences over multi-issue outcomes, batched: arrays shaped (batch, parties, issues).
 
-Utility is linear-additive on the 0–100 scales (the same as the forecast's):
+Utility is linear-additive on the 0–100 scales (:mod:`detente.spatial`, the forecast's too):
 u_p(x) = 1 − Σ_k w_pk |x_k − ideal_pk| / 100, weights the saliences normalised to one. Red lines
 are hard constraints: an outcome past any of a party's red lines is unacceptable whatever its
 utility. Reservation values come from the party's outside option.
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from detente.errors import InputError
+from detente.spatial import crosses_red_line, linear_utility, salience_weights
 
 
 @dataclass(frozen=True)
@@ -32,14 +33,12 @@ class Preferences:
 
     def utility(self, x: np.ndarray) -> np.ndarray:
         """Every party's utility of outcomes ``x`` (B, K) → (B, P)."""
-        return 1.0 - (self.weight * np.abs(x[:, None, :] - self.ideal)).sum(axis=-1) / 100.0
+        return linear_utility(x, self.ideal, self.weight)
 
     def acceptable(self, x: np.ndarray) -> np.ndarray:
         """Whether each party can accept ``x``: at least its reservation, no red line crossed."""
-        side_ideal = np.sign(self.ideal - self.red_line)
-        side_x = np.sign(x[:, None, :] - self.red_line)
-        crossed = (side_x != 0) & (side_x != side_ideal) & ~np.isnan(self.red_line)
-        return (self.utility(x) >= self.reservation - 1e-12) & ~crossed.any(axis=-1)
+        crossed = crosses_red_line(x, self.ideal, self.red_line)
+        return (self.utility(x) >= self.reservation - 1e-12) & ~crossed
 
 
 def preferences(ideal, salience, reservation, red_line=None) -> Preferences:
@@ -59,7 +58,9 @@ def preferences(ideal, salience, reservation, red_line=None) -> Preferences:
         raise InputError("ideal points must lie on 0–100", field="ideal")
     if (salience < 0).any():
         raise InputError("saliences must be >= 0", field="salience")
-    total = salience.sum(axis=-1, keepdims=True)
-    weight = np.where(total > 0, salience / np.where(total > 0, total, 1.0), 1.0 / ideal.shape[-1])
+    weight = salience_weights(salience)
     red = np.full_like(ideal, np.nan) if red_line is None else np.asarray(red_line, dtype=float)
     return Preferences(ideal, weight, red, reservation)
+
+
+__all__ = ["Preferences", "preferences"]

@@ -10,8 +10,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from detente.forecast import ForecastConfig, ForecastRun, to_data
+from detente.forecast.typical import engine_path, negotiation_path
 from detente.report import charts
-from detente.report.paths import engine_path, negotiation_path
 from detente.scenario import Scenario, bounds_of, mode_of
 
 

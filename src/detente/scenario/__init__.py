@@ -1,6 +1,7 @@
 """The scenario: a validated, cited description of a negotiation and its readers/writers."""
 
 from detente.scenario.arrays import ScenarioArrays, actors_with_positions, mode_arrays
+from detente.scenario.holders import absent_holders, unsettled_issues
 from detente.scenario.io import (
     DEFAULT_SCENARIO,
     FORMATS,
@@ -10,6 +11,7 @@ from detente.scenario.io import (
     dump_yaml,
     export_scenario,
     load_scenario,
+    loads,
     validate_data,
 )
 from detente.scenario.model import (
@@ -31,6 +33,7 @@ from detente.scenario.model import (
     WarTrend,
     bounds_of,
     mode_of,
+    seated_at,
 )
 
 __all__ = [
@@ -53,6 +56,7 @@ __all__ = [
     "War",
     "WarCost",
     "WarTrend",
+    "absent_holders",
     "actors_with_positions",
     "bounds_of",
     "bundled_path",
@@ -61,7 +65,10 @@ __all__ = [
     "dump_yaml",
     "export_scenario",
     "load_scenario",
+    "loads",
     "mode_arrays",
     "mode_of",
+    "seated_at",
+    "unsettled_issues",
     "validate_data",
 ]

@@ -101,12 +101,20 @@ def load_scenario(spec: str | Path | None = None) -> Scenario:
     path = resolve_scenario_path(spec)
     fmt = format_of(path)
     text = read_text(path)
+    return loads(text, fmt, file=path)
+
+
+def loads(text: str, fmt: str = "yaml", *, file: str | Path | None = None) -> Scenario:
+    """A validated scenario from text in one of :data:`FORMATS` (``yaml``, ``json``,
+    ``ktab-csv``); errors name ``file`` (when given), the line and the field."""
     if fmt == "ktab-csv":
         from detente.scenario.ktab import parse_ktab_csv, scenario_from_ktab
 
-        return scenario_from_ktab(parse_ktab_csv(text, file=path))
-    data = _parse_json(text, path) if fmt == "json" else _parse_yaml(text, path)
-    return validate_data(data, text=text, file=path)
+        return scenario_from_ktab(parse_ktab_csv(text, file=file))
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r}, expected one of {', '.join(FORMATS)}")
+    data = _parse_json(text, file) if fmt == "json" else _parse_yaml(text, file)
+    return validate_data(data, text=text, file=file)
 
 
 def validate_data(
@@ -159,7 +167,7 @@ def export_scenario(scenario: Scenario, fmt: str) -> str:
     raise InputError(f"unknown format {fmt!r}, expected one of {', '.join(FORMATS)}", field="to")
 
 
-def _parse_yaml(text: str, path: Path) -> Any:
+def _parse_yaml(text: str, path: str | Path | None) -> Any:
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -169,7 +177,7 @@ def _parse_yaml(text: str, path: Path) -> Any:
         raise InputError(f"malformed YAML: {problem}", file=path, line=line) from None
 
 
-def _parse_json(text: str, path: Path) -> Any:
+def _parse_json(text: str, path: str | Path | None) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

@@ -83,7 +83,8 @@ class Source(Frozen):
     ``date`` is its publication date (``date_note`` says how it was read: a dateline, the
     content). A scenario may cite a source published after its ``as_of`` only when the source
     is marked ``hindsight`` (later scholarship on a historical case); such a scenario counts as
-    coded with hindsight.
+    coded with hindsight. ``note`` says anything else a reader should know (a missing byline,
+    whom the report relays).
     """
 
     id: str = Field(min_length=1)
@@ -95,6 +96,7 @@ class Source(Frozen):
     url: str | None = None
     file: str | None = None
     hindsight: bool = False
+    note: str | None = None
 
 
 class Citation(Frozen):
@@ -156,7 +158,12 @@ class Option(Frozen):
 
 
 class Issue(Cited):
-    """A dimension of the bargain on a 0–100 scale with labelled anchors and a status quo."""
+    """A dimension of the bargain on a 0–100 scale with labelled anchors and a status quo.
+
+    ``holders`` are actors whose consent a settlement of the issue needs besides the parties
+    (the EU for EU sanctions and the frozen assets it immobilises): a table settles the issue
+    only when every holder sits at it or has delegated to a party there.
+    """
 
     id: str = Field(min_length=1, pattern=r"^[a-z0-9_\-]+$")
     name: str = Field(min_length=1)
@@ -164,6 +171,7 @@ class Issue(Cited):
     anchors: tuple[Anchor, ...] = Field(min_length=2)
     status_quo: Judgment | None = None
     options: tuple[Option, ...] = ()
+    holders: tuple[str, ...] = ()
 
     _status_quo_on_scale = field_validator("status_quo")(_on_scale)
 
@@ -251,7 +259,8 @@ class Table(Cited):
     """A negotiation format: who sits at it, who mediates, how and until when they talk.
 
     In a ``backchannel`` the mediator and the parties in ``drafters`` write a text that the
-    other parties may only take or leave.
+    other parties may only take or leave. ``delegates`` are absent issue holders that have
+    delegated their say to an actor at the table.
     """
 
     id: str = Field(min_length=1, pattern=r"^[a-z0-9_\-]+$")
@@ -261,6 +270,7 @@ class Table(Cited):
     mediator: Mediator | None = None
     guarantors: tuple[str, ...] = ()
     drafters: tuple[str, ...] = ()
+    delegates: tuple[str, ...] = ()
     protocol: Protocol = "alternating_offers"
     deadline: int = Field(default=50, ge=1)
     meetings_per_month: Judgment = 1.0
@@ -427,6 +437,12 @@ def _citation_problems(obj: Cited, path: str, source_ids: set[str]) -> list[tupl
     ]
 
 
+def seated_at(table: Table) -> tuple[str, ...]:
+    """Every actor at a table: its parties, its mediator and its guarantors."""
+    mediator = (table.mediator.actor,) if table.mediator is not None else ()
+    return tuple(dict.fromkeys((*table.parties, *mediator, *table.guarantors)))
+
+
 def date_problems(s: Scenario) -> list[tuple[str, str]]:
     """Sources published after the scenario's ``as_of`` (unless marked hindsight), and a war
     that starts after it: a forecast as of a date may use only what was known by then."""
@@ -468,6 +484,10 @@ def reference_problems(s: Scenario) -> list[tuple[str, str]]:
     for kind in ("actors", "issues", "mechanisms", "timeline", "positions", "tables"):
         for i, item in enumerate(getattr(s, kind)):
             problems += _citation_problems(item, f"{kind}[{i}]", sources)
+    for i, issue in enumerate(s.issues):
+        for j, a in enumerate(issue.holders):
+            need(actors, a, f"issues[{i}].holders[{j}]", "actor")
+    holders = {a for issue in s.issues for a in issue.holders}
     for i, p in enumerate(s.positions):
         need(actors, p.actor, f"positions[{i}].actor", "actor")
         need(issues, p.issue, f"positions[{i}].issue", "issue")
@@ -479,6 +499,12 @@ def reference_problems(s: Scenario) -> list[tuple[str, str]]:
         for j, d in enumerate(t.drafters):
             if d not in t.parties:
                 problems.append((f"{base}.drafters[{j}]", f"drafter {d!r} is not a party"))
+        for j, d in enumerate(t.delegates):
+            need(actors, d, f"{base}.delegates[{j}]", "actor")
+            if d in actors and d not in holders:
+                problems.append((f"{base}.delegates[{j}]", f"{d!r} holds no issue"))
+            elif d in seated_at(t):
+                problems.append((f"{base}.delegates[{j}]", f"{d!r} sits at the table"))
         for j, m in enumerate(t.mechanisms):
             need(mechanisms, m, f"{base}.mechanisms[{j}]", "mechanism")
         if t.mediator is not None:

@@ -55,8 +55,19 @@ HORIZONS = (3, 6, 12, 24)
 HORIZON = max(HORIZONS)
 DEFAULT_ENGINE = "compromise"
 PRIOR_SD = 1.5
-FIT_DRAWS = 400
-"""Draws per case used in the likelihood when fitting (a Monte Carlo estimate of the mixture)."""
+FIT_DRAWS = 200
+"""Draws per case in the likelihood when fitting (a Monte Carlo estimate of the mixture)."""
+SIGN_BOUNDS = {
+    "a_c": (None, None),
+    "b_c": (0.0, None),
+    "a_a": (None, None),
+    "b_a": (0.0, None),
+    "a_x": (None, None),
+    "b_x": (None, 0.0),
+}
+"""Signs theory fixes (docs/decisions.md, ## Dated forecast): a ceasefire or an agreement
+within reach never lowers its hazard (a wider zone of agreement never hurts; Fearon 1995), and
+a deal within reach never makes abandoning the talks likelier."""
 LOG_FLOOR = 1e-6
 """Probabilities are clipped to [LOG_FLOOR, 1 − LOG_FLOOR] in the log score."""
 
@@ -157,7 +168,8 @@ def prepare(
 
 @dataclass(frozen=True)
 class Stacked:
-    """Several cases' draws stacked as rows, for fast likelihoods."""
+    """Several cases' distinct signal paths stacked as rows, with the share of the case's
+    draws each row stands for, for fast likelihoods."""
 
     base_c: np.ndarray
     base_a: np.ndarray
@@ -165,28 +177,41 @@ class Stacked:
     z_c: np.ndarray
     z_a: np.ndarray
     codes: np.ndarray
+    share: np.ndarray
     starts: np.ndarray  # first row of each case
 
 
-def stack(cases: Sequence[CaseData], engine: str, draws: int = FIT_DRAWS) -> Stacked:
-    """The first ``draws`` draws of each case's signals under ``engine``, stacked."""
-    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("bc", "ba", "f", "zc", "za", "codes")}
-    starts, row = [], 0
+def stack(cases: Sequence[CaseData], engine: str) -> Stacked:
+    """Each case's first :data:`FIT_DRAWS` draws under ``engine`` collapsed to their distinct
+    (ceasefire, agreement) signal paths, weighted by frequency; the meeting factor enters at its
+    mean over those draws (docs/decisions.md, ## Dated forecast)."""
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("bc", "ba", "f", "zc", "za", "w")}
+    starts, codes, row = [], [], 0
     for c in cases:
         sig = c.signals[engine]
-        n = min(draws, sig.shape[0])
+        paths = np.concatenate([sig.ceasefire_ok, sig.agreement_ok], axis=1)[:FIT_DRAWS]
+        distinct, counts = np.unique(paths, axis=0, return_counts=True)
+        n = distinct.shape[0]
         ages = c.age + np.arange(HORIZON)
         parts["bc"].append(np.repeat(monthly_hazard("ceasefire", c.kind, ages)[None], n, 0))
         parts["ba"].append(np.repeat(monthly_hazard("agreement", c.kind, ages)[None], n, 0))
-        parts["f"].append(meeting_factor(sig.meetings[:n])[:, None])
-        parts["zc"].append(sig.ceasefire_ok[:n].astype(float))
-        parts["za"].append(sig.agreement_ok[:n].astype(float))
-        parts["codes"].append(np.repeat(transition_codes(c.path)[None], n, 0))
+        parts["f"].append(np.full((n, 1), meeting_factor(sig.meetings[:FIT_DRAWS]).mean()))
+        parts["zc"].append(distinct[:, :HORIZON].astype(float))
+        parts["za"].append(distinct[:, HORIZON:].astype(float))
+        parts["w"].append(counts / counts.sum())
+        codes.append(np.repeat(transition_codes(c.path)[None], n, 0))
         starts.append(row)
         row += n
     cat = {k: np.concatenate(v) for k, v in parts.items()}
     return Stacked(
-        cat["bc"], cat["ba"], cat["f"], cat["zc"], cat["za"], cat["codes"], np.array(starts)
+        cat["bc"],
+        cat["ba"],
+        cat["f"],
+        cat["zc"],
+        cat["za"],
+        np.concatenate(codes),
+        cat["w"],
+        np.array(starts),
     )
 
 
@@ -194,8 +219,7 @@ def log_likelihood(data: Stacked, model: HazardModel) -> float:
     """Σ over cases of log mean over draws of the probability of the case's observed path."""
     hz = hazards_from(data.base_c, data.base_a, data.f, data.z_c, data.z_a, model)
     prob = path_probability(hz, data.codes)
-    counts = np.diff(np.append(data.starts, prob.size))
-    mean = np.add.reduceat(prob, data.starts) / counts
+    mean = np.add.reduceat(prob * data.share, data.starts)
     return float(np.log(np.maximum(mean, 1e-300)).sum())
 
 
@@ -209,10 +233,15 @@ def abandon_rate(cases: Sequence[CaseData]) -> float:
     return (events + 0.5) / max(months, 1)
 
 
-def fit(cases: Sequence[CaseData], engine: str, free: Sequence[str] = COEFFICIENTS) -> HazardModel:
+def fit(
+    cases: Sequence[CaseData],
+    engine: str,
+    free: Sequence[str] = COEFFICIENTS,
+    start: HazardModel | None = None,
+) -> HazardModel:
     """Maximum a posteriori coefficients on ``cases``: normal priors with sd :data:`PRIOR_SD`
     around the base rate (zero, and the cases' own abandonment rate for a_x); coefficients
-    not in ``free`` stay at their prior mean."""
+    not in ``free`` stay at their prior mean. ``start`` is where the search begins."""
     data = stack(cases, engine)
     prior = HazardModel(a_x=float(np.log(abandon_rate(cases)))).vector()
     mask = np.array([k in free for k in COEFFICIENTS])
@@ -223,7 +252,11 @@ def fit(cases: Sequence[CaseData], engine: str, free: Sequence[str] = COEFFICIEN
         penalty = ((theta - prior) ** 2).sum() / (2 * PRIOR_SD**2)
         return -log_likelihood(data, HazardModel.from_vector(theta)) + penalty
 
-    result = minimize(objective, prior[mask], method="L-BFGS-B")
+    low = [-np.inf if lo is None else lo for lo, _ in SIGN_BOUNDS.values()]
+    high = [np.inf if hi is None else hi for _, hi in SIGN_BOUNDS.values()]
+    begin = np.clip(prior if start is None else start.vector(), low, high)
+    bounds = [SIGN_BOUNDS[k] for k in COEFFICIENTS if k in free]
+    result = minimize(objective, begin[mask], method="L-BFGS-B", bounds=bounds)
     theta = prior.copy()
     theta[mask] = result.x
     return HazardModel.from_vector(theta)
@@ -271,6 +304,7 @@ def leave_one_out(
 ) -> Forecasts:
     """Every forecaster's forecast of every case, fitted on the other cases."""
     out = Forecasts()
+    starts = {e: fit(cases, e) for e in engines if all(e in c.signals for c in cases)}
     for i, c in enumerate(cases):
         rest = [d for j, d in enumerate(cases) if j != i]
         out.add("uniform", c.id, np.full((HORIZON, len(QUESTIONS)), 0.5))
@@ -282,7 +316,7 @@ def leave_one_out(
             usable = [d for d in rest if engine in d.signals]
             if engine not in c.signals or len(usable) < 3:
                 continue
-            model = fit(usable, engine)
+            model = fit(usable, engine, start=starts.get(engine))
             curves = forecast_curves(c, engine, model)
             out.add(engine, c.id, curves)
             out.coefficients.setdefault(engine, {})[c.id] = dict(

@@ -8,14 +8,16 @@ batch: issues are the engines' draws axis, absent actors get zero salience.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from detente.engines import EngineInput, engine_names, get_engine
+from detente.engines import EngineInput, engine_names, get_engine, weighted_median
 from detente.errors import InputError
+from detente.options import checked
 
 INSTITUTIONS = ("com", "ep")
 DEFAULT_SALIENCE = 50.0
@@ -33,7 +35,8 @@ CAPABILITY_SCHEMES = ("equal", "votes", "gdp")
 @dataclass(frozen=True)
 class DeuData:
     """Issues × actors arrays: ``position``, ``salience`` (0 where absent), ``reference`` and
-    ``outcome`` per issue, and the capability of each actor under each scheme."""
+    ``outcome`` per issue, the capability of each actor under each scheme, and the legislative
+    ``proposal`` each issue belongs to (None when the file does not say)."""
 
     actors: tuple[str, ...]
     position: np.ndarray
@@ -41,6 +44,7 @@ class DeuData:
     reference: np.ndarray
     outcome: np.ndarray
     capability: dict[str, np.ndarray]
+    proposal: np.ndarray | None = None
 
 
 def read_deu(path: str | Path) -> DeuData:
@@ -81,18 +85,31 @@ def read_deu(path: str | Path) -> DeuData:
             "votes": votes,
             "gdp": np.nan_to_num(gdp, nan=float(np.nanmean(gdp))),
         },
+        proposal=issues["prnr"].astype(str).to_numpy() if "prnr" in issues else None,
     )
 
 
 @dataclass(frozen=True)
 class Score:
-    """One engine's accuracy under one capability scheme."""
+    """One engine's accuracy under one capability scheme. ``together`` says whether the issues
+    of a proposal were given to the engine together (as its dimensions) or one at a time."""
 
     engine: str
     capabilities: str
     reference_point: bool
     mae: float
     issues: int
+    options: dict[str, Any] = field(default_factory=dict)
+    together: bool = False
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One engine configuration's predicted outcome on the issues of ``mask``."""
+
+    score: Score
+    mask: np.ndarray
+    predicted: np.ndarray
 
 
 def _batch(data: DeuData, scheme: str, mask: np.ndarray, with_reference: bool) -> EngineInput:
@@ -104,56 +121,142 @@ def _batch(data: DeuData, scheme: str, mask: np.ndarray, with_reference: bool) -
     )
 
 
-VARIANTS: dict[str, tuple[dict, ...]] = {"bdm": ({}, {"outcome": "mean"})}
+def _by_proposal(data: DeuData, mask: np.ndarray) -> list[np.ndarray]:
+    """Issue indices (within ``mask``) of each proposal, proposals of equal size together:
+    one index array (proposals, issues) per size."""
+    where = np.flatnonzero(mask)
+    groups: dict[int, list[np.ndarray]] = {}
+    for name in dict.fromkeys(data.proposal[where]):
+        members = np.flatnonzero(data.proposal[where] == name)
+        groups.setdefault(len(members), []).append(members)
+    return [np.stack(g) for _, g in sorted(groups.items())]
+
+
+def _predict_together(spec, data: DeuData, scheme: str, mask: np.ndarray, typed) -> np.ndarray:
+    """Run a multidimensional engine with each proposal's issues as its dimensions."""
+    position, salience = data.position[mask], data.salience[mask]
+    out = np.empty(int(mask.sum()))
+    for index in _by_proposal(data, mask):
+        n = index.shape[0]
+        capability = np.broadcast_to(data.capability[scheme], (n, len(data.actors))).copy()
+        inp = EngineInput(
+            position[index].transpose(0, 2, 1), salience[index].transpose(0, 2, 1), capability
+        )
+        result = spec.run(inp, rng=np.random.default_rng(0), record_trajectory=False, **typed)
+        out[index] = result.outcome
+    return out
+
+
+VARIANTS: dict[str, tuple[dict, ...]] = {
+    "bdm": ({}, {"outcome": "mean"}),
+    "exchange": ({}, {"max_rounds": 10}),
+}
 """Engine options scored besides the defaults: BDM's forecast as the weighted mean of the final
-positions instead of their median."""
+positions instead of their median; the exchange model over ten rounds instead of one."""
+
+
+def predict_engines(
+    data: DeuData,
+    engines: tuple[str, ...] | None = None,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+) -> list[Prediction]:
+    """Every engine's predictions under every capability scheme: one issue at a time without
+    the reference point on every issue, with it on the issues that have one (engines that use
+    it), and — for multidimensional engines, when the file names proposals — each proposal's
+    issues together. ``options`` per engine name are passed to it (and recorded)."""
+    out = []
+    has_weight = data.salience.sum(axis=1) > 0
+    with_rp = has_weight & ~np.isnan(data.reference)
+    for name in engines or engine_names():
+        spec = get_engine(name)
+        given = dict((options or {}).get(name, {}))
+        for variant in VARIANTS.get(name, ({},)):
+            chosen = {**given, **variant}
+            label = name + "".join(f" ({k}={v})" for k, v in chosen.items())
+            typed = checked(spec.options, chosen).model_dump()
+            modes = [(False, False, has_weight), (True, False, with_rp)]
+            if spec.multidimensional and data.proposal is not None:
+                modes.append((False, True, has_weight))
+            for scheme in CAPABILITY_SCHEMES:
+                for use_rp, together, mask in modes:
+                    if use_rp and not spec.uses_status_quo:
+                        continue  # the engine ignores the reference point
+                    if together:
+                        predicted = _predict_together(spec, data, scheme, mask, typed)
+                    else:
+                        inp = _batch(data, scheme, mask, use_rp)
+                        result = spec.run(
+                            inp, rng=np.random.default_rng(0), record_trajectory=False, **typed
+                        )
+                        predicted = result.outcome[:, 0]
+                    mae = float(np.abs(predicted - data.outcome[mask]).mean())
+                    score = Score(label, scheme, use_rp, mae, int(mask.sum()), typed, together)
+                    out.append(Prediction(score, mask, predicted))
+    return out + _median_baselines(data, has_weight)
 
 
 def score_engines(
     data: DeuData,
     engines: tuple[str, ...] | None = None,
-    on_engine: Callable[[str], None] | None = None,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+    predictions: list[Prediction] | None = None,
 ) -> list[Score]:
-    """Mean absolute error (0–100) of every engine and capability scheme, without the
-    reference point on every issue and with it on the issues that have one; best first.
-    ``on_engine`` is called with each engine's name once it is scored (for progress)."""
-    scores = []
-    has_weight = data.salience.sum(axis=1) > 0
-    with_rp = has_weight & ~np.isnan(data.reference)
-    for name in engines or engine_names():
-        spec = get_engine(name)
-        for options in VARIANTS.get(name, ({},)):
-            label = name + "".join(f" ({k}={v})" for k, v in options.items())
-            for scheme in CAPABILITY_SCHEMES:
-                for use_rp, mask in ((False, has_weight), (True, with_rp)):
-                    if use_rp and not spec.uses_status_quo:
-                        continue  # the engine ignores the reference point
-                    inp = _batch(data, scheme, mask, use_rp)
-                    predicted = spec.run(
-                        inp, rng=np.random.default_rng(0), record_trajectory=False, **options
-                    )
-                    error = np.abs(predicted.outcome[:, 0] - data.outcome[mask])
-                    scores.append(
-                        Score(label, scheme, use_rp, float(error.mean()), int(mask.sum()))
-                    )
-        if on_engine is not None:
-            on_engine(name)
-    scores += _median_baselines(data, has_weight)
-    return sorted(scores, key=lambda s: s.mae)
+    """Mean absolute error (0–100) of every prediction of :func:`predict_engines` (or the
+    ``predictions`` given), best first."""
+    predictions = predictions or predict_engines(data, engines, options)
+    return sorted((p.score for p in predictions), key=lambda s: s.mae)
 
 
-def _median_baselines(data: DeuData, mask: np.ndarray) -> list[Score]:
-    """The weighted median actor (capability × salience), a classic reference model."""
+def _median_baselines(data: DeuData, mask: np.ndarray) -> list[Prediction]:
+    """The weighted median actor (capability × salience), a classic reference model: the
+    engines' weighted median (the position with the least weighted distance to all; an exact
+    tie gives the mean of the tied positions)."""
     out = []
     for scheme in CAPABILITY_SCHEMES:
         weight = data.capability[scheme][None, :] * data.salience[mask]
-        position = data.position[mask]
-        order = np.argsort(position, axis=1)
-        sorted_pos = np.take_along_axis(position, order, axis=1)
-        cum = np.cumsum(np.take_along_axis(weight, order, axis=1), axis=1)
-        half = cum[:, -1:] / 2
-        idx = (cum < half).sum(axis=1)
-        median = sorted_pos[np.arange(len(idx)), idx]
+        median = weighted_median(data.position[mask], weight)
         mae = float(np.abs(median - data.outcome[mask]).mean())
-        out.append(Score("weighted median (baseline)", scheme, False, mae, int(mask.sum())))
+        score = Score("weighted median (baseline)", scheme, False, mae, int(mask.sum()))
+        out.append(Prediction(score, mask, median))
     return out
+
+
+@dataclass(frozen=True)
+class EnsembleScore:
+    """The ensemble's out-of-fold error beside the best single predictor's (chosen on the
+    same training folds), over ``issues`` issues in ``folds`` folds by proposal; ``weights``
+    (fitted on the whole split) by member, largest first."""
+
+    mae: float
+    best_single_mae: float
+    issues: int
+    folds: int
+    weights: dict[str, float]
+
+
+def member_label(score: Score) -> str:
+    """A short name of one ensemble member."""
+    return f"{score.engine} / {score.capabilities}{' / by proposal' if score.together else ''}"
+
+
+def score_ensemble(data: DeuData, predictions: list[Prediction]) -> EnsembleScore:
+    """Fit convex weights over every prediction made on every issue without the reference
+    point, by cross-validation over the proposals of this split (issues alone when it names
+    none); see :mod:`detente.validate.ensemble`."""
+    from detente.validate.ensemble import cross_validate
+
+    mask = data.salience.sum(axis=1) > 0
+    members = [
+        p for p in predictions if not p.score.reference_point and np.array_equal(p.mask, mask)
+    ]
+    if len(members) < 2:
+        raise InputError("an ensemble needs at least two engines", field="engines")
+    matrix = np.stack([p.predicted for p in members], axis=1)
+    groups = data.proposal[mask] if data.proposal is not None else np.arange(int(mask.sum()))
+    cv = cross_validate(matrix, data.outcome[mask], groups.astype(str))
+    order = np.argsort(-cv.weights, kind="stable")
+    weights = {member_label(members[m].score): float(cv.weights[m]) for m in order}
+    return EnsembleScore(
+        cv.ensemble_mae, cv.best_single_mae, int(mask.sum()), cv.folds,
+        {k: v for k, v in weights.items() if v > 1e-9},
+    )  # fmt: skip

