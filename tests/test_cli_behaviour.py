@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,11 @@ from detente.cli.common import forecast_engines
 REPO = Path(__file__).resolve().parents[1]
 MINIMAL = REPO / "tests" / "data" / "minimal.yaml"
 ENV = {"COLUMNS": "80", "FORCE_COLOR": None, "NO_COLOR": "1"}
+
+
+def flat(text: str) -> str:
+    """Text with line breaks and box borders collapsed to single spaces."""
+    return " ".join(re.split(r"[\s│┃]+", text)).strip()
 
 
 def invoke(*argv):
@@ -63,10 +69,10 @@ def test_one_engine_list_in_help_errors_and_api(capsys):
 
     assert list(forecast_engines()) == list_engines()
     names = forecast_engines()
-    forecast_help = " ".join(invoke("forecast", "--help").stdout.split())
+    forecast_help = flat(invoke("forecast", "--help").stdout)
     for name in names:
         assert name in forecast_help
-    run_help = " ".join(invoke("run", "--help").stdout.split())
+    run_help = flat(invoke("run", "--help").stdout)
     assert f"{', '.join(names[:-2])} or {names[-2]}" in run_help
     err = fails(["forecast", "--engine", "moon"], capsys)
     assert err.endswith(f"expected one of {', '.join(names)}") and "--engine" in err
@@ -111,21 +117,23 @@ def test_a_closed_pipe_ends_quietly_after_writing_the_json(tmp_path):
     proc.stdout.close()  # the reader goes away, as `| head -1` does
     err = proc.stderr.read()
     code = proc.wait(timeout=120)
-    assert first.startswith(b"agreement in round")
+    assert first.startswith((b"agreement in round", b"no agreement"))
     assert code == 141 and err == b""
     assert json.loads(target.read_text(encoding="utf-8"))["table"] == "us_mediated"
 
 
 def test_single_text_trace_stops_at_the_agreement(tmp_path):
-    result = invoke("negotiate", "--table", "us_mediated", "--json", str(tmp_path / "n.json"))
-    data = json.loads((tmp_path / "n.json").read_text(encoding="utf-8"))
+    dayton = REPO / "src" / "detente" / "data" / "cases" / "dayton-1995.yaml"
+    out = tmp_path / "n.json"
+    result = invoke("negotiate", str(dayton), "--table", "us_shuttle", "--json", str(out))
+    data = json.loads(out.read_text(encoding="utf-8"))
     assert data["agreed"] and data["protocol"] == "single_text"
+    assert len(data["trace"]) > data["round"] + 1  # the protocol's trace runs on past it
     lines = result.stdout.splitlines()
-    heading = [x for x in lines if x.strip().startswith("Offers on the table")]
-    assert heading == [
-        f"Offers on the table, round by round to the agreement in round {data['round']}"
-    ] or heading[0].strip().endswith(f"agreement in round {data['round']}")
-    rounds = [int(x.split()[0]) for x in lines if x.split() and x.split()[0].isdigit()]
+    heading = f"Offers on the table, round by round to the agreement in round {data['round']}"
+    assert flat(result.stdout).count(heading) == 1
+    cells = [flat(x).split() for x in lines]
+    rounds = [int(c[0]) for c in cells if c and c[0].isdigit()]
     assert rounds == list(range(data["round"] + 1))
 
 
@@ -145,7 +153,8 @@ def test_ktab_export_warns_and_keeps_issue_ids(tmp_path):
     result = invoke("scenario", "export", "--to", "ktab-csv", "-o", str(out))
     assert result.exit_code == 0
     warning = " ".join(result.stderr.split())
-    for lost in ("5 negotiation tables", "ranges", "citations", "sources", "issue names"):
+    n_tables = len(load_scenario("ukraine-2025").tables)
+    for lost in (f"{n_tables} negotiation tables", "ranges", "citations", "sources", "issue names"):
         assert lost in warning, lost
     header = out.read_text(encoding="utf-8").splitlines()[1]
     assert "territory Position,territory Salience" in header

@@ -44,7 +44,7 @@ def test_golden_output_fits_and_cuts_nothing(case, width):
     text = path.read_text(encoding="utf-8")
     widest = max(cell_len(line) for line in text.splitlines())
     assert widest <= width, f"a line is {widest} columns wide"
-    assert "…" not in text
+    assert "…" not in text.replace("=…", "")  # "-o name=…" in help is a placeholder, not a cut
 
 
 def test_every_command_has_a_golden_case():

@@ -81,23 +81,26 @@ def test_run_keeps_actors_and_outcome_numbers_whole(workdir, width):
 @pytest.mark.parametrize("width", WIDTHS)
 def test_claim_ids_and_sources_are_whole(workdir, width):
     from detente.evidence import claims, open_store
+    from detente.evidence.queries import source_label
 
     out = output(workdir, width, "evidence", "claims", "--db", cases.DB)
     rows = claims(open_store(workdir / cases.DB))
     assert rows
-    tokens = words(out)
+    tokens, flat = words(out), " ".join(re.split(r"[\s│┃]+", out))
     for r in rows:
         assert r["id"] in tokens
-        assert f"{r['doc']}:{r['start']}-{r['end']}" in tokens
+        assert source_label(r) in flat
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_timeline_spans_are_whole(workdir, width):
     from detente.evidence import open_store, timeline
+    from detente.evidence.queries import source_label
 
     out = output(workdir, width, "timeline", "--db", cases.DB)
+    flat = " ".join(re.split(r"[\s│┃]+", out))
     for r in timeline(open_store(workdir / cases.DB)):
-        assert f"{r['doc']}:{r['start']}-{r['end']}" in words(out)
+        assert source_label(r) in flat
         assert r["date"] in words(out)
 
 

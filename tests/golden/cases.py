@@ -49,6 +49,7 @@ CASES = (
     Case("scenario-export-yaml", ("scenario", "export", "tests/data/minimal.yaml", "--to", "yaml")),
     Case("scenario-export-ktab", ("scenario", "export", "--to", "ktab-csv", "-o", "case.csv")),
     Case("scenario-audit", ("scenario", "audit", "--db", DB)),
+    Case("scenario-update", ("scenario", "update", "ukraine-2025", "--db", DB)),
     Case("run-compromise", ("run", "compromise")),
     Case("run-nash", ("run", "nash")),
     Case("run-smp-ktab", ("run", "smp", "tests/data/ktab/dummyData_3Dim.csv")),
