@@ -95,9 +95,9 @@ def register(app: typer.Typer, groups) -> None:
         report.skipped[:0] = [(b.path, b.reason) for b in bad]
         err = err_console()
         for path, reason in report.skipped:
-            say(err, f"skipped {path}: {reason}", "yellow")
+            say(err, f"skipped {path}: {reason}", "yellow", one_line=True)
         for path, note in report.warnings:
-            say(err, f"warning {path}: {note}", "yellow")
+            say(err, f"warning {path}: {note}", "yellow", one_line=True)
         counts = store.execute(
             "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM claims),"
             " (SELECT count(*) FROM events), (SELECT count(*) FROM figures)"
@@ -215,7 +215,12 @@ def register(app: typer.Typer, groups) -> None:
             f"event actors, mean Jaccard of matched events: {_fmt(result.event_actor_jaccard)}",
         )
         if result.missing_docs:
-            say(err_console(), f"not in the store: {', '.join(result.missing_docs)}", "yellow")
+            say(
+                err_console(),
+                f"not in the store: {', '.join(result.missing_docs)}",
+                "yellow",
+                one_line=True,
+            )
 
     @groups.scenario.command("update")
     def update_cmd(
@@ -306,4 +311,4 @@ def register(app: typer.Typer, groups) -> None:
         n_none, n_all = len(result["no_evidence"]), len(result["judgments"])
         say(console, f"{n_none} of {n_all} judgments have no evidence")
         for cid in result["unknown_claim_citations"]:
-            say(err_console(), f"cited claim not in the store: {cid}", "yellow")
+            say(err_console(), f"cited claim not in the store: {cid}", "yellow", one_line=True)

@@ -294,9 +294,10 @@ def print_all(console: Console, parts: Sequence) -> None:
         console.print(part)
 
 
-def say(console: Console, text: str, style: str | None = None) -> None:
-    """Print plain text (never markup), wrapped between words."""
-    console.print(Text(text, style=style or ""))
+def say(console: Console, text: str, style: str | None = None, *, one_line: bool = False) -> None:
+    """Print plain text (never markup), wrapped between words, or on one line however long
+    (messages that name a path, so each stays one line for grep)."""
+    console.print(Text(text, style=style or ""), soft_wrap=one_line)
 
 
 def progress(console: Console | None = None):

@@ -135,7 +135,12 @@ def register(app: typer.Typer, groups) -> None:
             from detente.scenario.ktab import ktab_losses
 
             lost = ktab_losses(loaded)
-            say(err_console(), "warning: KTAB CSV cannot hold: " + "; ".join(lost), "yellow")
+            say(
+                err_console(),
+                "warning: KTAB CSV cannot hold: " + "; ".join(lost),
+                "yellow",
+                one_line=True,
+            )
         if out is None:
             typer.echo(text, nl=False)
         else:
