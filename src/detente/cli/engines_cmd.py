@@ -139,12 +139,11 @@ def register(app: typer.Typer, groups) -> None:
         options = options_by_engine(parse_assignments(option))
         data = read_deu(path)
         names = engine_names()
-        predictions = []
         with progress() as bar:
             task = bar.add_task("engines", total=len(names))
-            for name in names:
-                predictions += predict_engines(data, (name,), options=options)
-                bar.advance(task)
+            predictions = predict_engines(
+                data, names, options=options, on_engine=lambda _: bar.advance(task)
+            )
         scores = score_engines(data, predictions=predictions)
         ensemble = score_ensemble(data, predictions)
         if json_out is not None:
