@@ -80,16 +80,30 @@ def dated_table(data: dict[str, Any], width: int) -> list:
     for table_id, t in data["tables"].items():
         if "by" not in t:
             continue
-        spread = t.get("engine_spread", {}).get("ceasefire")
+        spread = t.get("engine_spread", {}).get("agreement")
         engines = f"{_pct(spread['min'])}–{_pct(spread['max'])}" if spread else "–"
         rows.append([table_id, *(_pct(t["by"][q]) for q in QUESTIONS), engines])
     base = meta["base_rate"]["by"]
     rows.append(["base rate", *(_pct(base[q]) for q in QUESTIONS), ""])
-    cols = [Col("table"), *(Col(q, "right") for q in QUESTIONS), Col("engines", "right")]
+    cols = [
+        Col("table"),
+        *(Col(q, "right") for q in QUESTIONS),
+        Col("agreement by engine", "right"),
+    ]
     title = f"By {meta['by']} (as of {meta['as_of']}): probability of each outcome"
+    skill = meta.get("hazard_model", {}).get("skill", {})
+    beats = [q for q, s in skill.items() if s.get("beats_base_rate")]
+    misses = [q for q, s in skill.items() if not s.get("beats_base_rate")]
+    verdict = ""
+    if skill:
+        verdict = (
+            f" In the backtest the model beats the base rate at 6 and 12 months on "
+            f"{' and '.join(beats) or 'no question'}"
+            + (f", not on {' or '.join(misses)}." if misses else ".")
+        )
     note = (
-        "engines: range of P(ceasefire) over the engines; base rate: how often wars of this "
-        "kind and age reach each event (UCDP). Criteria: docs/forecast-questions.md"
+        "by engine: range of P(agreement) over the engines; base rate: how often wars of this "
+        "kind and age reach each event (UCDP). Criteria: docs/forecast-questions.md." + verdict
     )
     return [*fit(title, cols, rows, width), Text(note, style="dim")]
 
@@ -152,7 +166,14 @@ def check_baseline(baseline: str | None, tables: tuple[str, ...]) -> None:
         )
 
 
-def run_with_progress(scenario, config, sensitivity: bool, backend: str, scheduler: str | None):
+def run_with_progress(
+    scenario,
+    config,
+    sensitivity: bool,
+    backend: str,
+    scheduler: str | None,
+    engine_spread: bool = True,
+):
     """Run the forecast behind a rich progress bar; add sensitivity drivers."""
     from detente.forecast import backend_for, run_forecast, table_drivers
 
@@ -164,6 +185,7 @@ def run_with_progress(scenario, config, sensitivity: bool, backend: str, schedul
             config,
             backend=backend_for(backend, scheduler),
             on_chunk=lambda n: bar.advance(task, n),
+            compare_engines=engine_spread,
         )
         if sensitivity:
             bar.add_task("sensitivity (Morris)", total=None)
@@ -220,6 +242,13 @@ def register(app: typer.Typer, groups) -> None:
         print_all(console, dated_table(data, console.width))
         print_all(console, summary_table(data, console.width))
         print_all(console, settlement_table(data, console.width))
+        for table_id, t in data["tables"].items():
+            for issue, holders in t.get("unsettled_issues", {}).items():
+                say(
+                    console,
+                    f"{table_id} cannot settle {issue}: {', '.join(holders)} not at the table",
+                    "dim",
+                )
         for line in drivers_lines(data):
             say(console, f"drivers of P(settlement) {line}")
         meta = data["meta"]
@@ -256,7 +285,7 @@ def register(app: typer.Typer, groups) -> None:
             loaded = load_scenario(scenario)
             check_baseline(baseline, tuple(t.id for t in loaded.tables))
             config = ForecastConfig(draws=draws, seed=seed, engine=engine)
-            data = to_data(run_with_progress(loaded, config, False, "local", None))
+            data = to_data(run_with_progress(loaded, config, False, "local", None, False))
         console = out_console()
         print_all(console, summary_table(data, console.width))
         print_all(console, settlement_table(data, console.width))

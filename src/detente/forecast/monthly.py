@@ -35,7 +35,7 @@ from detente.conflict.outside_options import salience_weights, war_utility, win_
 from detente.engines import get_engine
 from detente.errors import InputError
 from detente.forecast import outcomes
-from detente.forecast.tables import TablePlan, engine_input
+from detente.forecast.tables import TablePlan, engine_input, mediator_lever
 
 DEFAULT_HORIZON = 24
 MAX_HORIZON = 120
@@ -127,21 +127,6 @@ def _outside_by_month(plan, x, win_p, ideal, weights) -> np.ndarray:
     return value - cost[:, None, :]
 
 
-def _lever(plan, x, presence) -> tuple[np.ndarray, np.ndarray]:
-    """Costs imposed on fighting on and side payments for the text, per draw, month and party
-    (draws, months, parties), from the mediator's lever while it is at the table."""
-    n, k = x["leverage"].shape[0], len(plan.parties)
-    zero = np.zeros((n, presence.size, k))
-    if plan.mediator is None:
-        return zero, zero
-    mediator = plan.table.mediator
-    on = mediator.lever_on or plan.party_ids
-    targets = np.array([p in on for p in plan.party_ids])
-    amount = x["leverage"][:, plan.index][:, None, None] * presence[None, :, None]
-    lever = np.where(targets[None, None, :], amount, 0.0)
-    return (lever, zero) if mediator.lever == "costs_imposed" else (zero, lever)
-
-
 def _commitment(plan, x, win_p, months) -> np.ndarray:
     """Whether shifting power makes a deal in each month non-credible (draws, months)."""
     ahead = _projected_win_p(plan, x, months + COMMITMENT_LOOKAHEAD)
@@ -181,7 +166,7 @@ def table_signals(
     ideal = x["ideal"][:, parties, :]
     weights = salience_weights(x["salience"][:, parties, :])
     presence = mediator_presence(plan, x, months)
-    imposed, paid = _lever(plan, x, presence)
+    imposed, paid = (v[:, None, :] * presence[None, :, None] for v in mediator_lever(plan, x, 1.0))
     fight_on = _outside_by_month(plan, x, win_p, ideal, weights)
 
     knots = months[::text_every]

@@ -23,7 +23,6 @@ from detente.engines import EngineInput, get_engine
 from detente.errors import InputError
 from detente.forecast import outcomes
 from detente.protocols import Setting, configure, negotiate, preferences
-from detente.protocols.negotiation import LEVERAGE_UTILITY
 from detente.scenario import Scenario, Table
 
 
@@ -41,6 +40,7 @@ class TablePlan:
     belligerents: tuple[int, int] | None
     mechanisms: tuple[str, ...]
     actor_ids: tuple[str, ...] = ()
+    deadline: int = 0
 
     @property
     def party_ids(self) -> tuple[str, ...]:
@@ -82,6 +82,7 @@ def plan_table(scenario: Scenario, table_id: str) -> TablePlan:
         belligerents=belligerents,
         mechanisms=kinds,
         actor_ids=tuple(ids),
+        deadline=deadline,
     )
 
 
@@ -236,7 +237,7 @@ def negotiate_table(
         setting = Setting(
             draft.outcome, x["leverage"][:, plan.index], min(withdrawals, default=None)
         )
-    result = negotiate(spec, prefs, chosen, plan.table.deadline, setting, checked_options)
+    result = negotiate(spec, prefs, chosen, plan.deadline, setting, checked_options)
     return prefs, result
 
 
@@ -269,22 +270,39 @@ def judge_text(
     parties = list(plan.parties)
     ideal = x["ideal"][:, parties, :]
     weights = salience_weights(x["salience"][:, parties, :])
-    utilities = outcomes.utility(point, ideal, weights)
+    imposed, paid = mediator_lever(plan, x)
+    utilities = outcomes.utility(point, ideal, weights) + paid
     reservation = outside_options(plan, x)
-    pressure = 0.0
-    if plan.mediator is not None:
-        pressure = LEVERAGE_UTILITY * x["leverage"][:, plan.index] * plan.mediator_presence
-        pressure = pressure[:, None]
-    eased = reservation - pressure
+    eased = reservation - imposed
     red = x["red_line"][:, parties, :]
     accepts = (utilities >= eased) & ~outcomes.crosses_red_line(point, ideal, red)
     settled = accepts.all(axis=1) if agreed is None else agreed
     status_quo = np.nan_to_num(x["status_quo"], nan=50.0)
-    prefers_freeze = outcomes.utility(status_quo, ideal, weights) >= eased
+    prefers_freeze = outcomes.utility(status_quo, ideal, weights) + paid >= eased
     freeze_ok = prefers_freeze[:, _fighters(plan)].all(axis=1)
     weaker, stronger = _weaker_and_stronger(plan, x)
     flags = outcomes.coerced(settled, utilities, reservation, weaker, stronger)
     return TableDraws(point, outcomes.classify(settled, freeze_ok), flags, utilities, reservation)
+
+
+def mediator_lever(plan: TablePlan, x: dict[str, np.ndarray], presence=None):
+    """What the mediator's lever does to each party (n, parties), while it is at the table
+    (``presence``, default the share of the talks it stays for): ``imposed``, the cost it
+    adds to fighting on (costs imposed: sanctions, aid conditionality), and ``paid``, the value
+    it adds to an agreement or a freeze (side payments); leverage is in utility units and acts
+    on the parties in ``lever_on`` (all by default). Beardsley et al. (2006) on manipulative
+    mediation; docs/decisions.md (## Dated forecast)."""
+    n, k = x["leverage"].shape[0], len(plan.parties)
+    zero = np.zeros((n, k))
+    if plan.mediator is None or plan.table.mediator is None:
+        return zero, zero
+    presence = plan.mediator_presence if presence is None else presence
+    mediator = plan.table.mediator
+    on = mediator.lever_on or plan.party_ids
+    targets = np.array([p in on for p in plan.party_ids])
+    amount = x["leverage"][:, plan.index][:, None] * presence
+    lever = np.where(targets[None, :], amount, 0.0)
+    return (lever, zero) if mediator.lever == "costs_imposed" else (zero, lever)
 
 
 def _fighters(plan: TablePlan) -> list[int]:
@@ -300,13 +318,14 @@ def _weaker_and_stronger(plan: TablePlan, x: dict[str, np.ndarray]):
     """Party indices (within the table's parties) of the weaker and stronger belligerent, per
     draw; the two strongest parties when the scenario has no war model."""
     parties = list(plan.parties)
-    capability = (x["capability"] * x["shock"][:, plan.index, :])[:, parties]
+    capability = table_capability(plan, x)[:, parties]
     fighters = _fighters(plan)
     if len(fighters) == 2:
-        pair = np.array(fighters)
+        pair = np.broadcast_to(np.array(fighters), (capability.shape[0], 2))
     else:
-        pair = np.argsort(-capability[0])[:2]
-    first_weaker = capability[:, pair[0]] < capability[:, pair[1]]
-    weaker = np.where(first_weaker, pair[0], pair[1])
-    stronger = np.where(first_weaker, pair[1], pair[0])
+        pair = np.argsort(-capability, axis=1, kind="stable")[:, :2]
+    rows = np.arange(capability.shape[0])
+    first_weaker = capability[rows, pair[:, 0]] < capability[rows, pair[:, 1]]
+    weaker = np.where(first_weaker, pair[:, 0], pair[:, 1])
+    stronger = np.where(first_weaker, pair[:, 1], pair[:, 0])
     return weaker, stronger
