@@ -140,7 +140,7 @@ def test_report_with_an_evidence_store(tmp_path):
 @pytest.mark.parametrize(
     "args",
     [
-        ["--format", "pdf"],
+        ["--format", "docx"],
         ["--db", "none.db"],
         ["--draws", "0"],
         ["--engine", "oracle"],

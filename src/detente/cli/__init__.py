@@ -3,16 +3,57 @@ module, importing heavy dependencies only when a command runs."""
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from detente.cli.safe import one_line, shown
 from detente.errors import INVALID_INPUT_EXIT_CODE, InputError
 
-err_console = Console(stderr=True, emoji=False)
+BROKEN_PIPE_EXIT_CODE = 141
+"""What a shell reports for a writer whose reader went away (128 + SIGPIPE), as for `yes | head`."""
+
+
+class QuietHelpGroup(TyperGroup):
+    """A command group whose help screens list ``--help`` without a value type (it takes none)."""
+
+    def get_params(self, ctx):
+        return _untyped_flags(super().get_params(ctx))
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            # Before click turns it into a silent exit 1: the reader went away (``| head``).
+            _reader_gone()
+            raise typer.Exit(BROKEN_PIPE_EXIT_CODE) from None
+
+    def get_command(self, ctx, cmd_name):
+        command = super().get_command(ctx, cmd_name)
+        if command is not None and not isinstance(command, QuietHelpGroup):
+            _untyped_flags(command.get_params(ctx))
+        return command
+
+
+def _untyped_flags(params):
+    """Flags (``--help``, ``--sensitivity/--no-sensitivity``) take no value: show no type."""
+    for param in params:
+        if getattr(param, "is_flag", False):
+            param.metavar = ""
+    return params
+
+
+def _version(value: bool) -> None:
+    if value:
+        from detente import __version__
+
+        typer.echo(f"detente {__version__}")
+        raise typer.Exit()
+
 
 FLAGS = {
     "strategy": "--strategy",
@@ -20,6 +61,17 @@ FLAGS = {
     "options": "--option",
     "draws": "--draws",
     "seed": "--seed",
+    "engine": "--engine",
+    "baseline": "--baseline",
+    "backend": "--backend",
+    "scheduler": "--scheduler",
+    "by": "--by",
+    "horizon_months": "--horizon",
+    "max_mb": "--max-mb",
+    "db": "--db",
+    "fortna": "--fortna",
+    "ucdp_agreements": "--ucdp-agreements",
+    "ucdp_termination": "--ucdp-termination",
 }
 """Parameter names the lower layers use in errors → the flags a user types."""
 
@@ -61,17 +113,28 @@ def build_app() -> typer.Typer:
 
     app = typer.Typer(
         name="detente",
+        cls=QuietHelpGroup,
         help="Model, simulate and forecast multi-party peace negotiations.",
         no_args_is_help=True,
-        add_completion=False,
         pretty_exceptions_enable=False,
     )
-    groups = Groups(
-        scenario=typer.Typer(help="Validate, show and export scenarios.", no_args_is_help=True),
-        validate=typer.Typer(
-            help="Validate engines and models against data.", no_args_is_help=True
+
+    @app.callback()
+    def _root(
+        version: bool = typer.Option(
+            False, "--version", callback=_version, is_eager=True, metavar="",
+            help="Print the version and exit.",
         ),
-        evidence=typer.Typer(help="Search and export the evidence store.", no_args_is_help=True),
+    ) -> None:  # fmt: skip
+        """Model, simulate and forecast multi-party peace negotiations."""
+
+    def group(text: str) -> typer.Typer:
+        return typer.Typer(help=text, no_args_is_help=True, cls=QuietHelpGroup)
+
+    groups = Groups(
+        scenario=group("Validate, show and export scenarios."),
+        validate=group("Validate engines and models against data."),
+        evidence=group("Search and export the evidence store."),
     )
     app.add_typer(groups.scenario, name="scenario")
     app.add_typer(groups.validate, name="validate")
@@ -91,17 +154,33 @@ def build_app() -> typer.Typer:
     return app
 
 
+def _reader_gone() -> None:
+    """Send the rest of stdout to /dev/null, so that exiting does not fail again on the closed
+    pipe (the recipe in Python's documentation of SIGPIPE)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: runs the app; invalid input prints one line and exits with code 2."""
+    """Entry point: runs the app; invalid input prints one line and exits with code 2; a reader
+    that closes the pipe early (``| head``) ends the command quietly, files already written."""
+    err_console = Console(stderr=True, emoji=False)
     app = build_app()
     try:
-        code = app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False, prog_name="detente")
+        sys.stdout.flush()
     except InputError as exc:
         message = in_flag_terms(exc)
         err_console.print(
             f"[bold red]error:[/] {shown(one_line(message))}", highlight=False, soft_wrap=True
         )
         sys.exit(INVALID_INPUT_EXIT_CODE)
+    except BrokenPipeError:
+        _reader_gone()
+        sys.exit(BROKEN_PIPE_EXIT_CODE)
     except SystemExit:
         raise
     except Exception as exc:

@@ -7,43 +7,35 @@ import json
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table as RichTable
 
+from detente.cli.layout import Col, err_console, fit, out_console, print_all, progress, say, show
+from detente.cli.output import check_output, write_output
 from detente.errors import InputError
 
-console = Console()
 SHOWN_FORECASTERS = ("uniform", "base_rate", "recalibrated", "model", "ensemble")
 
 
-def scores_table(result: dict, group: str = "all") -> RichTable:
-    """Brier scores (lower is better) per question and horizon, forecasters side by side."""
+def scores_table(result: dict, width: int, group: str = "all") -> list:
+    """Brier scores (lower is better) per question and horizon, forecasters side by side, the
+    lowest in each row marked ``*``; fitted to ``width``."""
     rows = [r for r in result["scores"] if r["group"] == group]
     forecasters = [f for f in SHOWN_FORECASTERS if any(r["forecaster"] == f for r in rows)]
     n = max((r["n"] for r in rows), default=0)
-    out = RichTable(title=f"Backtest Brier scores ({group} cases, n={n}; lower is better)")
-    out.add_column("question")
-    out.add_column("months", justify="right")
-    for f in forecasters:
-        out.add_column(f.replace("_", " "), justify="right")
     index = {(r["question"], r["horizon_months"], r["forecaster"]): r for r in rows}
+    out_rows = []
     for question in ("ceasefire", "agreement", "abandoned", "ongoing"):
         for h in result["meta"]["horizons_months"]:
             cells = [index.get((question, h, f)) for f in forecasters]
             best = min((c["brier"] for c in cells if c), default=None)
-            out.add_row(
-                question,
-                str(h),
-                *(
-                    "–"
-                    if c is None
-                    else (
-                        f"[bold]{c['brier']:.3f}[/]" if c["brier"] == best else f"{c['brier']:.3f}"
-                    )
-                    for c in cells
-                ),
-            )
-    return out
+            out_rows.append([
+                question, str(h),
+                *("–" if c is None else f"{c['brier']:.3f}" + ("*" if c["brier"] == best else "")
+                  for c in cells),
+            ])  # fmt: skip
+    cols = [Col("question"), Col("months", "right"),
+            *(Col(f.replace("_", " "), "right") for f in forecasters)]  # fmt: skip
+    title = f"Backtest Brier scores ({group} cases, n={n}; lower is better, * lowest)"
+    return fit(title, cols, out_rows, width, fallback=("compact", "abbrev", "panels"), key=2)
 
 
 def register(app: typer.Typer, groups) -> None:
@@ -69,52 +61,52 @@ def register(app: typer.Typer, groups) -> None:
     ) -> None:
         """Score the dated forecast on historical episodes: Brier and log scores at 3, 6, 12
         and 24 months, leave-one-out, beside the base rate and a uniform forecast."""
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
         from detente.validate.backtest import run_backtest
         from detente.validate.cases import load_cases
 
+        for path, flag in ((json_out, "--json"), (fit_out, "--fit-out"), (plot, "--plot")):
+            check_output(path, flag)
         if plot is not None and plot.suffix.lower() not in (".svg", ".png"):
             raise InputError("expected a .svg or .png file", field="--plot", file=plot)
         loaded = load_cases(cases)
-        with Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=Console(stderr=True),
-            transient=True,
-        ) as progress:
-            task = progress.add_task("backtest", total=2 * len(loaded))
+        with progress() as bar:
+            task = bar.add_task("backtest", total=2 * len(loaded))
             result = run_backtest(
                 loaded,
                 draws=draws,
                 engine_draws=engine_draws,
                 seed=seed,
-                on_step=lambda step: progress.update(task, advance=1, description=step),
+                on_step=lambda step: bar.update(task, advance=1, description=step),
             )
-        console.print(scores_table(result))
-        meta = result["meta"]
-        console.print(
-            f"[dim]{meta['n_cases']} cases ({meta['n_hindsight']} coded with hindsight), "
-            f"{meta['draws']:,} draws each, seed {meta['seed']}; every fitted number "
-            "leave-one-out[/]"
-        )
+        written = []
         if json_out is not None:
-            json_out.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n", "utf-8")
-            console.print(f"wrote {json_out}")
+            write_output(json_out, json.dumps(result, indent=2, sort_keys=True) + "\n", "--json")
+            written.append(json_out)
         if fit_out is not None:
-            fit_out.write_text(json.dumps(result["fit"], indent=2, sort_keys=True) + "\n", "utf-8")
-            console.print(f"wrote {fit_out}")
+            fitted = json.dumps(result["fit"], indent=2, sort_keys=True) + "\n"
+            write_output(fit_out, fitted, "--fit-out")
+            written.append(fit_out)
         if plot is not None:
             from detente.report.charts import reliability_chart, to_png, to_svg
 
             chart = reliability_chart(result)
             if plot.suffix.lower() == ".svg":
-                plot.write_text(to_svg(chart), encoding="utf-8")
+                write_output(plot, to_svg(chart), "--plot")
             else:
-                plot.write_bytes(to_png(chart))
-            console.print(f"wrote {plot}")
+                write_output(plot, to_png(chart), "--plot")
+            written.append(plot)
+        console = out_console()
+        print_all(console, scores_table(result, console.width))
+        meta = result["meta"]
+        say(
+            console,
+            f"{meta['n_cases']} cases ({meta['n_hindsight']} coded with hindsight), "
+            f"{meta['draws']:,} draws each, seed {meta['seed']}; every fitted number "
+            "leave-one-out",
+            "dim",
+        )
+        for path in written:
+            say(console, f"wrote {path}")
 
     @groups.validate.command("base-rate")
     def base_rate(
@@ -130,30 +122,28 @@ def register(app: typer.Typer, groups) -> None:
         from detente.conflict.base_rate import base_rate_model
         from detente.validate.base_rate import fit_base_rate
 
-        model = fit_base_rate(ucdp_termination)
-        table = RichTable(title="Base rate: monthly hazard (events / months at risk)")
-        for col in ("war kind", "event", *(f"age ≥{a}m" for a in model["age_bands_months"])):
-            table.add_column(col, justify="right")
+        check_output(out, "--out")
+        with err_console().status("fitting the base rate"):
+            model = fit_base_rate(ucdp_termination)
+        if out is not None:
+            write_output(out, json.dumps(model, indent=1) + "\n", "--out")
+        rows = []
         for kind, per_event in model["hazards"].items():
             for event in ("ceasefire", "agreement"):
                 h = per_event[event]
-                table.add_row(
-                    kind,
-                    event,
-                    *(
-                        f"{rate:.4f} ({n}/{m:,.0f})"
-                        for rate, n, m in zip(
-                            h["monthly_hazard"], h["events"], h["months_at_risk"], strict=True
-                        )
-                    ),
-                )
-        console.print(table)
-        same = model["hazards"] == base_rate_model()["hazards"]
-        console.print(
-            "matches the shipped base rate"
-            if same
-            else "[yellow]differs from the shipped base rate[/]"
-        )
+                rows.append([
+                    kind, event,
+                    *(f"{rate:.4f} ({n}/{m:,.0f})" for rate, n, m in zip(
+                        h["monthly_hazard"], h["events"], h["months_at_risk"], strict=True)),
+                ])  # fmt: skip
+        cols = [Col("war kind"), Col("event"),
+                *(Col(f"age ≥{a}m", "right") for a in model["age_bands_months"])]  # fmt: skip
+        console = out_console()
+        title = "Base rate: monthly hazard (events / months at risk)"
+        show(console, title, cols, rows, fallback=("compact", "panels"), key=2)
+        if model["hazards"] == base_rate_model()["hazards"]:
+            say(console, "matches the shipped base rate")
+        else:
+            say(console, "differs from the shipped base rate", "yellow")
         if out is not None:
-            out.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
-            console.print(f"wrote {out}")
+            say(console, f"wrote {out}")

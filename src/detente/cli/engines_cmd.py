@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.table import Table as RichTable
 from typer.core import TyperCommand
 
-from detente.cli.output import check_output, write_output
-from detente.cli.safe import shown
+from detente.cli.common import check_engine, engines_help, write_json
+from detente.cli.layout import Col, err_console, out_console, progress, say, show
+from detente.cli.output import check_output
 from detente.errors import InputError
-
-console = Console(emoji=False)
 
 
 class RunCommand(TyperCommand):
@@ -49,7 +46,7 @@ def engine_input_from(spec_path: str | None):
     if format_of(path) == "ktab-csv":
         data = parse_ktab_csv(text, file=path)
         actors = data.actor_names
-        issues = tuple(f"dim{k + 1}" for k in range(data.position.shape[1]))
+        issues = data.issue_ids()
         position, salience, capability, sq = data.position, data.salience, data.power, None
     else:
         arrays = mode_arrays(load_scenario(path))
@@ -65,7 +62,7 @@ def register(app: typer.Typer, groups) -> None:
 
     @app.command("run", cls=RunCommand)
     def run(
-        engine: str = typer.Argument(..., help="Engine name (see `detente run --help`)."),
+        engine: str = typer.Argument(..., help=f"The engine: {engines_help(False)}."),
         scenario: str | None = typer.Argument(
             None, help="Scenario file, bundled name or KTAB CSV; default: ukraine-2025."
         ),
@@ -84,10 +81,11 @@ def register(app: typer.Typer, groups) -> None:
         check_output(json_out, "--json")
         if seed < 0:
             raise InputError(f"seed must be >= 0, got {seed}", field="--seed")
-        spec = get_engine(engine)
+        spec = get_engine(check_engine(engine, False, "ENGINE"))
         options = checked(spec.options, parse_assignments(option)).model_dump()
         actors, issues, inp, digest = engine_input_from(scenario)
-        result = spec.run(inp, rng=np.random.default_rng(seed), **options)
+        with err_console().status(f"running {spec.name}"):
+            result = spec.run(inp, rng=np.random.default_rng(seed), **options)
         rounds = [
             {
                 actor: dict(zip(issues, map(float, step[0, a]), strict=True))
@@ -96,17 +94,8 @@ def register(app: typer.Typer, groups) -> None:
             for step in result.trajectory
         ]
         outcome = dict(zip(issues, map(float, result.outcome[0]), strict=True))
-        table = RichTable(title=f"{spec.name}: positions by round (last row: outcome)")
-        table.add_column("round")
-        for issue in issues:
-            table.add_column(issue, justify="right")
-        for r, step in enumerate(rounds):
-            for actor, pos in step.items():
-                table.add_row(f"{r} {shown(actor)}", *(f"{pos[i]:.1f}" for i in issues))
-        table.add_row("outcome", *(f"{outcome[i]:.1f}" for i in issues), style="bold")
-        console.print(table)
         if json_out is not None:
-            payload = {
+            write_json(json_out, {
                 "engine": spec.name,
                 "version": result.version,
                 "params": result.params,
@@ -115,9 +104,24 @@ def register(app: typer.Typer, groups) -> None:
                 "input_sha256": digest,
                 "rounds": rounds,
                 "outcome": outcome,
-            }
-            write_output(json_out, json.dumps(payload, indent=2, sort_keys=True) + "\n", "--json")
-            console.print(f"wrote {shown(json_out)}")
+            }, sort_keys=True)  # fmt: skip
+        rows = [
+            [str(r), actor, *(f"{pos[i]:.1f}" for i in issues)]
+            for r, step in enumerate(rounds)
+            for actor, pos in step.items()
+        ]
+        rows.append(["", "outcome", *(f"{outcome[i]:.1f}" for i in issues)])
+        console = out_console()
+        show(
+            console,
+            f"{spec.name}: positions by round (last row: outcome)",
+            [Col("round", "right"), Col("actor"), *(Col(i, "right") for i in issues)],
+            rows,
+            fallback=("compact", "abbrev", "panels"),
+            key=2,
+        )
+        if json_out is not None:
+            say(console, f"wrote {json_out}")
 
     @groups.validate.command("deu")
     def deu(
@@ -133,36 +137,43 @@ def register(app: typer.Typer, groups) -> None:
         """Score every engine on DEU III issues: mean absolute error on 0–100, best first."""
         from dataclasses import asdict
 
-        from detente.engines import options_by_engine
+        from detente.engines import engine_names, options_by_engine
         from detente.options import parse_assignments
         from detente.validate.deu import predict_engines, read_deu, score_engines, score_ensemble
 
         options = options_by_engine(parse_assignments(option))
         check_output(json_out, "--json")
         data = read_deu(path)
-        with console.status("running every engine on every issue"):
-            predictions = predict_engines(data, options=options)
+        names = engine_names()
+        with progress() as bar:
+            task = bar.add_task("engines", total=len(names))
+            predictions = predict_engines(
+                data, names, options=options, on_engine=lambda _: bar.advance(task)
+            )
         scores = score_engines(data, predictions=predictions)
         ensemble = score_ensemble(data, predictions)
-        table = RichTable(title=f"DEU III: {len(data.outcome)} issues with an observed outcome")
-        for col in ("rank", "engine", "capabilities", "reference point", "issues", "MAE"):
-            table.add_column(col)
-        for rank, s in enumerate(scores, 1):
-            issues = f"{s.issues}{' (by proposal)' if s.together else ''}"
-            table.add_row(
-                str(rank), s.engine, s.capabilities, "yes" if s.reference_point else "no",
-                issues, f"{s.mae:.2f}",
-            )  # fmt: skip
-        console.print(table)
-        console.print(
+        if json_out is not None:
+            write_json(
+                json_out, {"scores": [asdict(s) for s in scores], "ensemble": asdict(ensemble)}
+            )
+        console = out_console()
+        show(
+            console,
+            f"DEU III: {len(data.outcome)} issues with an observed outcome",
+            [Col("rank", "right"), Col("engine", prose=True), Col("capabilities", prose=True),
+             Col("reference point"), Col("issues", "right", prose=True), Col("MAE", "right")],
+            [[str(rank), s.engine, s.capabilities, "yes" if s.reference_point else "no",
+              f"{s.issues}{' (by proposal)' if s.together else ''}", f"{s.mae:.2f}"]
+             for rank, s in enumerate(scores, 1)],
+        )  # fmt: skip
+        say(
+            console,
             f"ensemble of {len(ensemble.weights)} weighted members ({ensemble.folds}-fold "
             f"cross-validation by proposal, {ensemble.issues} issues): MAE "
             f"{ensemble.mae:.2f}; best single engine chosen on the same folds: "
-            f"{ensemble.best_single_mae:.2f}"
+            f"{ensemble.best_single_mae:.2f}",
         )
         top = ", ".join(f"{k} {v:.2f}" for k, v in list(ensemble.weights.items())[:5])
-        console.print(f"weights fitted on the whole file: {top}")
+        say(console, f"weights fitted on the whole file: {top}")
         if json_out is not None:
-            payload = {"scores": [asdict(s) for s in scores], "ensemble": asdict(ensemble)}
-            write_output(json_out, json.dumps(payload, indent=2) + "\n", "--json")
-            console.print(f"wrote {shown(json_out)}")
+            say(console, f"wrote {json_out}")

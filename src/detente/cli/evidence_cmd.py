@@ -8,15 +8,11 @@ import math
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table as RichTable
 
+from detente.cli.layout import Col, err_console, out_console, progress, say, show
 from detente.cli.output import check_output, write_output
-from detente.cli.safe import shown
 from detente.errors import InputError
 
-console = Console(emoji=False)
-err_console = Console(stderr=True, emoji=False)
 MAX_INGEST_MB = 1024
 
 DB_OPTION = typer.Option(
@@ -34,9 +30,9 @@ def _open(db: Path | None, *, create: bool = False):
     return open_store(db, create=create, readonly=not create)
 
 
-def _cut(text: str, width: int = 110) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _clean(text: str) -> str:
+    """Text on one line (whitespace collapsed); wrapped, never cut, when printed."""
+    return " ".join(text.split())
 
 
 def _fmt(x: float) -> str:
@@ -81,17 +77,17 @@ def register(app: typer.Typer, groups) -> None:
         lexicon: Path | None = typer.Option(
             None, "--lexicon", help="YAML issue lexicon whose issues replace or add to the bundled."
         ),
-        max_mb: float = typer.Option(10.0, "--max-mb", help="Skip larger files (at most 1024)."),
+        max_mb: float = typer.Option(
+            10.0, "--max-mb", min=0.001, help="Skip files larger than this (1 MB = 2**20 bytes)."
+        ),
         allow_undated: bool = typer.Option(
             False, "--allow-undated", help="Keep articles without a publication date."
         ),
     ) -> None:
         """Read articles into the evidence store (duplicates by normalised content are skipped)."""
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
         from detente.evidence import ingest as ingest_paths
         from detente.evidence import load_gazetteer, load_lexicon
-        from detente.evidence.reader import iter_article_files
+        from detente.evidence.reader import MB, iter_article_files
 
         if not 0.001 <= max_mb <= MAX_INGEST_MB:  # also refuses nan and inf
             raise InputError(f"expected 0.001 to {MAX_INGEST_MB}, got {max_mb}", field="--max-mb")
@@ -101,35 +97,28 @@ def register(app: typer.Typer, groups) -> None:
         gaz, lex = load_gazetteer(gazetteer), load_lexicon(lexicon)
         files, bad = iter_article_files(paths)
         store = _open(db, create=True)
-        with Progress(
-            TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[name]}"), console=err_console, transient=True,
-        ) as progress:  # fmt: skip
-            task = progress.add_task("ingest", total=len(files), name="")
+        with progress() as bar:
+            task = bar.add_task("ingesting", total=len(files))
             report = ingest_paths(
-                store, paths, gazetteer=gaz, lexicon=lex, max_bytes=int(max_mb * 1024 * 1024),
+                store, paths, gazetteer=gaz, lexicon=lex, max_bytes=int(max_mb * MB),
                 files=files, require_date=not allow_undated,
-                on_file=lambda f: progress.update(task, advance=1, name=f.name),
+                on_file=lambda f: bar.advance(task, 1),
             )  # fmt: skip
         report.skipped[:0] = [(b.path, b.reason) for b in bad]
+        err = err_console()
         for path, reason in report.skipped:
-            err_console.print(
-                f"[yellow]skipped[/] {shown(path)}: {shown(reason)}",
-                highlight=False, soft_wrap=True,
-            )  # fmt: skip
+            say(err, f"skipped {path}: {reason}", "yellow", one_line=True)
         for path, note in report.warnings:
-            err_console.print(
-                f"[yellow]warning[/] {shown(path)}: {shown(note)}",
-                highlight=False, soft_wrap=True,
-            )  # fmt: skip
+            say(err, f"warning {path}: {note}", "yellow", one_line=True)
         counts = store.execute(
             "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM claims),"
             " (SELECT count(*) FROM events), (SELECT count(*) FROM figures)"
         ).fetchone()
-        console.print(
+        say(
+            out_console(),
             f"added {len(report.added)}, already stored {len(report.duplicates)}, skipped "
             f"{len(report.skipped)}; store has {counts[0]} documents, {counts[1]} claims, "
-            f"{counts[2]} events, {counts[3]} figures"
+            f"{counts[2]} events, {counts[3]} figures",
         )
 
     @app.command("timeline")
@@ -142,15 +131,12 @@ def register(app: typer.Typer, groups) -> None:
         from detente.evidence import timeline
 
         rows = timeline(_open(db), actor=actor, published_by=published_by)
-        table = RichTable(title=f"Timeline ({len(rows)} events)")
-        for col in ("date", "event", "actors", "source"):
-            table.add_column(col)
-        for r in rows:
-            table.add_row(
-                shown(r["date"]), shown(_cut(r["title"], 70)), shown(", ".join(r["actors"])),
-                shown(_source(r)),
-            )  # fmt: skip
-        console.print(table)
+        show(
+            out_console(),
+            f"Timeline ({len(rows)} events)",
+            [Col("date"), Col("event", prose=True), Col("actors", prose=True), Col("source")],
+            [[r["date"], _clean(r["title"]), ", ".join(r["actors"]), _source(r)] for r in rows],
+        )
 
     group = groups.evidence
 
@@ -165,12 +151,12 @@ def register(app: typer.Typer, groups) -> None:
         from detente.evidence import search
 
         rows = search(_open(db), query, limit=limit, published_by=published_by)
-        table = RichTable(title=f"{len(rows)} sentences for {shown(repr(_cut(query, 60)))}")
-        for col in ("source", "sentence"):
-            table.add_column(col)
-        for r in rows:
-            table.add_row(shown(_source(r)), shown(_cut(r["snippet"], 120)))
-        console.print(table)
+        show(
+            out_console(),
+            f"{len(rows)} sentences for {query!r}",
+            [Col("source"), Col("sentence", prose=True)],
+            [[_source(r), _clean(r["snippet"])] for r in rows],
+        )
 
     @group.command("claims")
     def claims_cmd(
@@ -184,15 +170,14 @@ def register(app: typer.Typer, groups) -> None:
         from detente.evidence import claims
 
         rows = claims(_open(db), actor=actor, issue=issue, stance=stance, published_by=published_by)
-        table = RichTable(title=f"{len(rows)} claims")
-        for col in ("id", "actor", "issue", "stance", "side", "source", "sentence"):
-            table.add_column(col)
-        for r in rows:
-            table.add_row(
-                r["id"], shown(r["actor"]), shown(r["issue"]), r["stance"], r["direction"] or "–",
-                shown(_source(r)), shown(_cut(r["sentence"], 80)),
-            )  # fmt: skip
-        console.print(table)
+        show(
+            out_console(),
+            f"{len(rows)} claims",
+            [Col("id"), Col("actor"), Col("issue"), Col("stance"), Col("side"), Col("source"),
+             Col("sentence", prose=True)],
+            [[r["id"], r["actor"], r["issue"], r["stance"], r["direction"] or "–", _source(r),
+              _clean(r["sentence"])] for r in rows],
+        )  # fmt: skip
 
     @group.command("export")
     def export_cmd(
@@ -206,7 +191,7 @@ def register(app: typer.Typer, groups) -> None:
         check_output(json_out, "--json")
         data = export(_open(db), include_text=not no_text)
         write_output(json_out, json.dumps(data, ensure_ascii=False, indent=1), "--json")
-        console.print(f"wrote {shown(json_out)} ({len(data['documents'])} documents)")
+        say(out_console(), f"wrote {json_out} ({len(data['documents'])} documents)")
 
     @group.command("evaluate")
     def evaluate_cmd(
@@ -223,21 +208,6 @@ def register(app: typer.Typer, groups) -> None:
         check_output(json_out, "--json")
         mapping = load_gazetteer().bloc_of() if blocs else None
         result = evaluate(_open(db), read_gold(gold), blocs=mapping)
-        table = RichTable(title="Extraction against the gold set")
-        for col in ("items", "precision", "recall", "F1", "matched", "extracted", "gold"):
-            table.add_column(col, justify="right")
-        for s in result.scores.values():
-            table.add_row(
-                s.kind, _fmt(s.precision), _fmt(s.recall), _fmt(s.f1), str(s.tp),
-                str(s.extracted), str(s.gold),
-            )  # fmt: skip
-        console.print(table)
-        console.print(
-            f"event actors, mean Jaccard of matched events: {_fmt(result.event_actor_jaccard)}"
-        )
-        if result.missing_docs:
-            missing = shown(", ".join(result.missing_docs))
-            err_console.print(f"[yellow]not in the store:[/] {missing}")
         if json_out is not None:
             scores = {
                 k: {"precision": s.precision, "recall": s.recall, "tp": s.tp,
@@ -245,6 +215,26 @@ def register(app: typer.Typer, groups) -> None:
                 for k, s in result.scores.items()
             }  # fmt: skip
             write_output(json_out, json.dumps(scores, indent=1), "--json")
+        console = out_console()
+        show(
+            console,
+            "Extraction against the gold set",
+            [Col("items"), *(Col(h, "right") for h in
+                             ("precision", "recall", "F1", "matched", "extracted", "gold"))],
+            [[s.kind, _fmt(s.precision), _fmt(s.recall), _fmt(s.f1), str(s.tp),
+              str(s.extracted), str(s.gold)] for s in result.scores.values()],
+        )  # fmt: skip
+        say(
+            console,
+            f"event actors, mean Jaccard of matched events: {_fmt(result.event_actor_jaccard)}",
+        )
+        if result.missing_docs:
+            say(
+                err_console(),
+                f"not in the store: {', '.join(result.missing_docs)}",
+                "yellow",
+                one_line=True,
+            )
 
     @groups.scenario.command("update")
     def update_cmd(
@@ -271,6 +261,7 @@ def register(app: typer.Typer, groups) -> None:
         from detente.scenario import load_scenario
         from detente.scenario.io import dump_yaml
 
+        console = out_console()
         base = load_scenario(scenario)
         proposal = propose_update(
             base, _open(db), since=_day(since, "--since"), until=_day(until, "--until")
@@ -286,7 +277,7 @@ def register(app: typer.Typer, groups) -> None:
         if json_out is not None:
             data = {"scenario": base.id, "since": str(proposal.since),
                     "changes": [c.as_dict() for c in proposal.changes]}  # fmt: skip
-            json_out.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
+            write_output(json_out, json.dumps(data, ensure_ascii=False, indent=1), "--json")
         if not apply:
             return
         if not proposal.changes:
@@ -296,7 +287,7 @@ def register(app: typer.Typer, groups) -> None:
         target = out or Path(f"{base.id}-{updated.as_of}.yaml")
         if target.exists():
             raise InputError("exists already; a snapshot is never overwritten", file=target)
-        target.write_text(dump_yaml(updated), encoding="utf-8")
+        write_output(target, dump_yaml(updated), "--out")
         console.print(f"wrote {target} (as_of {updated.as_of})")
 
     @groups.scenario.command("audit")
@@ -312,22 +303,27 @@ def register(app: typer.Typer, groups) -> None:
 
         check_output(json_out, "--json")
         result = audit(load_scenario(scenario), _open(db), published_by=published_by)
-        table = RichTable(title=f"Audit of {shown(result['scenario'])} against the evidence")
-        for col in ("judgment", "value", "reads", "status", "for", "against", "related", "e.g."):
-            table.add_column(col)
+        if json_out is not None:
+            write_output(json_out, json.dumps(result, ensure_ascii=False, indent=1), "--json")
+        rows = []
         for j in result["judgments"]:
             name = j["actor"] + (f" on {j['issue']}" if j["issue"] else " capability")
             example = (j["support"] or j["contradict"] or j["related"] or [None])[0]
-            table.add_row(
-                shown(name), f"{j['value']:g}", j["side"], j["status"], str(len(j["support"])),
-                str(len(j["contradict"])), str(len(j["related"])),
-                shown(_cut(example["sentence"], 60)) if example else "",
-            )  # fmt: skip
-        console.print(table)
-        console.print(
-            f"{len(result['no_evidence'])} of {len(result['judgments'])} judgments have no evidence"
-        )
+            rows.append([
+                name, f"{j['value']:g}", j["side"], j["status"],
+                f"{len(j['support'])}, {len(j['contradict'])}, {len(j['related'])}",
+                _clean(example["sentence"]) if example else "",
+            ])  # fmt: skip
+        console = out_console()
+        show(
+            console,
+            f"Audit of {result['scenario']} against the evidence",
+            [Col("judgment", prose=True), Col("value", "right"), Col("reads"),
+             Col("status", prose=True), Col("claims for, against, related", "right"),
+             Col("e.g.", prose=True)],
+            rows,
+        )  # fmt: skip
+        n_none, n_all = len(result["no_evidence"]), len(result["judgments"])
+        say(console, f"{n_none} of {n_all} judgments have no evidence")
         for cid in result["unknown_claim_citations"]:
-            err_console.print(f"[yellow]cited claim not in the store:[/] {shown(cid)}")
-        if json_out is not None:
-            write_output(json_out, json.dumps(result, ensure_ascii=False, indent=1), "--json")
+            say(err_console(), f"cited claim not in the store: {cid}", "yellow", one_line=True)

@@ -8,15 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table as RichTable
+from rich.text import Text
 
+from detente.cli.common import check_engine, engines_help
+from detente.cli.layout import Col, err_console, fit, out_console, print_all, progress, say
 from detente.cli.output import check_output, write_output
-from detente.cli.safe import shown
 from detente.errors import InputError
-
-console = Console(emoji=False)
 
 SCENARIO_ARG = typer.Argument(
     None, help="Scenario file (.yaml, .json) or bundled name; default: ukraine-2025."
@@ -48,45 +45,52 @@ def parse_tables(tables: str | None) -> tuple[str, ...] | None:
     return tuple(t.strip() for t in tables.split(",") if t.strip())
 
 
-def summary_table(data: dict[str, Any]) -> RichTable:
-    """Formats side by side: outcome classes, coercion, durability."""
-    out = RichTable(title=f"Forecast: {shown(data['meta']['scenario_name'])}")
-    out.add_column("table", min_width=max(map(len, data["tables"]), default=5))
-    for col in ("settlement", "frozen ceasefire", "war", "coerced", "treaty holds 2y", "peace 5y"):
-        out.add_column(col, justify="right")
+def summary_table(data: dict[str, Any], width: int) -> list:
+    """Formats side by side: outcome classes, coercion, durability; one row per table, fitted
+    to ``width`` (stacked rows when the columns do not fit)."""
+    cols = [Col("table")] + [
+        Col(h, "right")
+        for h in ("settlement", "frozen ceasefire", "war", "coerced", "treaty holds 2y", "peace 5y")
+    ]
+    rows = []
     for table_id, t in data["tables"].items():
         c = t["outcome_classes"]
-        out.add_row(
-            shown(table_id),
+        rows.append([
+            table_id,
             _pct(c["comprehensive_settlement"]["p"]),
             _pct(c["ceasefire_frozen_conflict"]["p"]),
             _pct(c["collapse_war"]["p"]),
             _pct(t["coercion"]["rate_among_settlements"]),
             _pct(t["durability"]["settlement"]["2y"]),
             _pct(t["durability"]["peace_holds"]["5y"]),
-        )
-    return out
+        ])  # fmt: skip
+    return fit(f"Forecast: {data['meta']['scenario_name']}", cols, rows, width)
 
 
-def dated_table(data: dict[str, Any]) -> RichTable | None:
+QUESTIONS = ("ceasefire", "agreement", "abandoned", "ongoing")
+
+
+def dated_table(data: dict[str, Any], width: int) -> list:
     """The dated questions at the date of interest, per table, with the base rate and the
-    range over engines; None when the forecast has no dated questions."""
+    range over engines, fitted to ``width``; empty when the forecast has no dated questions."""
     meta = data["meta"]
     if not meta.get("by"):
-        return None
-    out = RichTable(title=f"By {meta['by']} (as of {meta['as_of']}): probability that…")
-    out.add_column("table")
-    for q in ("ceasefire", "agreement", "abandoned", "ongoing"):
-        out.add_column(q, justify="right")
-    out.add_column("agreement\nby engine", justify="right")
+        return []
+    rows = []
     for table_id, t in data["tables"].items():
         if "by" not in t:
             continue
         spread = t.get("engine_spread", {}).get("agreement")
         engines = f"{_pct(spread['min'])}–{_pct(spread['max'])}" if spread else "–"
-        out.add_row(table_id, *(_pct(t["by"][q]) for q in _QUESTIONS), engines)
+        rows.append([table_id, *(_pct(t["by"][q]) for q in QUESTIONS), engines])
     base = meta["base_rate"]["by"]
-    out.add_row("[dim]base rate[/]", *(f"[dim]{_pct(base[q])}[/]" for q in _QUESTIONS), "")
+    rows.append(["base rate", *(_pct(base[q]) for q in QUESTIONS), ""])
+    cols = [
+        Col("table"),
+        *(Col(q, "right") for q in QUESTIONS),
+        Col("agreement by engine", "right"),
+    ]
+    title = f"By {meta['by']} (as of {meta['as_of']}): probability of each outcome"
     skill = meta.get("hazard_model", {}).get("skill", {})
     beats = [q for q, s in skill.items() if s.get("beats_base_rate")]
     misses = [q for q, s in skill.items() if not s.get("beats_base_rate")]
@@ -97,30 +101,35 @@ def dated_table(data: dict[str, Any]) -> RichTable | None:
             f"{' and '.join(beats) or 'no question'}"
             + (f", not on {' or '.join(misses)}." if misses else ".")
         )
-    out.caption = (
+    note = (
         "by engine: range of P(agreement) over the engines; base rate: how often wars of this "
         "kind and age reach each event (UCDP). Criteria: docs/forecast-questions.md." + verdict
     )
-    return out
+    return [*fit(title, cols, rows, width), Text(note, style="dim")]
 
 
-_QUESTIONS = ("ceasefire", "agreement", "abandoned", "ongoing")
-
-
-def settlement_table(data: dict[str, Any]) -> RichTable:
-    """Per-issue settlement median [10th–90th percentile] per table."""
-    out = RichTable(title=escape("Settlement terms if agreed: median [p10–p90] on 0–100"))
-    out.add_column("issue")
+def settlement_table(data: dict[str, Any], width: int) -> list:
+    """Per-issue settlement median [10th–90th percentile] per table, fitted to ``width``
+    (compact, then panels of tables that repeat the issue column)."""
     tables = list(data["tables"])
-    for t in tables:
-        out.add_column(t, justify="right")
+    rows = []
     for issue in data["meta"]["issues"]:
         cells = []
         for t in tables:
             s = data["tables"][t]["settlement"][issue]
-            cells.append(f"{_num(s['median'])} [{_num(s['p10'])}–{_num(s['p90'])}]")
-        out.add_row(shown(issue), *cells)
-    return out
+            cells.append(
+                "–"
+                if s["median"] is None
+                else f"{_num(s['median'])} [{_num(s['p10'])}–{_num(s['p90'])}]"
+            )
+        rows.append([issue, *cells])
+    return fit(
+        "Settlement terms if agreed: median [p10–p90] on 0–100",
+        [Col("issue"), *(Col(t, "right") for t in tables)],
+        rows,
+        width,
+        fallback=("compact", "panels"),
+    )
 
 
 def drivers_lines(data: dict[str, Any]) -> list[str]:
@@ -134,6 +143,14 @@ def drivers_lines(data: dict[str, Any]) -> list[str]:
     return lines
 
 
+def check_baseline(baseline: str | None, tables: tuple[str, ...]) -> None:
+    """Refuse an unknown ``--baseline`` before any work."""
+    if baseline is not None and baseline not in tables:
+        raise InputError(
+            f"unknown table {baseline!r}, expected one of {', '.join(tables)}", field="--baseline"
+        )
+
+
 def run_with_progress(
     scenario,
     config,
@@ -143,29 +160,20 @@ def run_with_progress(
     engine_spread: bool = True,
 ):
     """Run the forecast behind a rich progress bar; add sensitivity drivers."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
     from detente.forecast import backend_for, run_forecast, table_drivers
 
     config = config.checked(scenario)
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True, emoji=False),
-        transient=True,
-    ) as progress:
-        task = progress.add_task("draws", total=config.draws)
+    with progress(err_console()) as bar:
+        task = bar.add_task("draws", total=config.draws)
         run = run_forecast(
             scenario,
             config,
             backend=backend_for(backend, scheduler),
-            on_chunk=lambda n: progress.advance(task, n),
+            on_chunk=lambda n: bar.advance(task, n),
             compare_engines=engine_spread,
         )
         if sensitivity:
-            progress.add_task("sensitivity (Morris)", total=None)
+            bar.add_task("sensitivity (Morris)", total=None)
             drivers = table_drivers(scenario, config)
             run = dataclasses.replace(run, drivers=drivers)
     return run
@@ -180,7 +188,9 @@ def register(app: typer.Typer, groups) -> None:
         draws: int = typer.Option(10_000, "--draws", "-n", help="Monte Carlo draws."),
         seed: int = typer.Option(0, "--seed", help="Seed; the same seed gives the same bytes."),
         tables: str | None = typer.Option(None, "--tables", help="Comma-separated table ids."),
-        engine: str = typer.Option("compromise", "--engine", help="Engine predicting the text."),
+        engine: str = typer.Option(
+            "compromise", "--engine", help=f"Engine predicting the text: {engines_help(True)}."
+        ),
         json_out: Path | None = typer.Option(None, "--json", help="Write the forecast JSON here."),
         sensitivity: bool = typer.Option(True, help="Rank input drivers (SALib Morris)."),
         by: str | None = typer.Option(
@@ -199,6 +209,7 @@ def register(app: typer.Typer, groups) -> None:
         from detente.scenario import load_scenario
 
         check_output(json_out, "--json")
+        check_engine(engine, True)
         loaded = load_scenario(scenario)
         config = ForecastConfig(
             draws=draws,
@@ -211,27 +222,29 @@ def register(app: typer.Typer, groups) -> None:
         config.checked(loaded)
         run = run_with_progress(loaded, config, sensitivity, backend, scheduler)
         data = to_data(run)
-        dated = dated_table(data)
-        if dated is not None:
-            console.print(dated)
-        console.print(summary_table(data))
-        console.print(settlement_table(data))
-        for table_id, t in data["tables"].items():
-            for issue, holders in t.get("unsettled_issues", {}).items():
-                console.print(
-                    f"[dim]{escape(table_id)} cannot settle {escape(issue)}: "
-                    f"{escape(', '.join(holders))} not at the table[/]"
-                )
-        for line in drivers_lines(data):
-            console.print(f"[dim]drivers of P(settlement)[/] {escape(line)}")
-        meta = data["meta"]
-        console.print(
-            f"[dim]engine {meta['engine']} {meta['engine_version']}, seed {meta['seed']}, "
-            f"{meta['draws']:,} draws, input {meta['input_hash'][:12]}[/]"
-        )
         if json_out is not None:
             write_output(json_out, to_json(run), "--json")
-            console.print(f"wrote {shown(json_out)}")
+        console = out_console()
+        print_all(console, dated_table(data, console.width))
+        print_all(console, summary_table(data, console.width))
+        print_all(console, settlement_table(data, console.width))
+        for table_id, t in data["tables"].items():
+            for issue, holders in t.get("unsettled_issues", {}).items():
+                say(
+                    console,
+                    f"{table_id} cannot settle {issue}: {', '.join(holders)} not at the table",
+                    "dim",
+                )
+        for line in drivers_lines(data):
+            say(console, f"drivers of P(settlement) {line}")
+        meta = data["meta"]
+        say(
+            console,
+            f"engine {meta['engine']} {meta['engine_version']}, seed {meta['seed']}, "
+            f"{meta['draws']:,} draws, input {meta['input_hash'][:12]}",
+        )
+        if json_out is not None:
+            say(console, f"wrote {json_out}")
 
     @app.command("compare")
     def compare(
@@ -242,7 +255,9 @@ def register(app: typer.Typer, groups) -> None:
         baseline: str | None = typer.Option(None, "--baseline", help="Table to compare against."),
         draws: int = typer.Option(10_000, "--draws", "-n"),
         seed: int = typer.Option(0, "--seed"),
-        engine: str = typer.Option("compromise", "--engine"),
+        engine: str = typer.Option(
+            "compromise", "--engine", help=f"Engine predicting the text: {engines_help(True)}."
+        ),
     ) -> None:
         """Print the tables side by side with the differences that matter."""
         from detente.forecast import ForecastConfig, differences, to_data
@@ -252,11 +267,15 @@ def register(app: typer.Typer, groups) -> None:
             from detente.cli.forecast_file import read_forecast
 
             data = read_forecast(from_json)
+            check_baseline(baseline, tuple(data["tables"]))
         else:
+            check_engine(engine, True)
+            loaded = load_scenario(scenario)
+            check_baseline(baseline, tuple(t.id for t in loaded.tables))
             config = ForecastConfig(draws=draws, seed=seed, engine=engine)
-            run = run_with_progress(load_scenario(scenario), config, False, "local", None, False)
-            data = to_data(run)
-        console.print(summary_table(data))
-        console.print(settlement_table(data))
+            data = to_data(run_with_progress(loaded, config, False, "local", None, False))
+        console = out_console()
+        print_all(console, summary_table(data, console.width))
+        print_all(console, settlement_table(data, console.width))
         for line in differences(data, baseline):
-            console.print(escape(line))
+            say(console, line)

@@ -2,17 +2,44 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table as RichTable
 
-from detente.cli.output import check_output, write_output
-from detente.cli.safe import shown
+from detente.cli.common import write_json
+from detente.cli.layout import Col, err_console, out_console, say, show
+from detente.cli.output import check_output
+from detente.errors import InputError
 
-console = Console(emoji=False)
+MAX_TRACE_ROWS = 40
+"""Longer traces show every k-th round (and always the first and the last)."""
+
+
+def trace_rounds(last: int, max_rows: int = MAX_TRACE_ROWS) -> list[int]:
+    """Rounds of the trace to print: all of 0..last, or every k-th and the last."""
+    step = max(1, -(-(last + 1) // max_rows))
+    rounds = list(range(0, last + 1, step))
+    return rounds if rounds[-1] == last else [*rounds, last]
+
+
+def trace_heading(rounds: list[int], agreed: bool) -> str:
+    """The trace table's title, saying which rounds it shows and where it stops."""
+    step = rounds[1] - rounds[0] if len(rounds) > 2 else 1
+    every = "round by round" if step == 1 else f"every {step} rounds"
+    if agreed:
+        return f"Offers on the table, {every} to the agreement in round {rounds[-1]}"
+    return f"Offers on the table, {every} (rounds 0–{rounds[-1]}, no agreement)"
+
+
+def check_table(scenario, table: str) -> None:
+    """Refuse an unknown ``--table`` with the known ones."""
+    known = [t.id for t in scenario.tables]
+    if not known:
+        raise InputError("the scenario has no negotiation tables", field="--table")
+    if table not in known:
+        raise InputError(
+            f"unknown table {table!r}, expected one of {', '.join(known)}", field="--table"
+        )
 
 
 def register(app: typer.Typer, groups) -> None:
@@ -48,29 +75,36 @@ def register(app: typer.Typer, groups) -> None:
 
         check_output(json_out, "--json")
         loaded = load_scenario(scenario)
-        neg = negotiate_typical(loaded, table, strategy or None, parse_assignments(option))
-        data = negotiation_data(neg, seed)
+        check_table(loaded, table)
+        with err_console().status(f"negotiating {table}"):
+            neg = negotiate_typical(loaded, table, strategy or None, parse_assignments(option))
+            data = negotiation_data(neg, seed)
+        if json_out is not None:
+            write_json(json_out, data)
+        console = out_console()
         if data["agreed"]:
             console.print(f"[green]agreement[/] in round {data['round']} ({data['reason']})")
         else:
             console.print(f"[red]no agreement[/]: {data['reason']}")
-        util = RichTable(title="Utilities (0–1)")
-        for col in ("party", "outcome", "outside option"):
-            util.add_column(col)
-        for party, value in data["utility"].items():
-            util.add_row(party, f"{value:.3f}", f"{data['outside_option'][party]:.3f}")
-        console.print(util)
-        trace = RichTable(title="Offers on the table (every few rounds)")
-        trace.add_column("round")
-        trace.add_column("by")
+        show(
+            console,
+            "Utilities (0–1)",
+            [Col("party"), Col("outcome", "right"), Col("outside option", "right")],
+            [[party, f"{value:.3f}", f"{data['outside_option'][party]:.3f}"]
+             for party, value in data["utility"].items()],
+        )  # fmt: skip
+        moves = {move["round"]: move for move in data["trace"]}
+        last = data["round"] if data["agreed"] else max(moves)
+        shown = [r for r in trace_rounds(last) if r in moves]
         issues = [i.id for i in loaded.issues]
-        for issue in issues:
-            trace.add_column(issue, justify="right")
-        step = max(1, len(data["trace"]) // 12)
-        for move in data["trace"][::step]:
-            offer = move["offer"]
-            trace.add_row(str(move["round"]), move["by"], *(f"{offer[i]:.0f}" for i in issues))
-        console.print(trace)
+        show(
+            console,
+            trace_heading(shown, bool(data["agreed"])),
+            [Col("round", "right"), Col("by"), *(Col(i, "right") for i in issues)],
+            [[str(r), moves[r]["by"], *(f"{moves[r]['offer'][i]:.0f}" for i in issues)]
+             for r in shown],
+            fallback=("compact", "abbrev", "panels"),
+            key=2,
+        )  # fmt: skip
         if json_out is not None:
-            write_output(json_out, json.dumps(data, indent=2) + "\n", "--json")
-            console.print(f"wrote {shown(json_out)}")
+            say(console, f"wrote {json_out}")

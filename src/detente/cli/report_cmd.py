@@ -5,35 +5,83 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
+from detente.cli.common import check_engine, engines_help
+from detente.cli.layout import err_console, out_console, progress, say
 from detente.cli.output import check_output, write_output
 from detente.cli.safe import shown
 from detente.errors import InputError
 
-console = Console(emoji=False)
 GRACEFUL_SHUTDOWN_S = 5
+SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".pdf": "pdf"}
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 def _build_with_progress(scenario, draws: int, seed: int, engine: str, db: Path | None):
     """Forecast, sensitivity and charts behind one progress bar (draws, then two steps)."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
     from detente.report import build_report
     from detente.report.build import run_forecast_for_report
 
     steps = max(1, draws // 10)
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console
-    ) as progress:
-        task = progress.add_task("forecasting", total=draws + 2 * steps)
+    with progress(err_console()) as bar:
+        task = bar.add_task("forecasting", total=draws + 2 * steps)
         run = run_forecast_for_report(
-            scenario, draws, seed, engine, on_chunk=lambda n: progress.advance(task, n)
+            scenario, draws, seed, engine, on_chunk=lambda n: bar.advance(task, n)
         )
-        progress.update(task, description="charts and evidence", advance=steps)
+        bar.update(task, description="charts and evidence", advance=steps)
         context = build_report(scenario, run, db)
-        progress.update(task, description="done", advance=steps)
+        bar.update(task, description="done", advance=steps)
     return context
+
+
+def report_format(out: Path, fmt: str | None) -> str:
+    """html, md or pdf, from ``--format`` or else the suffix of ``--out``; anything else (or a
+    PDF without Chromium) is refused with what is supported."""
+    pdf = CHROMIUM.is_file()
+    suffixes = ", ".join(s for s, k in SUFFIX_FORMATS.items() if pdf or k != "pdf")
+    if fmt is not None:
+        kinds = ("html", "md", "pdf") if pdf else ("html", "md")
+        if fmt not in kinds:
+            why = " (pdf needs Chromium at /usr/bin/chromium)" if fmt == "pdf" else ""
+            raise InputError(
+                f"unknown format {fmt!r}, expected {', '.join(kinds)}{why}", field="--format"
+            )
+        return fmt
+    kind = SUFFIX_FORMATS.get(out.suffix.lower())
+    if kind is None or (kind == "pdf" and not pdf):
+        why = " (PDF needs Chromium at /usr/bin/chromium)" if kind == "pdf" else ""
+        raise InputError(
+            f"cannot write {out.suffix or 'a file without a suffix'}{why}; supported: {suffixes}",
+            field="--out",
+        )
+    return kind
+
+
+def html_to_pdf(html: str, out: Path, timeout: float = 120.0) -> None:
+    """Print the report's HTML (its print stylesheet applies) to a PDF with headless Chromium."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="detente-pdf-") as tmp:
+        page = Path(tmp) / "report.html"
+        page.write_text(html, encoding="utf-8")
+        target = Path(tmp) / "report.pdf"
+        cmd = [
+            str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            f"--user-data-dir={tmp}/profile", "--no-pdf-header-footer",
+            f"--print-to-pdf={target}", page.as_uri(),
+        ]  # fmt: skip
+        try:
+            done = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise InputError(f"Chromium could not print the PDF: {exc}", field="--out") from None
+        if done.returncode != 0 or not target.is_file():
+            last = done.stderr.decode("utf-8", "replace").strip().splitlines() or ["no output"]
+            raise InputError(
+                f"Chromium could not print the PDF (exit {done.returncode}): {last[-1]}",
+                field="--out",
+            )
+        write_output(out, target.read_bytes(), "--out")
 
 
 def register(app: typer.Typer, groups) -> None:
@@ -44,28 +92,38 @@ def register(app: typer.Typer, groups) -> None:
         scenario: str | None = typer.Argument(
             None, help="Scenario file or bundled name; default: ukraine-2025."
         ),
-        out: Path = typer.Option(..., "--out", "-o", help="report.html or report.md"),
+        out: Path = typer.Option(
+            ..., "--out", "-o", help="report.html, report.md or report.pdf (needs Chromium)."
+        ),
         db: Path | None = typer.Option(None, "--db", help="Evidence store to audit against."),
         draws: int = typer.Option(10_000, "--draws", "-n"),
         seed: int = typer.Option(0, "--seed"),
-        engine: str = typer.Option("compromise", "--engine"),
-        fmt: str | None = typer.Option(None, "--format", help="html or md (default: by suffix)."),
+        engine: str = typer.Option(
+            "compromise", "--engine", help=f"Engine predicting the text: {engines_help(True)}."
+        ),
+        fmt: str | None = typer.Option(
+            None, "--format", help="html, md or pdf (default: by the suffix of --out)."
+        ),
     ) -> None:
         """Write one self-contained report: formats side by side, charts, evidence, metadata."""
         from detente.report import render_html, render_markdown
         from detente.scenario import load_scenario
 
-        kind = fmt or ("md" if out.suffix.lower() in (".md", ".markdown") else "html")
-        if kind not in ("html", "md"):
-            raise InputError(f"unknown format {kind!r}, expected html or md", field="--format")
+        kind = report_format(out, fmt)
+        check_engine(engine, True)
         if db is not None and not db.is_file():
             raise InputError("no such evidence store", file=db)
         loaded = load_scenario(scenario)
         check_output(out, "--out")
         context = _build_with_progress(loaded, draws, seed, engine, db)
-        text = render_html(context) if kind == "html" else render_markdown(context)
-        write_output(out, text, "--out")
-        console.print(f"wrote {shown(out)} ({len(text) / 1024:.0f} KiB)")
+        if kind == "pdf":
+            html_to_pdf(render_html(context), out)
+            size = out.stat().st_size
+        else:
+            text = render_html(context) if kind == "html" else render_markdown(context)
+            write_output(out, text, "--out")
+            size = len(text.encode("utf-8"))
+        say(out_console(), f"wrote {out} ({size / 1024:.0f} KiB)")
 
     @app.command("serve")
     def serve(
@@ -91,6 +149,7 @@ def register(app: typer.Typer, groups) -> None:
             raise InputError("no such evidence store", file=db)
         if not 0 < port < 65536:
             raise InputError(f"port must be between 1 and 65535, got {port}", field="--port")
+        console = out_console()
         if host not in ("127.0.0.1", "localhost", "::1"):
             console.print(
                 f"[yellow]warning:[/] binding to {shown(host)} exposes the dashboard beyond this "

@@ -6,14 +6,12 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.table import Table as RichTable
 
+from detente.cli.layout import Col, err_console, out_console, say, show
 from detente.cli.output import check_output, write_output
 from detente.cli.safe import shown
 from detente.errors import InputError
 from detente.scenario import FORMATS, Judgment, Scenario, Uncertain, export_scenario, load_scenario
-
-console = Console(emoji=False)
 
 SCENARIO_ARG = typer.Argument(
     None, help="Scenario file (.yaml, .json, KTAB .csv) or bundled name; default: ukraine-2025."
@@ -29,72 +27,76 @@ def fmt_judgment(value: Judgment | None) -> str:
     return f"{value:g}"
 
 
-def show_scenario(scenario: Scenario, out: Console = console) -> None:
-    """Print a scenario's actors, issues, positions and tables as rich tables."""
-    out.print(
-        f"[bold]{shown(scenario.name)}[/] ({scenario.id})"
-        + (f", as of {scenario.as_of}" if scenario.as_of else "")
-    )
+def show_scenario(scenario: Scenario, out: Console | None = None) -> None:
+    """Print a scenario's actors, issues, positions and tables, fitted to the terminal."""
+    out = out or out_console()
+    head = f"{scenario.name} ({scenario.id})"
+    say(out, head + (f", as of {scenario.as_of}" if scenario.as_of else ""), "bold")
     if scenario.description:
-        out.print(shown(scenario.description))
+        say(out, " ".join(scenario.description.split()))
 
-    actors = RichTable(title="Actors")
-    for col in ("id", "name", "kind", "capability", "roles"):
-        actors.add_column(col)
-    for a in scenario.actors:
-        actors.add_row(a.id, shown(a.name), a.kind, fmt_judgment(a.capability), ", ".join(a.roles))
-    out.print(actors)
+    show(
+        out,
+        "Actors",
+        [Col("id"), Col("name", prose=True), Col("kind"), Col("capability"),
+         Col("roles", prose=True)],
+        [[a.id, a.name, a.kind, fmt_judgment(a.capability), ", ".join(a.roles)]
+         for a in scenario.actors],
+    )  # fmt: skip
 
-    issues = RichTable(title="Issues (0–100)")
-    for col in ("id", "name", "0 means", "100 means", "status quo"):
-        issues.add_column(col)
+    rows = []
     for i in scenario.issues:
         low = min(i.anchors, key=lambda x: x.value)
         high = max(i.anchors, key=lambda x: x.value)
-        issues.add_row(
-            i.id, shown(i.name), shown(low.label), shown(high.label), fmt_judgment(i.status_quo)
-        )
-    out.print(issues)
+        rows.append([i.id, i.name, low.label, high.label, fmt_judgment(i.status_quo)])
+    show(
+        out,
+        "Issues (0–100)",
+        [Col("id"), Col("name", prose=True), Col("0 means", prose=True),
+         Col("100 means", prose=True), Col("status quo")],
+        rows,
+    )  # fmt: skip
 
-    positions = RichTable(title="Positions: ideal point / salience")
-    positions.add_column("actor")
-    for i in scenario.issues:
-        positions.add_column(i.id, justify="right")
+    rows = []
     for a in scenario.actors:
         cells = []
         for i in scenario.issues:
             p = scenario.position(a.id, i.id)
             cells.append(
-                "" if p is None else f"{fmt_judgment(p.ideal)} / {fmt_judgment(p.salience)}"
+                "" if p is None else f"{fmt_judgment(p.ideal)}\n/ {fmt_judgment(p.salience)}"
             )
         if any(cells):
-            positions.add_row(a.id, *cells)
-    out.print(positions)
+            rows.append([a.id, *cells])
+    show(
+        out,
+        "Positions: ideal point / salience",
+        [Col("actor"), *(Col(i.id, "right") for i in scenario.issues)],
+        rows,
+        fallback=("panels",),
+    )
 
     if scenario.tables:
-        tables = RichTable(title="Negotiation tables")
-        tables.add_column("id", min_width=max(len(t.id) for t in scenario.tables))
-        for col in ("name", "parties", "mediator", "protocol", "deadline", "mechanisms"):
-            tables.add_column(col)
+        rows = []
         for t in scenario.tables:
             mediator = (
                 "–"
                 if t.mediator is None
                 else f"{t.mediator.actor} (leverage {fmt_judgment(t.mediator.leverage)})"
             )
-            tables.add_row(
-                t.id,
-                shown(t.name),
-                ", ".join(t.parties),
-                mediator,
-                t.protocol,
-                str(t.deadline),
-                ", ".join(t.mechanisms) or "–",
-            )
-        out.print(tables)
-    out.print(
+            rows.append([t.id, t.name, ", ".join(t.parties), mediator, t.protocol,
+                         str(t.deadline), ", ".join(t.mechanisms) or "–"])  # fmt: skip
+        show(
+            out,
+            "Negotiation tables",
+            [Col("id"), Col("name", prose=True), Col("parties", prose=True),
+             Col("mediator", prose=True), Col("protocol"), Col("deadline", "right"),
+             Col("mechanisms", prose=True)],
+            rows,
+        )  # fmt: skip
+    say(
+        out,
         f"{len(scenario.sources)} sources, {len(scenario.mechanisms)} mechanisms, "
-        f"{len(scenario.timeline)} dated events"
+        f"{len(scenario.timeline)} dated events",
     )
 
 
@@ -106,6 +108,7 @@ def register(app: typer.Typer, groups) -> None:
     def validate(file: Path = typer.Argument(..., help="Scenario file to check.")) -> None:
         """Check a scenario file; print a one-line verdict (exit code 2 when invalid)."""
         scenario = load_scenario(file)
+        console = out_console()
         console.print(
             f"[green]valid[/]: {shown(file)} — {len(scenario.actors)} actors, "
             f"{len(scenario.issues)} issues, {len(scenario.positions)} positions, "
@@ -129,7 +132,19 @@ def register(app: typer.Typer, groups) -> None:
                 f"unknown format {to!r}, expected one of {', '.join(FORMATS)}", field="--to"
             )
         check_output(out, "--out")
-        text = export_scenario(load_scenario(scenario), to)
+        console = out_console()
+        loaded = load_scenario(scenario)
+        text = export_scenario(loaded, to)
+        if to == "ktab-csv":
+            from detente.scenario.ktab import ktab_losses
+
+            lost = ktab_losses(loaded)
+            say(
+                err_console(),
+                "warning: KTAB CSV cannot hold: " + "; ".join(lost),
+                "yellow",
+                one_line=True,
+            )
         if out is None:
             typer.echo(text, nl=False)
         else:

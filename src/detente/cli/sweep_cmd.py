@@ -6,13 +6,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
-from detente.cli.output import check_output, write_output
-from detente.cli.safe import shown
+from detente.cli.common import check_engine, engines_help
+from detente.cli.layout import out_console, progress, say
 from detente.errors import InputError
-
-console = Console(emoji=False)
 
 
 @contextmanager
@@ -64,29 +61,29 @@ def register(app: typer.Typer, groups) -> None:
         out: Path = typer.Option(..., "--out", "-o", help="Parquet file to write."),
         draws: int = typer.Option(5_000, "--draws", "-n"),
         seed: int = typer.Option(0, "--seed"),
-        engine: str = typer.Option("compromise", "--engine"),
+        engine: str = typer.Option(
+            "compromise", "--engine", help=f"Engine predicting the text: {engines_help(True)}."
+        ),
         backend: str = typer.Option("local", "--backend", help="local or dask."),
         scheduler: str | None = typer.Option(None, "--scheduler"),
     ) -> None:
         """Run the forecast at every point of a grid and write one row per point and table."""
         import pyarrow as pa
         import pyarrow.parquet as pq
-        from rich.progress import Progress
 
         from detente.forecast import ForecastConfig, backend_for, run_forecast, to_data
         from detente.forecast.run import input_hash
         from detente.forecast.sweep import grid, parse_vary, rows_for_point, variant
         from detente.scenario import load_scenario
 
-        check_output(out, "--out")
-        check_grid_size(vary)
+        check_engine(engine, True)
         base = load_scenario(scenario)
         varies = [parse_vary(v) for v in vary]
         points = grid(varies)
         variants = [variant(base, point) for point in points]  # every point valid before running
         config = ForecastConfig(draws=draws, seed=seed, engine=engine)
         rows = []
-        with scheduler_for(backend, scheduler) as address, Progress(console=console) as bar:
+        with scheduler_for(backend, scheduler) as address, progress() as bar:
             run_on = backend_for("dask", address) if address else backend_for("local")
             task = bar.add_task("sweep", total=len(points))
             for point, scenario_variant in zip(points, variants, strict=True):
@@ -103,7 +100,5 @@ def register(app: typer.Typer, groups) -> None:
             "vary": ";".join(vary),
         }
         table = table.replace_schema_metadata({f"detente.{k}": v for k, v in meta.items()})
-        sink = pa.BufferOutputStream()
-        pq.write_table(table, sink)
-        write_output(out, sink.getvalue().to_pybytes(), "--out")
-        console.print(f"wrote {shown(out)}: {len(points)} points × {len(base.tables)} tables")
+        pq.write_table(table, out)
+        say(out_console(), f"wrote {out}: {len(points)} points × {len(base.tables)} tables")

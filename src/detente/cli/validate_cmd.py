@@ -7,14 +7,10 @@ import json
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table as RichTable
 
+from detente.cli.layout import Col, err_console, fit, out_console, print_all, say
 from detente.cli.output import check_output, write_output
-from detente.cli.safe import shown
 from detente.errors import InputError
-
-console = Console(emoji=False)
 
 # MODELS.md §6: Cox hazard ratios on Fortna's civil-war data (war controls) and Kaplan–Meier
 # failure shares at 1, 2 and 5 years.
@@ -54,60 +50,68 @@ def register(app: typer.Typer, groups) -> None:
 
         check_output(out, "--out")
         if fortna is None:
-            raise InputError("pass --fortna PATH (Fortna's civil-war spells CSV)", field="fortna")
+            raise InputError("pass --fortna PATH (Fortna's civil-war spells CSV)", field="--fortna")
         if ucdp_agreements is None:
             raise InputError(
                 "pass --ucdp-agreements PATH (UCDP Peace Agreement dataset CSV)",
-                field="ucdp_agreements",
+                field="--ucdp-agreements",
             )
-        with console.status("fitting survival models (lifelines)"):
+        with err_console().status("fitting survival models (lifelines)"):
             model = fit_durability(fortna, ucdp_agreements, ucdp_termination)
-        console.print(_effects_table(model))
-        console.print(_checks_table(model))
-        base = model["baseline"]
-        console.print(
-            f"baseline (truce, no mechanisms): Weibull shape {base['shape']:.2f} "
-            f"(reference ≈ {REFERENCE_SHAPE}), scale {base['scale_years']:.2f} years"
-        )
-        console.print(
-            "matches the shipped coefficients"
-            if _same_effects(model, coefficients())
-            else "[yellow]differs from the shipped coefficients[/]"
-        )
         if out is not None:
             write_output(out, json.dumps(model, indent=2, sort_keys=True) + "\n", "--out")
-            console.print(f"wrote {shown(out)}")
+        console = out_console()
+        print_all(console, _effects_table(model, console.width))
+        print_all(console, _checks_table(model, console.width))
+        base = model["baseline"]
+        say(
+            console,
+            f"baseline (truce, no mechanisms): Weibull shape {base['shape']:.2f} "
+            f"(reference ≈ {REFERENCE_SHAPE}), scale {base['scale_years']:.2f} years",
+        )
+        if _same_effects(model, coefficients()):
+            say(console, "matches the shipped coefficients")
+        else:
+            say(console, "differs from the shipped coefficients", "yellow")
+        if out is not None:
+            say(console, f"wrote {out}")
 
 
-def _effects_table(model: dict) -> RichTable:
-    table = RichTable(title="Durability model: hazard ratios of renewed fighting")
-    for col in ("effect", "HR", "95% interval", "source"):
-        table.add_column(col)
+def _effects_table(model: dict, width: int) -> list:
+    rows = []
     for name, e in model["effects"].items():
         low, high = e["hr_95"]
-        table.add_row(name, f"{e['hr']:.2f}", f"{low:.2f}–{high:.2f}", e["source"])
-    return table
+        rows.append([name, f"{e['hr']:.2f}", f"{low:.2f}–{high:.2f}", e["source"]])
+    return fit(
+        "Durability model: hazard ratios of renewed fighting",
+        [Col("effect"), Col("HR", "right"), Col("95% interval"), Col("source", prose=True)],
+        rows,
+        width,
+    )
 
 
-def _checks_table(model: dict) -> RichTable:
+def _checks_table(model: dict, width: int) -> list:
     checks = model["checks"]
-    table = RichTable(title="Checks against MODELS.md §6 (Fortna's civil-war data)")
-    for col in ("figure", "fitted", "reference"):
-        table.add_column(col)
+    rows = []
     cox = checks["fortna_cox_war_controls"]
     for name, ref in REFERENCE_HR.items():
-        table.add_row(f"Cox HR {name} (war controls)", f"{cox[name]['hr']:.2f}", f"{ref:.2f}")
+        rows.append([f"Cox HR {name} (war controls)", f"{cox[name]['hr']:.2f}", f"{ref:.2f}"])
     for kind, ref in REFERENCE_KM.items():
         got = checks["kaplan_meier_failure"][kind]
         fitted = "/".join(f"{got[f'{y}y']:.0%}" for y in (1, 2, 5))
-        table.add_row(f"KM failure {kind} 1/2/5 y", fitted, "/".join(f"{r:.0%}" for r in ref))
+        rows.append([f"KM failure {kind} 1/2/5 y", fitted, "/".join(f"{r:.0%}" for r in ref)])
     term = checks.get("ucdp_termination_cox")
     if term is not None:
         for name in ("treaty", "victory"):
-            table.add_row(
-                f"UCDP termination Cox HR {name} vs ceasefire", f"{term[name]['hr']:.2f}", "—"
+            rows.append(
+                [f"UCDP termination Cox HR {name} vs ceasefire", f"{term[name]['hr']:.2f}", "—"]
             )
-    return table
+    return fit(
+        "Checks against MODELS.md §6 (Fortna's civil-war data)",
+        [Col("figure", prose=True), Col("fitted", "right"), Col("reference", "right")],
+        rows,
+        width,
+    )
 
 
 def _same_effects(model: dict, shipped: dict) -> bool:

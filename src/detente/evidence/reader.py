@@ -16,7 +16,9 @@ from pathlib import Path
 from detente.evidence.dates import find_dates, normalise
 
 SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+MB = 1024 * 1024
+"""One megabyte as ``--max-mb`` counts it (2**20 bytes)."""
+DEFAULT_MAX_BYTES = 10 * MB
 BINARY_SNIFF_BYTES = 8192
 MAX_REPLACED_FRACTION = 0.01
 TITLE_MAX_CHARS = 160
@@ -73,8 +75,22 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()
 
 
+def looks_utf16(raw: bytes) -> bool:
+    """Whether ``raw`` is UTF-16 text: a UTF-16 byte-order mark, or NUL in every other byte of
+    the first few hundred (ASCII-range text without a mark)."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    head = raw[:512]
+    if len(head) < 8:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return even.count(0) >= 0.9 * len(even) or odd.count(0) >= 0.9 * len(odd)
+
+
 def decode(raw: bytes) -> tuple[str | None, str | None]:
     """Text of ``raw`` and a warning, or None and the reason it is not text."""
+    if looks_utf16(raw):
+        return None, "UTF-16 text, expected UTF-8 (save the file as UTF-8)"
     if b"\x00" in raw[:BINARY_SNIFF_BYTES]:
         return None, "binary file (NUL bytes)"
     try:
@@ -97,7 +113,9 @@ def read_article(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article |
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            return Skipped(str(path), f"too large ({size / 1e6:.1f} MB > {max_bytes / 1e6:.1f} MB)")
+            return Skipped(
+                str(path), f"too large ({size / MB:.3g} MB, the limit is {max_bytes / MB:g} MB)"
+            )
         raw = path.read_bytes()
     except OSError as exc:
         return Skipped(str(path), f"cannot read: {exc.strerror or exc}")

@@ -25,6 +25,13 @@ DEFAULT_SCENARIO = "ukraine-2025"
 FORMATS = ("yaml", "json", "ktab-csv")
 
 
+def _nul_every_other(raw: bytes) -> bool:
+    """NUL in (nearly) every other byte: UTF-16 text without a byte-order mark."""
+    head = raw[:512]
+    even, odd = head[0::2], head[1::2]
+    return len(head) >= 8 and max(even.count(0) / len(even), odd.count(0) / len(odd)) >= 0.9
+
+
 def read_text(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> str:
     """A file's text, refusing missing, oversized, binary, non-UTF-8 and empty files."""
     path = Path(path)
@@ -33,10 +40,12 @@ def read_text(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> str:
     size = path.stat().st_size
     if size > max_bytes:
         raise InputError(
-            f"file is {size / 1e6:.1f} MB, larger than the {max_bytes / 1e6:.0f} MB limit",
+            f"file is {size / 2**20:.1f} MB, larger than the {max_bytes / 2**20:g} MB limit",
             file=path,
         )
     raw = path.read_bytes()
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or (b"\x00" in raw and _nul_every_other(raw)):
+        raise InputError("UTF-16 text, expected UTF-8 (save the file as UTF-8)", file=path)
     if b"\x00" in raw:
         raise InputError("binary file, expected UTF-8 text", file=path)
     try:

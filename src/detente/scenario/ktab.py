@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from detente.errors import InputError
 from detente.scenario.arrays import mode_arrays
@@ -34,6 +34,18 @@ class KtabData:
     power: np.ndarray
     position: np.ndarray
     salience: np.ndarray
+    dim_names: tuple[str, ...] = ()
+    """Dimension names read from headers such as ``Policy Position`` (empty when the header
+    says only ``Pstn1``)."""
+
+    def issue_ids(self) -> tuple[str, ...]:
+        """Issue ids: the dimension names as slugs when every one is named and distinct, else
+        ``dim1``, ``dim2``, …"""
+        slugs = tuple(_slug(n) for n in self.dim_names)
+        n = self.position.shape[1]
+        if len(slugs) == n and all(slugs) and len(set(slugs)) == n:
+            return slugs
+        return tuple(f"dim{k + 1}" for k in range(n))
 
 
 def _cells(row: list[str]) -> list[str]:
@@ -138,7 +150,10 @@ def parse_ktab_csv(text: str, file: str | Path | None = None) -> KtabData:
                 line=line,
                 field="Power",
             )
+    pstn = [header[3 + 2 * k] for k in range(n_dims)]
+    named = [h[: -len(" position")].strip() for h in pstn if h.lower().endswith(" position")]
     return KtabData(
+        dim_names=tuple(named) if len(named) == n_dims else (),
         name=title[0],
         description=title[1],
         actor_names=tuple(names),
@@ -167,13 +182,15 @@ def scenario_from_ktab(data: KtabData) -> Scenario:
     (:func:`normalised_saliences`)."""
     ids = [_slug(n) for n in data.actor_names]
     salience = normalised_saliences(data.salience)
+    issue_ids = data.issue_ids()
+    names = data.dim_names or tuple(f"Dimension {k + 1}" for k in range(len(issue_ids)))
     issues = [
         {
-            "id": f"dim{k + 1}",
-            "name": f"Dimension {k + 1}",
+            "id": issue_id,
+            "name": name,
             "anchors": [{"value": 0.0, "label": "0"}, {"value": 100.0, "label": "100"}],
         }
-        for k in range(data.position.shape[1])
+        for issue_id, name in zip(issue_ids, names, strict=True)
     ]
     actors = [
         {"id": i, "name": n, "kind": "state", "capability": float(p), "note": d or None}
@@ -184,7 +201,7 @@ def scenario_from_ktab(data: KtabData) -> Scenario:
     positions = [
         {
             "actor": ids[a],
-            "issue": f"dim{k + 1}",
+            "issue": issue_ids[k],
             "ideal": float(data.position[a, k]),
             "salience": float(salience[a, k]),
         }
@@ -212,8 +229,8 @@ def scenario_to_ktab_csv(scenario: Scenario) -> str:
         [scenario.name, scenario.description or "", len(arrays.actor_ids), len(arrays.issue_ids)]
     )
     header = ["Actor", "Description", "Power"]
-    for k in range(len(arrays.issue_ids)):
-        header += [f"Pstn{k + 1}", f"Sal{k + 1}"]
+    for issue_id in arrays.issue_ids:
+        header += [f"{issue_id} Position", f"{issue_id} Salience"]
     writer.writerow(header)
     for a, actor_id in enumerate(arrays.actor_ids):
         row = [actor_id, scenario.actor(actor_id).name, repr(float(arrays.capability[a]))]
@@ -243,3 +260,45 @@ def _row_line(loc: tuple) -> int | None:
     if len(loc) > 1 and loc[0] == "actors" and isinstance(loc[1], int):
         return 3 + loc[1]
     return None
+
+
+def _count(node, kind) -> int:
+    """Instances of ``kind`` anywhere inside a model (fields, tuples)."""
+    if isinstance(node, kind):
+        return 1 + sum(_count(getattr(node, f), kind) for f in type(node).model_fields)
+    if isinstance(node, BaseModel):
+        return sum(_count(getattr(node, f), kind) for f in type(node).model_fields)
+    if isinstance(node, tuple | list):
+        return sum(_count(x, kind) for x in node)
+    return 0
+
+
+def ktab_losses(scenario: Scenario) -> list[str]:
+    """What a KTAB CSV cannot hold of this scenario, one phrase each (the format keeps actor
+    ids and names, capabilities, issue ids in the header, positions and saliences)."""
+    from detente.scenario.model import Citation, Uncertain
+
+    arrays = mode_arrays(scenario)
+    lost = []
+    ranges = _count(scenario, Uncertain)
+    if ranges:
+        lost.append(f"{ranges} ranges (their most likely values are written)")
+    missing = len(arrays.actor_ids) * len(arrays.issue_ids) - len(scenario.positions)
+    if missing > 0:
+        lost.append(f"{missing} missing positions (written as filled in)")
+    counted = [
+        (len(scenario.tables), "negotiation tables"),
+        (len(scenario.sources), "sources"),
+        (_count(scenario, Citation), "citations"),
+        (len(scenario.mechanisms), "mechanisms"),
+        (len(scenario.timeline), "dated events"),
+        (sum(i.status_quo is not None for i in scenario.issues), "status quo values"),
+        (sum(p.red_line is not None or p.reservation is not None for p in scenario.positions),
+         "red lines or reservation values"),
+    ]  # fmt: skip
+    lost += [f"{n} {what}" for n, what in counted if n]
+    if scenario.war is not None:
+        lost.append("the war (belligerents, costs, trends)")
+    lost.append("issue names and scale anchors (issue ids are kept in the header)")
+    lost.append("actor kinds and roles")
+    return lost

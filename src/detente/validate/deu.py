@@ -8,7 +8,7 @@ batch: issues are the engines' draws axis, absent actors get zero salience.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -181,11 +181,13 @@ def predict_engines(
     data: DeuData,
     engines: tuple[str, ...] | None = None,
     options: Mapping[str, Mapping[str, Any]] | None = None,
+    on_engine: Callable[[str], None] | None = None,
 ) -> list[Prediction]:
     """Every engine's predictions under every capability scheme: one issue at a time without
     the reference point on every issue, with it on the issues that have one (engines that use
     it), and — for multidimensional engines, when the file names proposals — each proposal's
-    issues together. ``options`` per engine name are passed to it (and recorded)."""
+    issues together. ``options`` per engine name are passed to it (and recorded);
+    ``on_engine`` is called with each engine's name once it is done (for progress)."""
     out = []
     has_weight = data.salience.sum(axis=1) > 0
     with_rp = has_weight & ~np.isnan(data.reference)
@@ -214,6 +216,8 @@ def predict_engines(
                     mae = float(np.abs(predicted - data.outcome[mask]).mean())
                     score = Score(label, scheme, use_rp, mae, int(mask.sum()), typed, together)
                     out.append(Prediction(score, mask, predicted))
+        if on_engine is not None:
+            on_engine(name)
     return out + _median_baselines(data, has_weight)
 
 
