@@ -65,9 +65,11 @@ def test_help_screens_show_no_type_for_flags(words):
 
 
 def test_one_engine_list_in_help_errors_and_api(capsys):
+    import asyncio
+
     from detente.web.api import list_engines
 
-    assert list(forecast_engines()) == list_engines()
+    assert list(forecast_engines()) == asyncio.run(list_engines())
     names = forecast_engines()
     forecast_help = flat(invoke("forecast", "--help").stdout)
     for name in names:
@@ -198,7 +200,8 @@ def test_compare_tells_a_missing_file_from_a_wrong_one(tmp_path, capsys):
     assert "no such file" in fails(["compare", "--from", str(tmp_path / "none.json")], capsys)
     wrong = tmp_path / "wrong.json"
     wrong.write_text('{"a": 1}', encoding="utf-8")
-    assert "not a detente forecast JSON" in fails(["compare", "--from", str(wrong)], capsys)
+    message = fails(["compare", "--from", str(wrong)], capsys)
+    assert "missing in this forecast JSON" in message and "no such file" not in message
 
 
 def test_compare_refuses_an_unknown_baseline_before_running(capsys, monkeypatch):
