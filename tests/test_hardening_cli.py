@@ -47,7 +47,7 @@ def _outputs(db: Path) -> dict[str, list[str]]:
         "forecast": ["forecast", str(MINIMAL), "-n", "50", "--no-sensitivity", "--json", "{out}"],
         "run": ["run", "compromise", str(MINIMAL), "--json", "{out}"],
         "negotiate": ["negotiate", str(MINIMAL), "-t", "direct", "--json", "{out}"],
-        "sweep": ["sweep", str(MINIMAL), "--vary", "actors.a.capability=40:60:2", "-o", "{out}"],
+        "sweep": ["sweep", str(MINIMAL), "--vary", "actors[a].capability=40:60:2", "-o", "{out}"],
         "audit": ["scenario", "audit", str(MINIMAL), "--db", str(db), "--json", "{out}"],
         "evidence export": ["evidence", "export", "--db", str(db), "--json", "{out}"],
         "report": ["report", str(MINIMAL), "-n", "50", "--out", "{out}"],

@@ -78,7 +78,7 @@ def register(app: typer.Typer, groups) -> None:
             None, "--lexicon", help="YAML issue lexicon whose issues replace or add to the bundled."
         ),
         max_mb: float = typer.Option(
-            10.0, "--max-mb", min=0.001, help="Skip files larger than this (1 MB = 2**20 bytes)."
+            10.0, "--max-mb", help="Skip files larger than this (1 MB = 2**20 bytes; at most 1024)."
         ),
         allow_undated: bool = typer.Option(
             False, "--allow-undated", help="Keep articles without a publication date."

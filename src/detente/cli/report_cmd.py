@@ -109,12 +109,12 @@ def register(app: typer.Typer, groups) -> None:
         from detente.report import render_html, render_markdown
         from detente.scenario import load_scenario
 
+        check_output(out, "--out")
         kind = report_format(out, fmt)
         check_engine(engine, True)
         if db is not None and not db.is_file():
             raise InputError("no such evidence store", file=db)
         loaded = load_scenario(scenario)
-        check_output(out, "--out")
         context = _build_with_progress(loaded, draws, seed, engine, db)
         if kind == "pdf":
             html_to_pdf(render_html(context), out)

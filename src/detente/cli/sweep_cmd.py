@@ -9,6 +9,7 @@ import typer
 
 from detente.cli.common import check_engine, engines_help
 from detente.cli.layout import out_console, progress, say
+from detente.cli.output import check_output, write_output
 from detente.errors import InputError
 
 
@@ -76,6 +77,8 @@ def register(app: typer.Typer, groups) -> None:
         from detente.forecast.sweep import grid, parse_vary, rows_for_point, variant
         from detente.scenario import load_scenario
 
+        check_output(out, "--out")
+        check_grid_size(vary)
         check_engine(engine, True)
         base = load_scenario(scenario)
         varies = [parse_vary(v) for v in vary]
@@ -100,5 +103,7 @@ def register(app: typer.Typer, groups) -> None:
             "vary": ";".join(vary),
         }
         table = table.replace_schema_metadata({f"detente.{k}": v for k, v in meta.items()})
-        pq.write_table(table, out)
+        sink = pa.BufferOutputStream()
+        pq.write_table(table, sink)
+        write_output(out, sink.getvalue().to_pybytes(), "--out")
         say(out_console(), f"wrote {out}: {len(points)} points × {len(base.tables)} tables")
