@@ -27,11 +27,22 @@ def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
 
 
 def positions_chart(scenario) -> alt.Chart:
-    """Each actor's ideal point (mode and range) on every issue."""
+    """Each actor's ideal point (mode and range) on every issue; each issue's label says whose
+    end of the 0–100 scale is which."""
+    from detente.report.words import Labels, scale_ends
+
+    labels = Labels(scenario)
+    ends = scale_ends(scenario)
+
+    def issue_label(issue: str) -> str:
+        e = ends.get(issue)
+        name = labels.issue(issue)
+        return f"{name} (0 {e['0']} · 100 {e['100']})" if e else name
+
     rows = [
         {
-            "issue": p.issue,
-            "actor": p.actor,
+            "issue": issue_label(p.issue),
+            "actor": labels.actor(p.actor),
             "ideal": getattr(p.ideal, "mode", p.ideal),
             "low": getattr(p.ideal, "low", p.ideal),
             "high": getattr(p.ideal, "high", p.ideal),
@@ -39,18 +50,22 @@ def positions_chart(scenario) -> alt.Chart:
         for p in scenario.positions
     ]
     frame = pd.DataFrame(rows)
+    order = [issue_label(i.id) for i in scenario.issues]
     base = alt.Chart(frame).encode(
-        y=alt.Y("issue:N", title=None), color=alt.Color("actor:N", title="actor")
+        y=alt.Y("issue:N", title=None, sort=order, axis=alt.Axis(labelLimit=360)),
+        color=alt.Color("actor:N", title="actor"),
     )
     ranges = base.mark_rule(opacity=0.5).encode(
         x=alt.X(
-            "low:Q", scale=alt.Scale(domain=[0, 100]), title="position (0–100, issue anchors below)"
+            "low:Q",
+            scale=alt.Scale(domain=[0, 100]),
+            title="position (0–100; whose end is which in brackets, anchors in the table)",
         ),
         x2="high:Q",
     )
     points = base.mark_point(filled=True, size=60).encode(x="ideal:Q", tooltip=["actor", "ideal"])
     return (ranges + points).properties(
-        width=560, height=260, title="Ideal points (mode and range)"
+        width=420, height=260, title="Ideal points (mode and range)"
     )
 
 
@@ -260,4 +275,157 @@ def reliability_chart(backtest: dict[str, Any]) -> alt.Chart:
         width=320,
         height=320,
         title=f"Reliability, leave-one-out, {n} cases × 4 questions × 4 horizons (n per point)",
+    )
+
+
+QUESTION_ORDER = ["ceasefire", "agreement", "abandoned", "ongoing"]
+
+
+def monthly_chart(data: dict[str, Any], labels=None) -> alt.Chart:
+    """The four dated questions' cumulative probabilities month by month, one line per table,
+    the base rate dashed."""
+    from detente.report.words import QUESTION_LABELS, Labels
+
+    labels = labels or Labels.from_data(data)
+    rows = []
+    for t, table in data["tables"].items():
+        monthly = table["monthly"]
+        for q in QUESTION_ORDER:
+            for month, v in zip(monthly["month"], monthly[q], strict=True):
+                rows.append(
+                    {
+                        "format": labels.table(t),
+                        "month": month,
+                        "question": QUESTION_LABELS[q],
+                        "p": v,
+                        "kind": "model",
+                    }
+                )
+    base = data["meta"].get("base_rate", {}).get("monthly")
+    if base:
+        for q in QUESTION_ORDER:
+            for month, v in zip(base["month"], base[q], strict=True):
+                rows.append(
+                    {
+                        "format": "base rate",
+                        "month": month,
+                        "question": QUESTION_LABELS[q],
+                        "p": v,
+                        "kind": "base rate",
+                    }
+                )
+    domain = [labels.table(t) for t in data["tables"]] + (["base rate"] if base else [])
+    palette = ["#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#b07aa1", "#76b7b2", "#edc948"]
+    colours = [palette[i % len(palette)] for i in range(len(domain) - bool(base))]
+    return (
+        alt.Chart(pd.DataFrame(rows))
+        .mark_line()
+        .encode(
+            x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %y", labelAngle=-40)),
+            y=alt.Y(
+                "p:Q",
+                title="probability by then",
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            color=alt.Color(
+                "format:N",
+                scale=alt.Scale(domain=domain, range=colours + (["#222"] if base else [])),
+                legend=alt.Legend(orient="bottom", columns=2, title=None),
+            ),
+            strokeDash=alt.StrokeDash(
+                "kind:N",
+                scale=alt.Scale(domain=["model", "base rate"], range=[[1, 0], [5, 4]]),
+                legend=None,
+            ),
+            tooltip=["format", "question", "month:T", alt.Tooltip("p:Q", format=".0%")],
+        )
+        .properties(width=250, height=170)
+        .facet(
+            facet=alt.Facet(
+                "question:N", sort=[QUESTION_LABELS[q] for q in QUESTION_ORDER], title=None
+            ),
+            columns=2,
+        )
+        .properties(title="Cumulative probability month by month (base rate dashed)")
+    )
+
+
+def ranking_chart(rows: list[dict[str, Any]], question_label: str) -> alt.Chart:
+    """A ranking of formats (from summary.ranking): point, Monte Carlo 95% interval (thick)
+    and the range across engines (thin)."""
+    frame = pd.DataFrame(
+        [
+            {
+                "format": r["label"],
+                "p": r["p"],
+                "mc_low": r["mc_low"],
+                "mc_high": r["mc_high"],
+                "engine_low": r["engine_low"] if r["engine_low"] is not None else r["p"],
+                "engine_high": r["engine_high"] if r["engine_high"] is not None else r["p"],
+            }
+            for r in rows
+        ]
+    )
+    order = list(frame["format"])
+    y = alt.Y("format:N", sort=order, title=None)
+    x = alt.X(
+        "mc_low:Q",
+        scale=alt.Scale(domain=[0, 1]),
+        axis=alt.Axis(format="%"),
+        title=f"P({question_label} by the date)",
+    )
+    base = alt.Chart(frame).encode(y=y)
+    engines = base.mark_rule(color="#999", strokeWidth=1).encode(
+        x=alt.X("engine_low:Q", scale=alt.Scale(domain=[0, 1])), x2="engine_high:Q"
+    )
+    mc = base.mark_rule(color="#1d3557", strokeWidth=4).encode(x=x, x2="mc_high:Q")
+    point = base.mark_point(filled=True, size=60, color="#1d3557").encode(
+        x="p:Q", tooltip=["format", alt.Tooltip("p:Q", format=".1%")]
+    )
+    return (engines + mc + point).properties(
+        width=420,
+        height=alt.Step(22),
+        title=f"Formats ranked by P({question_label}): thick bar Monte Carlo 95%, "
+        "thin line range across engines",
+    )
+
+
+def ceasefire_survival_chart(data: dict[str, Any], labels=None) -> alt.Chart:
+    """If a ceasefire takes effect, the chance it still holds, year by year, per table, with a
+    95% Monte Carlo band (Wilson, over the simulated ceasefires)."""
+    from detente.report.summary import wilson
+    from detente.report.words import Labels
+
+    labels = labels or Labels.from_data(data)
+    rows = []
+    for t, table in data["tables"].items():
+        curve = table["survival_curve"]
+        n = table.get("if_ceasefire", {}).get("expected_draws_with_ceasefire") or 0
+        for y, v in zip(curve["years"], curve.get("ceasefire", []), strict=False):
+            if v is None:
+                continue
+            low, high = wilson(v, n)
+            rows.append(
+                {"format": labels.table(t), "years": y, "holds": v, "low": low, "high": high}
+            )
+    base = alt.Chart(pd.DataFrame(rows)).encode(
+        x=alt.X("years:Q", title="years after the ceasefire")
+    )
+    legend = alt.Legend(orient="bottom", columns=2, title=None, symbolType="stroke")
+    band = base.mark_area(opacity=0.15).encode(
+        color=alt.Color("format:N", legend=None),
+        y=alt.Y(
+            "low:Q",
+            scale=alt.Scale(domain=[0, 1]),
+            axis=alt.Axis(format="%"),
+            title="ceasefire still holds",
+        ),
+        y2="high:Q",
+    )
+    line = base.mark_line().encode(y="holds:Q", color=alt.Color("format:N", legend=legend))
+    return (band + line).properties(
+        width=520,
+        height=220,
+        title="If a ceasefire takes effect: does it hold? (band: Monte Carlo 95%)",
     )

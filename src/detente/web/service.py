@@ -3,6 +3,7 @@ what-if's baseline is computed once, and charts rendered to SVG on the server (v
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from functools import lru_cache
@@ -36,14 +37,14 @@ class ForecastRequest(BaseModel):
 
 @lru_cache(maxsize=64)
 def _cached(scenario_json: str, draws: int, seed: int, engine: str, drivers: bool) -> str:
-    from detente.forecast import ForecastConfig, ForecastRun, run_forecast, table_drivers, to_data
+    from detente.forecast import ForecastConfig, run_forecast, table_drivers, to_data
 
     scenario = validate_data(json.loads(scenario_json))
     config = ForecastConfig(draws=draws, seed=seed, engine=engine).checked(scenario)
     run = run_forecast(scenario, config)
     if drivers:
         found = table_drivers(scenario, config)
-        run = ForecastRun(run.scenario, run.config, run.plans, run.aggregates, found)
+        run = dataclasses.replace(run, drivers=found)
     return json.dumps(to_data(run))
 
 
