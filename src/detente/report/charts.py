@@ -221,27 +221,72 @@ def negotiation_chart(paths) -> alt.Chart:
     )
 
 
-def difference_chart(difference: dict[str, dict[str, float]]) -> alt.Chart:
-    """Change in each outcome class's probability per table against a baseline (points)."""
-    rows = [
-        {"table": t, "outcome": CLASS_LABELS[c], "change": 100 * v}
-        for t, classes in difference.items()
-        for c, v in classes.items()
-    ]
-    return (
-        alt.Chart(pd.DataFrame(rows))
-        .mark_bar()
-        .encode(
-            y=alt.Y("outcome:N", title=None, sort=list(CLASS_LABELS.values())),
-            x=alt.X("change:Q", title="change (points)"),
-            color=alt.Color(
-                "outcome:N",
-                scale=alt.Scale(domain=list(CLASS_LABELS.values()), range=CLASS_COLOURS),
-                legend=None,
+DIFFERENCE_OUTPUTS = {
+    "ceasefire": ("ceasefire by the date", True),
+    "agreement": ("agreement by the date", True),
+    "abandoned": ("abandoned by the date", False),
+    "ongoing": ("still fighting by the date", False),
+    "ceasefire_holds_2y": ("ceasefire holds 2 y", True),
+}
+"""The outputs the what-if chart shows, their labels and whether a rise is good for peace."""
+
+
+def difference_chart(
+    difference: dict[str, dict[str, float]],
+    noise: dict[str, dict[str, float]] | None = None,
+    labels=None,
+) -> alt.Chart:
+    """Change in each dated question per table against a baseline (points), coloured by whether
+    it is good or bad for peace, the noise band in grey, on a fixed −100…+100 axis."""
+    noise = noise or {}
+    rows = []
+    for t, changes in difference.items():
+        for key, (label, good) in DIFFERENCE_OUTPUTS.items():
+            if key not in changes:
+                continue
+            change = 100 * changes[key]
+            band = 100 * noise.get(t, {}).get(key, 0.0)
+            if abs(change) <= band or round(change, 1) == 0:
+                verdict = "within noise"
+            else:
+                verdict = "better for peace" if (change > 0) == good else "worse for peace"
+            rows.append(
+                {
+                    "format": labels.table(t) if labels else t,
+                    "output": label,
+                    "change": round(change, 1) + 0.0,
+                    "low": -band,
+                    "high": band,
+                    "verdict": verdict,
+                }
+            )
+    frame = pd.DataFrame(rows)
+    order = [v[0] for v in DIFFERENCE_OUTPUTS.values()]
+    x_scale = alt.Scale(domain=[-100, 100])
+    base = alt.Chart().encode(y=alt.Y("output:N", title=None, sort=order))
+    band = base.mark_rule(color="#bbb", strokeWidth=6).encode(
+        x=alt.X("low:Q", scale=x_scale, title="change (points)"), x2="high:Q"
+    )
+    bars = base.mark_bar(height=8).encode(
+        x=alt.X("change:Q", scale=x_scale),
+        color=alt.Color(
+            "verdict:N",
+            scale=alt.Scale(
+                domain=["better for peace", "worse for peace", "within noise"],
+                range=["#1f7a5c", "#c0392b", "#999999"],
             ),
-            row=alt.Row("table:N", title=None, sort=list(difference)),
+            legend=alt.Legend(orient="top", title=None),
+        ),
+        tooltip=["format", "output", "change", "verdict"],
+    )
+    return (
+        alt.layer(band, bars, data=frame)
+        .properties(width=320, height=alt.Step(14))
+        .facet(
+            row=alt.Row(
+                "format:N", title=None, sort=[labels.table(t) if labels else t for t in difference]
+            )
         )
-        .properties(width=360, height=45)
     )
 
 

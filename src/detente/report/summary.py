@@ -205,7 +205,17 @@ def bottom_line(data: dict[str, Any], labels: Labels | None = None) -> dict[str,
     engines = len(tables[widest].get("engines", {}))
     draws = Fact(("meta", "draws"), meta["draws"], "count")
     noise = Fact(("tables",), noise_points(data), "plusminus", "mc-noise")
-    if engines:
+    if engines and round(100 * spread) == 0:
+        out.say(
+            "certainty",
+            f"How sure: the {engines} engines agree on P(ceasefire) to within a point at every "
+            f"format; with {{}} Monte Carlo draws the simulation noise is at most {{}}. Neither "
+            f"interval covers doubt about the judgments themselves: see what moves the results, "
+            f"and the backtest.",
+            draws,
+            noise,
+        )
+    elif engines:
         out.say(
             "certainty",
             f"How sure: across {engines} engines P(ceasefire) differs by at most {{}} "

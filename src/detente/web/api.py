@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, File, Request, UploadFile
+from fastapi import APIRouter, Body, File, Request, UploadFile
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from detente.errors import InputError
 from detente.scenario import bundled_scenarios
-from detente.web.service import ForecastRequest, run_request
-from detente.web.store import MAX_UPLOAD_BYTES, DataDir
+from detente.web.service import ForecastRequest, chart_svgs, request_key, run_request
+from detente.web.store import MAX_UPLOAD_BYTES, DataDir, TakenId
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -25,13 +26,17 @@ class ScenarioEntry(BaseModel):
 
 class ForecastResponse(BaseModel):
     """A forecast (detente.forecast.to_data), its difference from the unedited baseline per
-    table and outcome class (when edited), charts as SVG, the run's id and its wall time."""
+    table and output with each difference's noise band (when edited), the bottom line, charts
+    as SVG, the run's id, its wall time, and whether it came from the history (same inputs)."""
 
     run: int
     forecast: dict[str, Any]
     difference: dict[str, dict[str, float]] | None
+    noise: dict[str, dict[str, float]] | None = None
+    summary: dict[str, Any] | None = None
     charts: dict[str, str]
     elapsed_ms: float
+    cached: bool = False
 
 
 def _data_dir(request: Request) -> DataDir:
@@ -63,11 +68,17 @@ def get_scenario(request: Request, name: str) -> dict[str, Any]:
 
 
 @router.post("/scenarios")
-async def upload_scenario(request: Request, file: UploadFile = File(...)) -> dict[str, str]:
+async def upload_scenario(
+    request: Request, file: UploadFile = File(...), rename: str | None = None
+):
     """Upload a YAML, JSON or KTAB CSV scenario (at most 1 MiB): parsed and validated, never
-    executed, kept as YAML in the data directory under its id."""
+    executed, kept as YAML in the data directory under its id, or under ``rename``. An id
+    taken by a bundled scenario is refused (409) with a free id to use in ``suggest``."""
     raw = await file.read(MAX_UPLOAD_BYTES + 1)
-    scenario = _data_dir(request).save_upload(file.filename or "", raw)
+    try:
+        scenario = _data_dir(request).save_upload(file.filename or "", raw, rename)
+    except TakenId as exc:
+        return JSONResponse({"error": str(exc), "suggest": exc.suggest}, status_code=409)
     return {"id": scenario.id, "name": scenario.name}
 
 
@@ -82,13 +93,51 @@ def list_engines() -> list[str]:
 @router.post("/forecast")
 def forecast(request: Request, req: ForecastRequest) -> ForecastResponse:
     """Forecast a scenario, optionally with what-if edits (then also the difference from the
-    unedited baseline, same seed and draws); every run is kept in the history."""
+    unedited baseline, same seed and draws). A run is kept in the history once: the same
+    inputs again return the stored run (``cached``) without running or recording anything."""
     store = _data_dir(request)
-    out = run_request(store.load(req.scenario), req)
+    base = store.load(req.scenario)
+    key = request_key(base, req)
+    found = store.find(key)
+    if found is not None:
+        return _stored_response(found, list(req.charts), base)
+    out = run_request(base, req)
     kind = "whatif" if out["difference"] is not None else "forecast"
     request_data = req.model_dump(mode="json", exclude={"charts"})
-    run_id = store.record(kind, request_data, out["forecast"], out["elapsed_ms"])
+    extra = {k: out[k] for k in ("difference", "noise", "summary")}
+    run_id = store.record(kind, request_data, out["forecast"], out["elapsed_ms"], key, extra)
     return ForecastResponse(run=run_id, **out)
+
+
+def _stored_response(run: dict[str, Any], charts: list[str], base=None) -> ForecastResponse:
+    """A stored run as a forecast response, its charts drawn again from its data."""
+    from detente.web.service import summary_data
+    from detente.web.whatif import Edits, apply_edits
+
+    extra = run.get("extra") or {}
+    scenario = None
+    if base is not None:
+        scenario = apply_edits(base, Edits.model_validate(run["edits"] or {}))
+    summary = extra.get("summary") or (summary_data(scenario, run["data"]) if scenario else None)
+    return ForecastResponse(
+        run=run["id"],
+        forecast=run["data"],
+        difference=extra.get("difference"),
+        noise=extra.get("noise"),
+        summary=summary,
+        charts=chart_svgs(
+            charts, run["data"], extra.get("difference"), scenario, extra.get("noise")
+        ),
+        elapsed_ms=run["elapsed_ms"],
+        cached=True,
+    )
+
+
+def _scenario_of(request: Request, run: dict[str, Any]):
+    try:
+        return _data_dir(request).load(run["scenario"])
+    except InputError:
+        return None
 
 
 @router.get("/runs")
@@ -101,6 +150,104 @@ def list_runs(request: Request, limit: int = 100) -> list[dict[str, Any]]:
 def get_run(request: Request, run_id: int) -> dict[str, Any]:
     """One run with its request and full forecast data."""
     return _data_dir(request).run(run_id)
+
+
+@router.get("/runs/{run_id}/view")
+def view_run(request: Request, run_id: int, charts: str = "") -> ForecastResponse:
+    """A stored run as the forecast page shows it (bottom line, charts), nothing re-run."""
+    run = _data_dir(request).run(run_id)
+    names = [c for c in charts.split(",") if c]
+    from detente.web.service import ForecastRequest as Req
+
+    valid = Req(charts=names).charts if names else []
+    return _stored_response(run, list(valid), _scenario_of(request, run))
+
+
+class Label(BaseModel):
+    """A run's label."""
+
+    label: str
+
+
+@router.put("/runs/{run_id}/label")
+def label_run(request: Request, run_id: int, body: Label = Body(...)) -> dict[str, Any]:
+    """Name a run in the history (at most 80 characters; empty clears the name)."""
+    _data_dir(request).label(run_id, body.label.strip())
+    return {"id": run_id, "label": body.label.strip()[:80] or None}
+
+
+MEDIA = {
+    "json": "application/json",
+    "parquet": "application/vnd.apache.parquet",
+    "csv": "text/csv; charset=utf-8",
+    "svg": "image/svg+xml",
+    "png": "image/png",
+}
+
+
+def _download(content: bytes | str, name: str) -> Response:
+    kind = name.rsplit(".", 1)[-1]
+    return Response(
+        content,
+        media_type=MEDIA[kind],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/runs/{run_id}/forecast.{fmt}")
+def export_forecast(request: Request, run_id: int, fmt: str) -> Response:
+    """A run's forecast as JSON (all of it) or Parquet (the monthly curves, long format, with
+    the metadata and the probabilities at the date in the file's metadata)."""
+    import json
+
+    from detente.report.export import forecast_parquet
+
+    data = _data_dir(request).run(run_id)["data"]
+    if fmt == "json":
+        body: bytes | str = json.dumps(data, indent=1, sort_keys=True)
+    elif fmt == "parquet":
+        body = forecast_parquet(data)
+    else:
+        raise InputError(f"expected json or parquet, got {fmt!r}", field="format")
+    return _download(body, f"detente-run-{run_id}.{fmt}")
+
+
+@router.get("/runs/{run_id}/table/{name}.csv")
+def export_table(request: Request, run_id: int, name: str) -> Response:
+    """One of a run's tables as CSV: dated, monthly, ranking, classes or settlement."""
+    from detente.report.export import table_csv
+    from detente.report.words import Labels
+
+    run = _data_dir(request).run(run_id)
+    scenario = _scenario_of(request, run)
+    labels = Labels(scenario) if scenario is not None else None
+    return _download(table_csv(run["data"], name, labels), f"detente-run-{run_id}-{name}.csv")
+
+
+@router.get("/runs/{run_id}/chart/{name}.{fmt}")
+def export_chart(request: Request, run_id: int, name: str, fmt: str) -> Response:
+    """One of a run's charts as SVG or PNG (drawn again from the stored data)."""
+    from detente.report.build import chart_objects
+    from detente.report.export import chart_bytes
+    from detente.report.summary import bottom_line
+    from detente.report.words import Labels
+
+    run = _data_dir(request).run(run_id)
+    scenario = _scenario_of(request, run)
+    made = chart_objects(None, run["data"], bottom_line(run["data"], Labels.from_data(run["data"])))
+    if scenario is not None and name == "positions":
+        from detente.report import charts as c
+
+        made["positions"] = c.positions_chart(scenario)
+    extra = run.get("extra") or {}
+    if name == "difference" and extra.get("difference"):
+        from detente.report import charts as c
+
+        made["difference"] = c.difference_chart(extra["difference"], extra.get("noise"))
+    chart = made.get(name)
+    if chart is None:
+        raise InputError(f"no chart {name!r} in run {run_id}", field="chart")
+    return _download(chart_bytes(chart, fmt), f"detente-run-{run_id}-{name}.{fmt}")
 
 
 @router.get("/evidence/status")

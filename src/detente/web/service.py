@@ -4,7 +4,9 @@ what-if's baseline is computed once, and charts rendered to SVG on the server (v
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
+import math
 import time
 from functools import lru_cache
 from typing import Any, Literal
@@ -18,7 +20,18 @@ EDIT_DRAWS = 2_000
 """Draws while editing a what-if: about ±2 points on a probability, fast enough to feel live."""
 FULL_DRAWS = 20_000
 MAX_WEB_DRAWS = 100_000
-ChartName = Literal["classes", "intervals", "settlement", "survival", "sensitivity", "difference"]
+ChartName = Literal[
+    "classes",
+    "intervals",
+    "settlement",
+    "survival",
+    "sensitivity",
+    "difference",
+    "monthly",
+    "ranking_ceasefire",
+    "ranking_ongoing",
+    "ceasefire_survival",
+]
 
 
 class ForecastRequest(BaseModel):
@@ -54,32 +67,130 @@ def forecast_data(scenario: Scenario, req: ForecastRequest) -> dict[str, Any]:
     return json.loads(text)
 
 
+OUTPUTS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "ceasefire": (("by", "ceasefire"), None),
+    "agreement": (("by", "agreement"), None),
+    "abandoned": (("by", "abandoned"), None),
+    "ongoing": (("by", "ongoing"), None),
+    "comprehensive_settlement": (("outcome_classes", "comprehensive_settlement", "p"), None),
+    "ceasefire_frozen_conflict": (("outcome_classes", "ceasefire_frozen_conflict", "p"), None),
+    "collapse_war": (("outcome_classes", "collapse_war", "p"), None),
+    "coerced": (("coercion", "rate_among_settlements"), "settled"),
+    "ceasefire_holds_2y": (("if_ceasefire", "holds", "2y"), "ceasefires"),
+    "peace_holds_5y": (("durability", "peace_holds", "5y"), None),
+}
+"""Every output a what-if compares: its path in a table's data and what its count is over
+(None: all draws; "settled": settled draws; "ceasefires": draws with a ceasefire)."""
+
+
+def _value(table: dict[str, Any], path: tuple[str, ...]) -> float | None:
+    value: Any = table
+    for key in path:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def _count(table: dict[str, Any], over: str | None) -> float:
+    if over == "settled":
+        return table["outcome_classes"]["comprehensive_settlement"]["draws"]
+    if over == "ceasefires":
+        return table.get("if_ceasefire", {}).get("expected_draws_with_ceasefire") or 0.0
+    return table["draws"]
+
+
 def differences(edited: dict[str, Any], baseline: dict[str, Any]) -> dict[str, dict[str, float]]:
-    """Per table and outcome class, the edited probability minus the baseline's (same seed, so
-    common random numbers: the difference is not mostly Monte Carlo noise)."""
-    return {
-        t: {
-            c: round(v["p"] - baseline["tables"][t]["outcome_classes"][c]["p"], 6)
-            for c, v in table["outcome_classes"].items()
-        }
-        for t, table in edited["tables"].items()
-        if t in baseline["tables"]
-    }
+    """Per table and output (the dated questions, the outcome classes, coercion, durability),
+    the edited value minus the baseline's (same seed, so common random numbers: the difference
+    is not mostly Monte Carlo noise); outputs missing on either side are left out."""
+    out: dict[str, dict[str, float]] = {}
+    for t, table in edited["tables"].items():
+        if t not in baseline["tables"]:
+            continue
+        row = {}
+        for key, (path, _) in OUTPUTS.items():
+            new, old = _value(table, path), _value(baseline["tables"][t], path)
+            if new is not None and old is not None:
+                row[key] = round(new - old, 6)
+        out[t] = row
+    return out
+
+
+def noise_bands(edited: dict[str, Any], baseline: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """Per table and output, the half-width of a 95% band for a difference of two independent
+    Monte Carlo estimates, 1.96·√(p₁(1−p₁)/n₁ + p₀(1−p₀)/n₀): a bound, since both runs share
+    their random numbers. A change inside it is shown as noise."""
+    out: dict[str, dict[str, float]] = {}
+    for t, table in edited["tables"].items():
+        base = baseline["tables"].get(t)
+        if base is None:
+            continue
+        row = {}
+        for key, (path, over) in OUTPUTS.items():
+            new, old = _value(table, path), _value(base, path)
+            n1, n0 = _count(table, over), _count(base, over)
+            if new is None or old is None or n1 <= 0 or n0 <= 0:
+                continue
+            var = new * (1 - new) / n1 + old * (1 - old) / n0
+            row[key] = round(1.96 * math.sqrt(max(var, 0.0)), 6)
+        out[t] = row
+    return out
+
+
+def summary_data(scenario: Scenario, data: dict[str, Any]) -> dict[str, Any]:
+    """The bottom line (report.summary) as JSON: sentences with their facts, rankings."""
+    from detente.report.summary import bottom_line
+    from detente.report.words import Labels
+
+    found = bottom_line(data, Labels(scenario))
+    for sentence in found["sentences"]:
+        sentence["facts"] = [
+            {
+                "path": list(f.path),
+                "value": f.value,
+                "kind": f.kind,
+                "derived": f.derived,
+                "text": f.text(),
+            }
+            for f in sentence["facts"]
+        ]
+    return found
 
 
 def chart_svgs(
-    names: list[str], data: dict[str, Any], difference: dict[str, Any] | None
+    names: list[str],
+    data: dict[str, Any],
+    difference: dict[str, Any] | None,
+    scenario: Scenario | None = None,
+    noise: dict[str, Any] | None = None,
 ) -> dict[str, str]:
     """The asked-for charts as SVG (a chart without data is left out)."""
     from detente.report import charts
+    from detente.report.build import chart_objects
+    from detente.report.words import Labels
+
+    labels = Labels(scenario) if scenario is not None else Labels.from_data(data)
+    made: dict[str, Any] = {}
+
+    def dated(name: str):
+        if not made:
+            made.update(chart_objects(scenario, data))
+        return made.get(name)
 
     makers = {
+        "monthly": lambda: dated("monthly"),
+        "ranking_ceasefire": lambda: dated("ranking_ceasefire"),
+        "ranking_ongoing": lambda: dated("ranking_ongoing"),
+        "ceasefire_survival": lambda: dated("ceasefire_survival"),
         "classes": lambda: charts.classes_chart(data),
         "intervals": lambda: charts.intervals_chart(data),
         "settlement": lambda: charts.settlement_chart(data),
         "survival": lambda: charts.survival_chart(data),
         "sensitivity": lambda: charts.sensitivity_chart(data),
-        "difference": lambda: charts.difference_chart(difference) if difference else None,
+        "difference": lambda: (
+            charts.difference_chart(difference, noise, labels) if difference else None
+        ),
     }
     out = {}
     for name in dict.fromkeys(names):
@@ -96,10 +207,21 @@ def run_request(base: Scenario, req: ForecastRequest) -> dict[str, Any]:
     start = time.perf_counter()
     scenario = apply_edits(base, req.edits)
     data = forecast_data(scenario, req)
-    out: dict[str, Any] = {"forecast": data, "difference": None}
+    out: dict[str, Any] = {"forecast": data, "difference": None, "noise": None}
     if not req.edits.is_empty():
         plain = req.model_copy(update={"edits": Edits(), "sensitivity": False})
-        out["difference"] = differences(data, forecast_data(base, plain))
-    out["charts"] = chart_svgs(list(req.charts), data, out["difference"])
+        baseline = forecast_data(base, plain)
+        out["difference"] = differences(data, baseline)
+        out["noise"] = noise_bands(data, baseline)
+    out["summary"] = summary_data(scenario, data)
+    out["charts"] = chart_svgs(list(req.charts), data, out["difference"], scenario, out["noise"])
     out["elapsed_ms"] = round(1000 * (time.perf_counter() - start), 1)
     return out
+
+
+def request_key(base: Scenario, req: ForecastRequest) -> str:
+    """The identity of a forecast request: the scenario's canonical JSON and every input that
+    changes the numbers (not the charts asked for)."""
+    inputs = req.model_dump(mode="json", exclude={"charts"})
+    text = dump_json(base) + json.dumps(inputs, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
