@@ -284,7 +284,16 @@ def difference_chart(
         .properties(width=320, height=alt.Step(14))
         .facet(
             row=alt.Row(
-                "format:N", title=None, sort=[labels.table(t) if labels else t for t in difference]
+                "format:N",
+                title=None,
+                sort=[labels.table(t) if labels else t for t in difference],
+                header=alt.Header(
+                    labelAngle=0,
+                    labelAlign="left",
+                    labelOrient="top",
+                    labelFontWeight="bold",
+                    labelLimit=400,
+                ),
             )
         )
     )
