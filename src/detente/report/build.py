@@ -126,7 +126,8 @@ def chart_objects(
             "intervals": charts.intervals_chart(data),
             "settlement": charts.settlement_chart(data),
             "survival": charts.survival_chart(data),
-            "sensitivity": charts.sensitivity_chart(data),
+            "sensitivity": charts.sensitivity_chart(data, "p_settlement", labels),
+            "sensitivity_war": charts.sensitivity_chart(data, "p_war", labels),
         }
     )
     return out

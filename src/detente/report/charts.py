@@ -155,26 +155,59 @@ def intervals_chart(data: dict[str, Any]) -> alt.Chart:
     )
 
 
-def sensitivity_chart(data: dict[str, Any], result: str = "p_settlement") -> alt.Chart | None:
-    """The top drivers (Morris μ*) of one result per table; None when no table has drivers."""
+SENSITIVITY_RESULTS = {"p_settlement": "P(settlement)", "p_war": "P(war)"}
+
+
+def sensitivity_chart(
+    data: dict[str, Any], result: str = "p_settlement", labels=None
+) -> alt.Chart | None:
+    """The top drivers (Morris μ*) of one result per table, inputs in words; None when no table
+    has drivers. A table whose result never varies (no drivers) is named in the title."""
+    from detente.report.words import Labels
+
+    labels = labels or Labels.from_data(data)
     rows = [
-        {"table": t, "input": d["input"], "mu_star": d["mu_star"], "rank": r}
+        {
+            "format": labels.table(t),
+            "input": labels.input(d["input"]),
+            "mu_star": d["mu_star"],
+            "rank": r,
+        }
         for t, table in data["tables"].items()
         for r, d in enumerate(table.get("drivers", {}).get(result, []))
     ]
     if not rows:
         return None
+    shown = {r["format"] for r in rows}
+    missing = [labels.table(t) for t in data["tables"] if labels.table(t) not in shown]
+    what = SENSITIVITY_RESULTS.get(result, result)
+    title = f"What moves {what}: Morris μ* of each judgment"
+    subtitle = f"no driver at {', '.join(missing)} ({what} never varies there)" if missing else ""
     return (
         alt.Chart(pd.DataFrame(rows))
         .mark_bar(color="#457b9d")
         .encode(
-            y=alt.Y("input:N", sort=alt.EncodingSortField("rank"), title=None),
+            y=alt.Y(
+                "input:N",
+                sort=alt.EncodingSortField("rank"),
+                title=None,
+                axis=alt.Axis(labelLimit=220),
+            ),
             x=alt.X("mu_star:Q", title="μ*"),
             tooltip=["input", "mu_star"],
         )
-        .properties(width=170, height=alt.Step(14))
-        .facet(facet=alt.Facet("table:N", title=None, sort=list(data["tables"])), columns=3)
+        .properties(width=150, height=alt.Step(14))
+        .facet(
+            facet=alt.Facet(
+                "format:N",
+                title=None,
+                sort=[labels.table(t) for t in data["tables"]],
+                header=alt.Header(labelLimit=330),
+            ),
+            columns=2,
+        )
         .resolve_scale(y="independent")
+        .properties(title=alt.Title(title, subtitle=subtitle or None))
     )
 
 

@@ -250,16 +250,29 @@ def export_chart(request: Request, run_id: int, name: str, fmt: str) -> Response
     return _download(chart_bytes(chart, fmt), f"detente-run-{run_id}-{name}.{fmt}")
 
 
+EXAMPLE_QUERIES = (
+    "ceasefire monitoring",
+    "security guarantees",
+    "ceasefire",
+    "sanctions",
+    "territory",
+    "talks",
+)
+"""Example searches offered on the evidence page: the first one that finds something."""
+
+
 @router.get("/evidence/status")
 def evidence_status(request: Request) -> dict[str, Any]:
-    """Whether an evidence store is open, and how many documents it holds."""
+    """Whether an evidence store is open, how many documents it holds, and an example search
+    that finds something in it."""
     if request.app.state.evidence_db is None:
-        return {"available": False, "documents": 0}
-    from detente.evidence import documents
+        return {"available": False, "documents": 0, "example": None}
+    from detente.evidence import documents, search
 
     conn = evidence_connection(request)
     try:
-        return {"available": True, "documents": len(documents(conn))}
+        example = next((q for q in EXAMPLE_QUERIES if search(conn, q, limit=1)), None)
+        return {"available": True, "documents": len(documents(conn)), "example": example}
     finally:
         conn.close()
 
@@ -291,12 +304,27 @@ def evidence_claims(
 
 
 @router.get("/evidence/timeline")
-def evidence_timeline(request: Request, actor: str | None = None) -> list[dict[str, Any]]:
-    """Dated events in date order, optionally those naming one actor."""
+def evidence_timeline(
+    request: Request, actor: str | None = None, scenario: str | None = None
+) -> dict[str, Any]:
+    """Dated events in date order, optionally those naming one actor, without sentence
+    fragments and (given a scenario with a war) without events from before the war; each
+    event's source as outlet and date. ``hidden`` counts what was left out."""
     from detente.evidence import timeline
+    from detente.evidence.queries import source_label
+    from detente.web.service import clean_timeline
 
+    since = None
+    if scenario:
+        loaded = _data_dir(request).load(scenario)
+        if loaded.war is not None and loaded.war.started is not None:
+            since = str(loaded.war.started)
     conn = evidence_connection(request)
     try:
-        return timeline(conn, actor=actor or None)
+        rows = timeline(conn, actor=actor or None)
     finally:
         conn.close()
+    kept = clean_timeline(rows, since)
+    for row in kept:
+        row["source"] = source_label(row)
+    return {"events": kept, "hidden": len(rows) - len(kept)}

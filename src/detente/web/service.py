@@ -7,6 +7,7 @@ import dataclasses
 import hashlib
 import json
 import math
+import re
 import time
 from functools import lru_cache
 from typing import Any, Literal
@@ -26,6 +27,7 @@ ChartName = Literal[
     "settlement",
     "survival",
     "sensitivity",
+    "sensitivity_war",
     "difference",
     "monthly",
     "ranking_ceasefire",
@@ -187,7 +189,8 @@ def chart_svgs(
         "intervals": lambda: charts.intervals_chart(data),
         "settlement": lambda: charts.settlement_chart(data),
         "survival": lambda: charts.survival_chart(data),
-        "sensitivity": lambda: charts.sensitivity_chart(data),
+        "sensitivity": lambda: charts.sensitivity_chart(data, "p_settlement", labels),
+        "sensitivity_war": lambda: charts.sensitivity_chart(data, "p_war", labels),
         "difference": lambda: (
             charts.difference_chart(difference, noise, labels) if difference else None
         ),
@@ -225,3 +228,25 @@ def request_key(base: Scenario, req: ForecastRequest) -> str:
     inputs = req.model_dump(mode="json", exclude={"charts"})
     text = dump_json(base) + json.dumps(inputs, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+FRAGMENT = re.compile(
+    r"^(?:[a-z]|(?:In|On|By|Since|From|Until|As of)\s*[,.;]|Think back|Remember|Recall)"
+    r"|\b(?:In|On|By|Since)\s+,|\s,\s|\(\s*\)"
+)
+"""A timeline title that is no event: it starts mid-sentence or in lower case, has a hole
+where its date was ("In , the United States…"), or asks the reader to remember."""
+
+
+def clean_timeline(rows: list[dict[str, Any]], since: str | None = None) -> list[dict[str, Any]]:
+    """Timeline events fit to show: titles that are whole sentences of at least four words,
+    dated on or after ``since`` (e.g. the war's start) when given."""
+    kept = []
+    for row in rows:
+        title = (row.get("title") or "").strip()
+        if len(title.split()) < 4 or FRAGMENT.search(title):
+            continue
+        if since and str(row.get("date") or "")[:10] < since[: len(str(row.get("date") or ""))]:
+            continue
+        kept.append(row)
+    return kept
