@@ -13,7 +13,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from detente.forecast import ForecastConfig, ForecastRun, to_data
 from detente.forecast.typical import engine_path, negotiation_path
 from detente.report import charts
-from detente.report.summary import bottom_line, few_draws, pct
+from detente.report.summary import bottom_line, few_draws, has_dated, pct
 from detente.report.words import (
     CLASS_LABELS,
     FEW_DRAWS,
@@ -116,12 +116,15 @@ def chart_objects(
     out: dict[str, Any] = {}
     if scenario is not None:
         out["positions"] = charts.positions_chart(scenario)
+    if has_dated(data):
+        out["monthly"] = charts.monthly_chart(data, labels)
+        out["ranking_ceasefire"] = charts.ranking_chart(summary["ceasefire"], "ceasefire")
+        out["ranking_ongoing"] = charts.ranking_chart(
+            summary["ongoing"], QUESTION_LABELS["ongoing"]
+        )
+        out["ceasefire_survival"] = charts.ceasefire_survival_chart(data, labels)
     out.update(
         {
-            "monthly": charts.monthly_chart(data, labels),
-            "ranking_ceasefire": charts.ranking_chart(summary["ceasefire"], "ceasefire"),
-            "ranking_ongoing": charts.ranking_chart(summary["ongoing"], QUESTION_LABELS["ongoing"]),
-            "ceasefire_survival": charts.ceasefire_survival_chart(data, labels),
             "classes": charts.classes_chart(data),
             "intervals": charts.intervals_chart(data),
             "settlement": charts.settlement_chart(data),

@@ -112,6 +112,8 @@ def bottom_line(data: dict[str, Any], labels: Labels | None = None) -> dict[str,
     rankings by P(ceasefire by the date) and P(ongoing)."""
     labels = labels or Labels.from_data(data)
     meta, tables = data["meta"], data["tables"]
+    if not has_dated(data):
+        return _undated(data, labels)
     by = meta.get("by", "the date")
     out = _Writer()
     cease = ranking(data, "ceasefire", labels)
@@ -237,6 +239,39 @@ def bottom_line(data: dict[str, Any], labels: Labels | None = None) -> dict[str,
     return {"by": by, "sentences": out.sentences, "ceasefire": cease, "ongoing": ongoing}
 
 
+def has_dated(data: dict[str, Any]) -> bool:
+    """Whether the forecast has dated questions (a scenario with a war and an as_of date)."""
+    return bool(data["tables"]) and all("by" in t for t in data["tables"].values())
+
+
+def _undated(data: dict[str, Any], labels: Labels) -> dict[str, Any]:
+    """The bottom line of a forecast without dated questions: the likeliest settlement."""
+    out = _Writer()
+    tables = data["tables"]
+    out.say(
+        "undated",
+        "This scenario has no dated questions (they need an as_of date and a war between two "
+        "belligerents), so only the one-shot outcome classes are shown.",
+    )
+    if tables:
+        best = max(
+            tables, key=lambda t: (tables[t]["outcome_classes"]["comprehensive_settlement"]["p"], t)
+        )
+        p = tables[best]["outcome_classes"]["comprehensive_settlement"]["p"]
+        out.say(
+            "best",
+            f"The format most likely to reach a settlement is {labels.table(best)} ({{}}).",
+            Fact(("tables", best, "outcome_classes", "comprehensive_settlement", "p"), p),
+        )
+    draws = Fact(("meta", "draws"), data["meta"]["draws"], "count")
+    out.say(
+        "certainty",
+        "How sure: {} Monte Carlo draws; doubt about the judgments is not in that.",
+        draws,
+    )
+    return {"by": None, "sentences": out.sentences, "ceasefire": [], "ongoing": []}
+
+
 def _spread(table: dict[str, Any], question: str) -> float:
     s = table.get("engine_spread", {}).get(question)
     return 0.0 if not s else round(s["max"] - s["min"], 6)
@@ -248,7 +283,7 @@ def noise_points(data: dict[str, Any]) -> int:
     widest = 0.0
     for table in data["tables"].values():
         n = table.get("draws", data["meta"]["draws"])
-        for p in table["by"].values():
+        for p in table.get("by", {}).values():
             low, high = wilson(p, n)
             widest = max(widest, (high - low) / 2)
     return max(1, math.ceil(100 * widest))

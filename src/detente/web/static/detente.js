@@ -98,6 +98,7 @@ const D = {
 
   // Formats ranked by P(ceasefire by the date), with each interval named by what it measures.
   ranking(summary) {
+    if (!summary.ceasefire.length) return D.el("p", { class: "meta" }, "No ranking without dated questions.");
     const ongoing = Object.fromEntries(summary.ongoing.map(r => [r.table, r]));
     const rows = summary.ceasefire.map(r => {
       const o = ongoing[r.table];
@@ -120,6 +121,8 @@ const D = {
 
   // The dated questions at the date per table, with Δ and noise when comparing with a baseline.
   datedTable(forecast, difference = null, noise = null) {
+    if (!Object.values(forecast.tables).every(t => t.by))
+      return D.el("p", { class: "meta" }, "No dated questions: the scenario needs an as_of date and a war between two belligerents.");
     const qs = [["ceasefire", "ceasefire", true], ["agreement", "signed agreement", true],
                 ["abandoned", "format abandoned", false], ["ongoing", "still fighting, still talking", false]];
     const by = forecast.meta.by;
