@@ -10,7 +10,17 @@ import pytest
 from detente.cli import main
 
 TABLES = ("bilateral", "us_mediated", "trilateral", "backchannel", "europe_led")
-SECTIONS = ("scenario", "formats", "sensitivity", "path", "evidence", "metadata")
+SECTIONS = (
+    "bottom-line",
+    "questions",
+    "scenario",
+    "formats",
+    "sensitivity",
+    "path",
+    "evidence",
+    "glossary",
+    "metadata",
+)
 
 
 class _References(HTMLParser):
@@ -70,6 +80,12 @@ def test_html_has_every_section_and_the_provenance(html_report):
     assert re.search(r"agreed in round \d+|no agreement", html_report)
     assert "Russia is a nuclear-armed power" in html_report  # a citation's quote
     assert "[s000]" in html_report  # and its source id
+    assert "Ukraine's capability" in html_report  # inputs in words, not ids
+    assert "docs/validation.md" in html_report and "docs/forecast-questions.md" in html_report
+    assert "@media print" in html_report and "<details>" in html_report
+    sources = re.search(r'<table id="sources">(.*?)</table>', html_report, re.S).group(1)
+    assert re.search(r'<a href="https?://[^"]+">', sources)  # sources carry their address
+    assert "unnamed" not in sources
     meta = re.search(r'<table id="meta">(.*?)</table>', html_report, re.S).group(1)
     for key in ("engine", "engine_version", "seed", "draws", "input_hash", "sources"):
         assert f"<th>{key}</th>" in meta
@@ -83,10 +99,21 @@ def test_html_shows_the_forecast_numbers(html_report, tmp_path):
     main(["forecast", "-n", "1000", "--seed", "0", "--json", str(out)])
     data = json.loads(out.read_text(encoding="utf-8"))
     table = re.search(r'<table id="formats-table">(.*?)</table>', html_report, re.S).group(1)
-    rows = dict(re.findall(r"<tr><td>(\w+)<br>.*?<td class=\"n\">(\d+)%", table, re.S))
+    rows = dict(re.findall(r'<tr data-table="(\w+)"><td>.*?<td class="n">(\d+)%', table, re.S))
     for table_id in TABLES:
         p = data["tables"][table_id]["outcome_classes"]["comprehensive_settlement"]["p"]
         assert int(rows[table_id]) == round(100 * p)
+    dated = re.search(r'<table id="dated-table">(.*?)</table>', html_report, re.S).group(1)
+    for table_id in TABLES:
+        row = re.search(rf'<tr data-table="{table_id}">(.*?)</tr>', dated, re.S).group(1)
+        shown = [int(v) for v in re.findall(r'<td class="n">(\d+)%</td>', row)[:4]]
+        by = data["tables"][table_id]["by"]
+        assert shown == [
+            round(100 * by[q]) for q in ("ceasefire", "agreement", "abandoned", "ongoing")
+        ]
+    summary = re.search(r'<div class="bluf" id="summary">(.*?)</div>', html_report, re.S).group(1)
+    us = round(100 * data["tables"]["us_mediated"]["by"]["ceasefire"])
+    assert f"US-mediated talks ({us}%)" in summary
 
 
 def test_same_seed_same_report(tmp_path):

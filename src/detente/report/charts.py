@@ -207,7 +207,7 @@ def sensitivity_chart(
             columns=2,
         )
         .resolve_scale(y="independent")
-        .properties(title=alt.Title(title, subtitle=subtitle or None))
+        .properties(title=alt.Title(title, subtitle=subtitle) if subtitle else title)
     )
 
 

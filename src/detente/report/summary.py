@@ -19,7 +19,7 @@ class Fact:
     path: tuple[str, ...]
     value: float
     kind: str = "pct"  # "pct" (a probability), "points" (a difference of two), "count"
-    derived: str = ""  # "" (the value itself), "max-min" (of a {min, max}), "mc-noise"
+    derived: str = ""  # "" (the value itself), "max-min" (of a {min, max}), "len", "mc-noise"
 
     def text(self) -> str:
         if self.kind == "pct":
@@ -206,24 +206,27 @@ def bottom_line(data: dict[str, Any], labels: Labels | None = None) -> dict[str,
     spread = _spread(tables[widest], "ceasefire")
     engines = len(tables[widest].get("engines", {}))
     draws = Fact(("meta", "draws"), meta["draws"], "count")
+    engine_count = Fact(("tables", widest, "engines"), engines, "count", "len")
     noise = Fact(("tables",), noise_points(data), "plusminus", "mc-noise")
     if engines and round(100 * spread) == 0:
         out.say(
             "certainty",
-            f"How sure: the {engines} engines agree on P(ceasefire) to within a point at every "
-            f"format; with {{}} Monte Carlo draws the simulation noise is at most {{}}. Neither "
-            f"interval covers doubt about the judgments themselves: see what moves the results, "
-            f"and the backtest.",
+            "How sure: the {} engines agree on P(ceasefire) to within a point at every "
+            "format; with {} Monte Carlo draws the simulation noise is at most {}. Neither "
+            "interval covers doubt about the judgments themselves: see what moves the results, "
+            "and the backtest.",
+            engine_count,
             draws,
             noise,
         )
     elif engines:
         out.say(
             "certainty",
-            f"How sure: across {engines} engines P(ceasefire) differs by at most {{}} "
+            f"How sure: across {{}} engines P(ceasefire) differs by at most {{}} "
             f"({labels.table(widest)}); with {{}} Monte Carlo draws the simulation noise is at "
             f"most {{}}. Neither interval covers doubt about the judgments themselves: see what "
             f"moves the results, and the backtest.",
+            engine_count,
             Fact(("tables", widest, "engine_spread", "ceasefire"), spread, "points", "max-min"),
             draws,
             noise,
