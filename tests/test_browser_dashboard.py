@@ -192,7 +192,7 @@ def test_whatif_permalink_round_trip(server, page):
     page.goto(server[0] + "/whatif")
     page.wait_for_function(UPDATED.format("updated"))
     status = page.inner_text("#status")
-    page.fill("#cap-russia", "60")
+    page.fill("#cap-russia", "95")
     _updated_after(page, status)
     link = page.get_attribute("#permalink", "href")
     assert "edits=" in link and "russia" in link and link in page.url
@@ -200,7 +200,7 @@ def test_whatif_permalink_round_trip(server, page):
     page.goto(server[0] + "/history")
     page.goto(server[0] + link)
     page.wait_for_function(UPDATED.format("updated"))
-    assert page.input_value("#cap-russia") == "60"
+    assert page.input_value("#cap-russia") == "95"
     assert page.inner_text("#dated tr[data-table='bilateral']") == row
     assert page.locator("#chart-difference svg").count() == 1
 
@@ -223,7 +223,7 @@ def test_removing_the_mediator_gives_unmediated_talks(server, page):
 
 def test_evidence_search_and_claims(server, page, shots):
     page.goto(server[0] + "/evidence")
-    page.wait_for_selector("#claims")
+    page.wait_for_selector("#claims", state="attached")
     page.fill("#q", "ceasefire")
     page.click("#search")
     page.wait_for_selector("#results")

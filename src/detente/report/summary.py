@@ -25,9 +25,11 @@ class Fact:
         if self.kind == "pct":
             return pct(self.value)
         if self.kind == "points":
-            return f"{round(100 * self.value):d} points"
+            n = round(100 * self.value)
+            return f"{n:d} point{'' if n == 1 else 's'}"
         if self.kind == "plusminus":
-            return f"±{round(self.value):d} points"
+            n = round(self.value)
+            return f"±{n:d} point{'' if n == 1 else 's'}"
         return f"{round(self.value):,d}"
 
 

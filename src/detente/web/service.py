@@ -47,16 +47,21 @@ class ForecastRequest(BaseModel):
     engine: str = "compromise"
     edits: Edits = Field(default_factory=Edits)
     sensitivity: bool = False
+    engines: bool = True
+    """Also run every engine for the spread between them (about 5 s more); live what-if edits
+    leave it out."""
     charts: list[ChartName] = Field(default_factory=list)
 
 
 @lru_cache(maxsize=64)
-def _cached(scenario_json: str, draws: int, seed: int, engine: str, drivers: bool) -> str:
+def _cached(
+    scenario_json: str, draws: int, seed: int, engine: str, drivers: bool, engines: bool = True
+) -> str:
     from detente.forecast import ForecastConfig, run_forecast, table_drivers, to_data
 
     scenario = validate_data(json.loads(scenario_json))
     config = ForecastConfig(draws=draws, seed=seed, engine=engine).checked(scenario)
-    run = run_forecast(scenario, config)
+    run = run_forecast(scenario, config, compare_engines=engines)
     if drivers:
         found = table_drivers(scenario, config)
         run = dataclasses.replace(run, drivers=found)
@@ -65,7 +70,9 @@ def _cached(scenario_json: str, draws: int, seed: int, engine: str, drivers: boo
 
 def forecast_data(scenario: Scenario, req: ForecastRequest) -> dict[str, Any]:
     """The forecast's data (detente.forecast.to_data) for these inputs."""
-    text = _cached(dump_json(scenario), req.draws, req.seed, req.engine, req.sensitivity)
+    text = _cached(
+        dump_json(scenario), req.draws, req.seed, req.engine, req.sensitivity, req.engines
+    )
     return json.loads(text)
 
 

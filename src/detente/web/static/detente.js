@@ -127,7 +127,7 @@ const D = {
                 ["abandoned", "format abandoned", false], ["ongoing", "still fighting, still talking", false]];
     const by = forecast.meta.by;
     const head = ["format"];
-    qs.forEach(([, label]) => { head.push(D.term(`${label} by ${by}`, label)); if (difference) head.push("Δ"); });
+    qs.forEach(([, label]) => { head.push(D.term(label)); if (difference) head.push("Δ"); });
     head.push(D.term("ceasefire holds 2 y", "ceasefire holds"));
     if (difference) head.push("Δ");
     const rows = Object.entries(forecast.tables).map(([id, t]) => {
@@ -149,7 +149,9 @@ const D = {
     if (base) rows.push(D.el("tr", { class: "base" }, D.el("td", {}, D.term("base rate")),
       qs.flatMap(([q]) => [D.el("td", { class: "n" }, D.pct(base.by[q]))].concat(difference ? [D.el("td")] : [])),
       D.el("td"), difference ? D.el("td") : null));
-    return D.wrap(D.table("dated", head, rows));
+    const table = D.table("dated", head, rows);
+    table.prepend(D.el("caption", {}, `Probability by ${by}`));
+    return D.wrap(table);
   },
 
   FEW: 30,
