@@ -129,9 +129,15 @@ def test_markdown_variant(tmp_path):
     main(["report", "-n", "500", "--out", str(out)])
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# ") and "<svg" not in text
-    for heading in ("## The formats side by side", "## What moves the results", "## Evidence"):
+    for heading in (
+        "## Bottom line",
+        "## Dated questions",
+        "## If talks end in a deal",
+        "## What moves the results",
+        "## Evidence",
+    ):
         assert heading in text
-    assert re.search(r"\| bilateral \| \d+% \[\d+%–\d+%\]", text)
+    assert re.search(r"\| Bilateral talks without Washington \| \d+% \[\d+%–\d+%\]", text)
     # every table row has as many cells as its header
     for block in re.split(r"\n\n", text):
         lines = [ln for ln in block.splitlines() if ln.startswith("|")]
