@@ -161,7 +161,7 @@ def test_report_with_an_evidence_store(tmp_path):
         encoding="utf-8",
     )
     db = tmp_path / "e.db"
-    ingest(open_store(db), [article])
+    ingest(open_store(db), [article], require_date=False)  # an undated test article
     out = tmp_path / "r.html"
     main(["report", "-n", "300", "--db", str(db), "--out", str(out)])
     text = out.read_text(encoding="utf-8")
