@@ -39,7 +39,7 @@ def sizes_for(engine: str, quick: bool) -> list[tuple[int, int, int]]:
     if engine == "smp":
         return [(100, 10, 3)] + ([] if quick else [(1_000, 10, 3), (1_000, 20, 3)])
     sizes = [(1_000, 10, 1), (10_000, 10, 1), (10_000, 10, 8), (10_000, 40, 1)]
-    if engine == "bdm":
+    if engine in ("bdm", "exchange"):
         return sizes[:2] if quick else sizes
     return sizes + ([] if quick else [(100_000, 10, 1), (100_000, 10, 8)])
 

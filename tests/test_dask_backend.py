@@ -16,12 +16,12 @@ pytest.importorskip("dask.distributed")
 def test_dask_and_local_backends_give_identical_json(engine):
     """bdm runs its compiled, multi-threaded kernel inside the workers."""
     scenario = load_scenario("ukraine-2025")
-    config = ForecastConfig(draws=6_000, seed=21, chunk_size=1_500, engine=engine)
+    config = ForecastConfig(draws=3_000, seed=21, chunk_size=750, engine=engine)
     local = to_json(run_forecast(scenario, config))
     seen: list[int] = []
     dask = to_json(run_forecast(scenario, config, backend_for("dask"), on_chunk=seen.append))
     assert dask == local
-    assert seen == [1_500] * 4
+    assert seen == [750] * 4
 
 
 def test_unknown_backend_and_stray_scheduler_are_invalid_input():
@@ -48,7 +48,7 @@ def test_a_worker_killed_mid_run_changes_nothing():
     from dask.distributed import Client, LocalCluster
 
     scenario = load_scenario("ukraine-2025")
-    config = ForecastConfig(draws=40_000, seed=5, chunk_size=2_000)
+    config = ForecastConfig(draws=12_000, seed=5, chunk_size=2_000)
     local = to_json(run_forecast(scenario, config))
     with LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None

@@ -33,6 +33,14 @@ def store(tmp_path):
     return conn
 
 
+def _proposed_sanctions_line() -> float:
+    """A categorical refusal proposes a red line RED_LINE_GAP from Ukraine's sanctions ideal."""
+    from detente.evidence.update import RED_LINE_GAP
+    from detente.scenario import mode_of
+
+    return mode_of(load_scenario().position("ukraine", "sanctions").ideal) + RED_LINE_GAP
+
+
 def by_key(proposal):
     return {(c.actor, c.issue, c.judgment): c for c in proposal.changes}
 
@@ -47,7 +55,8 @@ def test_changes_come_only_from_claims_after_as_of(store):
     assert "Russia accepts an unconditional ceasefire" in ideal.as_dict()["claims"][0]["quote"]
     assert ideal.as_dict()["claims"][0]["source"] == "Test wire, 2025-09-10"
     assert changes[("ukraine", "sanctions", "salience")].new.mode == pytest.approx(55.0)
-    assert changes[("ukraine", "sanctions", "red_line")].new == pytest.approx(40.0)
+    line = changes[("ukraine", "sanctions", "red_line")].new
+    assert line == pytest.approx(_proposed_sanctions_line())
     # France speaks for the european_core bloc, and agrees with its position: no change.
     assert not any(c.actor == "european_core" for c in proposal.changes)
     # With --since before both articles, the older claim counts too.
@@ -60,7 +69,7 @@ def test_apply_makes_a_new_dated_scenario(store):
     updated = apply_update(scenario, propose_update(scenario, store))
     assert updated.as_of == dt.date(2025, 9, 10) and scenario.as_of == dt.date(2025, 8, 21)
     pos = {(p.actor, p.issue): p for p in updated.positions}
-    assert pos[("ukraine", "sanctions")].red_line == pytest.approx(40.0)
+    assert pos[("ukraine", "sanctions")].red_line == pytest.approx(_proposed_sanctions_line())
     assert any(c.claim for c in pos[("russia", "ceasefire")].citations)
 
 
@@ -77,7 +86,7 @@ def test_cli_diff_apply_and_no_overwrite(store, tmp_path, capsys, monkeypatch):
     reloaded = load_scenario(snapshot)
     assert {(p.actor, p.issue): p for p in reloaded.positions}[
         ("ukraine", "sanctions")
-    ].red_line == pytest.approx(40.0)
+    ].red_line == pytest.approx(_proposed_sanctions_line())
     before = snapshot.read_bytes()
     with pytest.raises(SystemExit) as exc:
         main(["scenario", "update", "ukraine-2025", "--db", db, "--apply"])

@@ -195,9 +195,10 @@ def scenarios(draw):
     actor_ids = draw(st.lists(ids, min_size=2, max_size=4, unique=True))
     issue_ids = draw(st.lists(ids, min_size=1, max_size=3, unique=True))
     sal_cap = 100.0 / len(issue_ids)  # per-actor saliences stay within KTAB's sum <= 100
+    # the first party has some capability: a table where every party has none is invalid
     actors = [
-        {"id": a, "name": a.upper(), "kind": "state", "capability": draw(judgments(0, 500))}
-        for a in actor_ids
+        {"id": a, "name": a.upper(), "kind": "state", "capability": draw(judgments(k == 0, 500))}
+        for k, a in enumerate(actor_ids)
     ]
     issues = [
         {

@@ -30,6 +30,7 @@ positions:
 tables:
   - {id: t, name: Talks, parties: [a, b]}
 """
+LOCAL = "http://127.0.0.1:8000"
 PAGES = ["/", "/forecast", "/whatif", "/evidence", "/history", "/api"]
 
 
@@ -40,7 +41,7 @@ def data_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def client(data_dir):
-    return TestClient(create_app(data_dir), raise_server_exceptions=False)
+    return TestClient(create_app(data_dir), base_url=LOCAL, raise_server_exceptions=False)
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +51,7 @@ def evidence_client(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("evidence")
     db = tmp / "e.db"
     ingest(open_store(db), [ARTICLES])
-    return TestClient(create_app(tmp / "data", db), raise_server_exceptions=False)
+    return TestClient(create_app(tmp / "data", db), base_url=LOCAL, raise_server_exceptions=False)
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -133,7 +134,7 @@ def test_whatif_reports_the_difference_from_the_baseline(client):
     [
         {"ideal": {"russia/territory": 40}},
         {"salience": {"russia/territory": 20}},
-        {"leverage": {"us_mediated": 1.0}},
+        {"leverage": {"us_mediated": 0.0}},
         {"bias": {"europe_led": 0.0}},
         {"mediator": {"europe_led": "china"}},
         {"mechanisms": {"bilateral": []}},
@@ -182,13 +183,13 @@ def test_runs_are_kept_in_history_with_their_data(client):
     assert runs[0]["kind"] == "forecast" and runs[0]["elapsed_ms"] >= 0
     full = client.get(f"/api/runs/{run}").json()
     assert full["data"]["meta"]["seed"] == 3
-    assert client.get("/api/runs/999999").status_code == 400
+    assert client.get("/api/runs/999999").status_code == 404
 
 
 def test_history_survives_a_restart(data_dir):
-    first = TestClient(create_app(data_dir))
+    first = TestClient(create_app(data_dir), base_url=LOCAL)
     run = first.post("/api/forecast", json={"draws": 200, "seed": 11}).json()["run"]
-    second = TestClient(create_app(data_dir))
+    second = TestClient(create_app(data_dir), base_url=LOCAL)
     assert any(r["id"] == run for r in second.get("/api/runs").json())
 
 
@@ -221,7 +222,7 @@ def test_unexpected_errors_hide_the_traceback(data_dir, monkeypatch):
         raise RuntimeError("secret internals")
 
     monkeypatch.setattr(service, "forecast_data", boom)
-    client = TestClient(create_app(data_dir), raise_server_exceptions=False)
+    client = TestClient(create_app(data_dir), base_url=LOCAL, raise_server_exceptions=False)
     response = client.post("/api/forecast", json={"draws": 10})
     assert response.status_code == 500
     assert response.json() == {"error": "internal error (RuntimeError)"}
@@ -295,20 +296,20 @@ def test_a_taken_id_is_offered_a_free_one_and_the_upload_can_be_renamed(client, 
 
     exported = dump_yaml(load_scenario("ukraine-2025")).encode("utf-8")
     refused = client.post("/api/scenarios", files={"file": ("ukraine-2025.yaml", exported)})
-    assert refused.status_code == 409 and refused.json()["suggest"] == "ukraine-2025-copy"
+    assert refused.status_code == 409 and refused.json()["suggest"] == "ukraine-2025-2"
     renamed = client.post(
         "/api/scenarios",
         params={"rename": refused.json()["suggest"]},
         files={"file": ("ukraine-2025.yaml", exported)},
     )
-    assert renamed.status_code == 200 and renamed.json()["id"] == "ukraine-2025-copy"
+    assert renamed.status_code == 200 and renamed.json()["id"] == "ukraine-2025-2"
     again = client.post("/api/scenarios", files={"file": ("ukraine-2025.yaml", exported)})
-    assert again.json()["suggest"] == "ukraine-2025-copy-2"
+    assert again.json()["suggest"] == "ukraine-2025-3"
     bad = client.post(
         "/api/scenarios", params={"rename": "../x"}, files={"file": ("u.yaml", exported)}
     )
     assert bad.status_code == 400
-    (data_dir / "scenarios" / "ukraine-2025-copy.yaml").unlink()
+    (data_dir / "scenarios" / "ukraine-2025-2.yaml").unlink()
 
 
 def test_the_example_search_finds_something_and_the_timeline_drops_fragments(evidence_client):

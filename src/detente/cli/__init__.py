@@ -9,9 +9,10 @@ from dataclasses import dataclass
 import typer
 from rich.console import Console
 
+from detente.cli.safe import one_line, shown
 from detente.errors import INVALID_INPUT_EXIT_CODE, InputError
 
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, emoji=False)
 
 FLAGS = {
     "strategy": "--strategy",
@@ -97,7 +98,9 @@ def main(argv: list[str] | None = None) -> None:
         code = app(args=argv, standalone_mode=False)
     except InputError as exc:
         message = in_flag_terms(exc)
-        err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+        err_console.print(
+            f"[bold red]error:[/] {shown(one_line(message))}", highlight=False, soft_wrap=True
+        )
         sys.exit(INVALID_INPUT_EXIT_CODE)
     except SystemExit:
         raise

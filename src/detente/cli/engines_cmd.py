@@ -11,7 +11,11 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from typer.core import TyperCommand
 
-console = Console()
+from detente.cli.output import check_output, write_output
+from detente.cli.safe import shown
+from detente.errors import InputError
+
+console = Console(emoji=False)
 
 
 class RunCommand(TyperCommand):
@@ -77,6 +81,9 @@ def register(app: typer.Typer, groups) -> None:
         from detente.engines import get_engine
         from detente.options import checked, parse_assignments
 
+        check_output(json_out, "--json")
+        if seed < 0:
+            raise InputError(f"seed must be >= 0, got {seed}", field="--seed")
         spec = get_engine(engine)
         options = checked(spec.options, parse_assignments(option)).model_dump()
         actors, issues, inp, digest = engine_input_from(scenario)
@@ -95,7 +102,7 @@ def register(app: typer.Typer, groups) -> None:
             table.add_column(issue, justify="right")
         for r, step in enumerate(rounds):
             for actor, pos in step.items():
-                table.add_row(f"{r} {actor}", *(f"{pos[i]:.1f}" for i in issues))
+                table.add_row(f"{r} {shown(actor)}", *(f"{pos[i]:.1f}" for i in issues))
         table.add_row("outcome", *(f"{outcome[i]:.1f}" for i in issues), style="bold")
         console.print(table)
         if json_out is not None:
@@ -109,8 +116,8 @@ def register(app: typer.Typer, groups) -> None:
                 "rounds": rounds,
                 "outcome": outcome,
             }
-            json_out.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n", "utf-8")
-            console.print(f"wrote {json_out}")
+            write_output(json_out, json.dumps(payload, indent=2, sort_keys=True) + "\n", "--json")
+            console.print(f"wrote {shown(json_out)}")
 
     @groups.validate.command("deu")
     def deu(
@@ -131,6 +138,7 @@ def register(app: typer.Typer, groups) -> None:
         from detente.validate.deu import predict_engines, read_deu, score_engines, score_ensemble
 
         options = options_by_engine(parse_assignments(option))
+        check_output(json_out, "--json")
         data = read_deu(path)
         with console.status("running every engine on every issue"):
             predictions = predict_engines(data, options=options)
@@ -156,5 +164,5 @@ def register(app: typer.Typer, groups) -> None:
         console.print(f"weights fitted on the whole file: {top}")
         if json_out is not None:
             payload = {"scores": [asdict(s) for s in scores], "ensemble": asdict(ensemble)}
-            json_out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-            console.print(f"wrote {json_out}")
+            write_output(json_out, json.dumps(payload, indent=2) + "\n", "--json")
+            console.print(f"wrote {shown(json_out)}")

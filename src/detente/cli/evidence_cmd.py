@@ -9,11 +9,15 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table as RichTable
 
-console = Console()
-err_console = Console(stderr=True)
+from detente.cli.output import check_output, write_output
+from detente.cli.safe import shown
+from detente.errors import InputError
+
+console = Console(emoji=False)
+err_console = Console(stderr=True, emoji=False)
+MAX_INGEST_MB = 1024
 
 DB_OPTION = typer.Option(
     None,
@@ -23,9 +27,11 @@ DB_OPTION = typer.Option(
 
 
 def _open(db: Path | None, *, create: bool = False):
+    """The evidence store: created or migrated for ingest, read-only for every other command
+    (so they work on a store the user may only read)."""
     from detente.evidence import open_store
 
-    return open_store(db, create=create)
+    return open_store(db, create=create, readonly=not create)
 
 
 def _cut(text: str, width: int = 110) -> str:
@@ -43,9 +49,10 @@ PUBLISHED_BY = typer.Option(
 
 
 def _source(r) -> str:
+    """How a row's document is cited (outlet, date), unescaped."""
     from detente.evidence.queries import source_label
 
-    return escape(source_label(r))
+    return source_label(r)
 
 
 def _day(value: str | None, flag: str):
@@ -74,7 +81,7 @@ def register(app: typer.Typer, groups) -> None:
         lexicon: Path | None = typer.Option(
             None, "--lexicon", help="YAML issue lexicon whose issues replace or add to the bundled."
         ),
-        max_mb: float = typer.Option(10.0, "--max-mb", min=0.001, help="Skip larger files."),
+        max_mb: float = typer.Option(10.0, "--max-mb", help="Skip larger files (at most 1024)."),
         allow_undated: bool = typer.Option(
             False, "--allow-undated", help="Keep articles without a publication date."
         ),
@@ -86,9 +93,14 @@ def register(app: typer.Typer, groups) -> None:
         from detente.evidence import load_gazetteer, load_lexicon
         from detente.evidence.reader import iter_article_files
 
+        if not 0.001 <= max_mb <= MAX_INGEST_MB:  # also refuses nan and inf
+            raise InputError(f"expected 0.001 to {MAX_INGEST_MB}, got {max_mb}", field="--max-mb")
+        missing = [p for p in paths if not p.exists()]
+        if missing:
+            raise InputError("no such file or directory", file=missing[0], field="PATHS")
         gaz, lex = load_gazetteer(gazetteer), load_lexicon(lexicon)
-        store = _open(db, create=True)
         files, bad = iter_article_files(paths)
+        store = _open(db, create=True)
         with Progress(
             TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(),
             TextColumn("{task.fields[name]}"), console=err_console, transient=True,
@@ -102,12 +114,12 @@ def register(app: typer.Typer, groups) -> None:
         report.skipped[:0] = [(b.path, b.reason) for b in bad]
         for path, reason in report.skipped:
             err_console.print(
-                f"[yellow]skipped[/] {escape(path)}: {escape(reason)}",
+                f"[yellow]skipped[/] {shown(path)}: {shown(reason)}",
                 highlight=False, soft_wrap=True,
             )  # fmt: skip
         for path, note in report.warnings:
             err_console.print(
-                f"[yellow]warning[/] {escape(path)}: {escape(note)}",
+                f"[yellow]warning[/] {shown(path)}: {shown(note)}",
                 highlight=False, soft_wrap=True,
             )  # fmt: skip
         counts = store.execute(
@@ -135,8 +147,8 @@ def register(app: typer.Typer, groups) -> None:
             table.add_column(col)
         for r in rows:
             table.add_row(
-                r["date"], _cut(r["title"], 70), ", ".join(r["actors"]),
-                _source(r),
+                shown(r["date"]), shown(_cut(r["title"], 70)), shown(", ".join(r["actors"])),
+                shown(_source(r)),
             )  # fmt: skip
         console.print(table)
 
@@ -153,11 +165,11 @@ def register(app: typer.Typer, groups) -> None:
         from detente.evidence import search
 
         rows = search(_open(db), query, limit=limit, published_by=published_by)
-        table = RichTable(title=f"{len(rows)} sentences for {query!r}")
+        table = RichTable(title=f"{len(rows)} sentences for {shown(repr(_cut(query, 60)))}")
         for col in ("source", "sentence"):
             table.add_column(col)
         for r in rows:
-            table.add_row(_source(r), escape(_cut(r["snippet"], 120)))
+            table.add_row(shown(_source(r)), shown(_cut(r["snippet"], 120)))
         console.print(table)
 
     @group.command("claims")
@@ -177,8 +189,8 @@ def register(app: typer.Typer, groups) -> None:
             table.add_column(col)
         for r in rows:
             table.add_row(
-                r["id"], r["actor"], r["issue"], r["stance"], r["direction"] or "–",
-                _source(r), _cut(r["sentence"], 80),
+                r["id"], shown(r["actor"]), shown(r["issue"]), r["stance"], r["direction"] or "–",
+                shown(_source(r)), shown(_cut(r["sentence"], 80)),
             )  # fmt: skip
         console.print(table)
 
@@ -191,9 +203,10 @@ def register(app: typer.Typer, groups) -> None:
         """Export documents, mentions, claims, events and figures as one JSON file."""
         from detente.evidence import export
 
+        check_output(json_out, "--json")
         data = export(_open(db), include_text=not no_text)
-        json_out.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-        console.print(f"wrote {json_out} ({len(data['documents'])} documents)")
+        write_output(json_out, json.dumps(data, ensure_ascii=False, indent=1), "--json")
+        console.print(f"wrote {shown(json_out)} ({len(data['documents'])} documents)")
 
     @group.command("evaluate")
     def evaluate_cmd(
@@ -207,6 +220,7 @@ def register(app: typer.Typer, groups) -> None:
         """Precision and recall of the stored extraction against a gold file."""
         from detente.evidence import evaluate, load_gazetteer, read_gold
 
+        check_output(json_out, "--json")
         mapping = load_gazetteer().bloc_of() if blocs else None
         result = evaluate(_open(db), read_gold(gold), blocs=mapping)
         table = RichTable(title="Extraction against the gold set")
@@ -222,14 +236,15 @@ def register(app: typer.Typer, groups) -> None:
             f"event actors, mean Jaccard of matched events: {_fmt(result.event_actor_jaccard)}"
         )
         if result.missing_docs:
-            err_console.print(f"[yellow]not in the store:[/] {', '.join(result.missing_docs)}")
+            missing = shown(", ".join(result.missing_docs))
+            err_console.print(f"[yellow]not in the store:[/] {missing}")
         if json_out is not None:
             scores = {
                 k: {"precision": s.precision, "recall": s.recall, "tp": s.tp,
                     "extracted": s.extracted, "gold": s.gold}
                 for k, s in result.scores.items()
             }  # fmt: skip
-            json_out.write_text(json.dumps(scores, indent=1), encoding="utf-8")
+            write_output(json_out, json.dumps(scores, indent=1), "--json")
 
     @groups.scenario.command("update")
     def update_cmd(
@@ -295,23 +310,24 @@ def register(app: typer.Typer, groups) -> None:
         from detente.evidence import audit
         from detente.scenario import load_scenario
 
+        check_output(json_out, "--json")
         result = audit(load_scenario(scenario), _open(db), published_by=published_by)
-        table = RichTable(title=f"Audit of {result['scenario']} against the evidence")
+        table = RichTable(title=f"Audit of {shown(result['scenario'])} against the evidence")
         for col in ("judgment", "value", "reads", "status", "for", "against", "related", "e.g."):
             table.add_column(col)
         for j in result["judgments"]:
             name = j["actor"] + (f" on {j['issue']}" if j["issue"] else " capability")
             example = (j["support"] or j["contradict"] or j["related"] or [None])[0]
             table.add_row(
-                name, f"{j['value']:g}", j["side"], j["status"], str(len(j["support"])),
+                shown(name), f"{j['value']:g}", j["side"], j["status"], str(len(j["support"])),
                 str(len(j["contradict"])), str(len(j["related"])),
-                _cut(example["sentence"], 60) if example else "",
+                shown(_cut(example["sentence"], 60)) if example else "",
             )  # fmt: skip
         console.print(table)
         console.print(
             f"{len(result['no_evidence'])} of {len(result['judgments'])} judgments have no evidence"
         )
         for cid in result["unknown_claim_citations"]:
-            err_console.print(f"[yellow]cited claim not in the store:[/] {cid}")
+            err_console.print(f"[yellow]cited claim not in the store:[/] {shown(cid)}")
         if json_out is not None:
-            json_out.write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
+            write_output(json_out, json.dumps(result, ensure_ascii=False, indent=1), "--json")

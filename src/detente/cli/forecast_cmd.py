@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +12,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
+from detente.cli.output import check_output, write_output
+from detente.cli.safe import shown
 from detente.errors import InputError
 
-console = Console()
+console = Console(emoji=False)
 
 SCENARIO_ARG = typer.Argument(
     None, help="Scenario file (.yaml, .json) or bundled name; default: ukraine-2025."
@@ -49,14 +50,14 @@ def parse_tables(tables: str | None) -> tuple[str, ...] | None:
 
 def summary_table(data: dict[str, Any]) -> RichTable:
     """Formats side by side: outcome classes, coercion, durability."""
-    out = RichTable(title=f"Forecast: {data['meta']['scenario_name']}")
+    out = RichTable(title=f"Forecast: {shown(data['meta']['scenario_name'])}")
     out.add_column("table", min_width=max(map(len, data["tables"]), default=5))
     for col in ("settlement", "frozen ceasefire", "war", "coerced", "treaty holds 2y", "peace 5y"):
         out.add_column(col, justify="right")
     for table_id, t in data["tables"].items():
         c = t["outcome_classes"]
         out.add_row(
-            f"{table_id}",
+            shown(table_id),
             _pct(c["comprehensive_settlement"]["p"]),
             _pct(c["ceasefire_frozen_conflict"]["p"]),
             _pct(c["collapse_war"]["p"]),
@@ -77,18 +78,28 @@ def dated_table(data: dict[str, Any]) -> RichTable | None:
     out.add_column("table")
     for q in ("ceasefire", "agreement", "abandoned", "ongoing"):
         out.add_column(q, justify="right")
-    out.add_column("engines", justify="right")
+    out.add_column("agreement\nby engine", justify="right")
     for table_id, t in data["tables"].items():
         if "by" not in t:
             continue
-        spread = t.get("engine_spread", {}).get("ceasefire")
+        spread = t.get("engine_spread", {}).get("agreement")
         engines = f"{_pct(spread['min'])}–{_pct(spread['max'])}" if spread else "–"
         out.add_row(table_id, *(_pct(t["by"][q]) for q in _QUESTIONS), engines)
     base = meta["base_rate"]["by"]
     out.add_row("[dim]base rate[/]", *(f"[dim]{_pct(base[q])}[/]" for q in _QUESTIONS), "")
+    skill = meta.get("hazard_model", {}).get("skill", {})
+    beats = [q for q, s in skill.items() if s.get("beats_base_rate")]
+    misses = [q for q, s in skill.items() if not s.get("beats_base_rate")]
+    verdict = ""
+    if skill:
+        verdict = (
+            f" In the backtest the model beats the base rate at 6 and 12 months on "
+            f"{' and '.join(beats) or 'no question'}"
+            + (f", not on {' or '.join(misses)}." if misses else ".")
+        )
     out.caption = (
-        "engines: range of P(ceasefire) over the engines; base rate: how often wars of this "
-        "kind and age reach each event (UCDP). Criteria: docs/forecast-questions.md"
+        "by engine: range of P(agreement) over the engines; base rate: how often wars of this "
+        "kind and age reach each event (UCDP). Criteria: docs/forecast-questions.md." + verdict
     )
     return out
 
@@ -108,7 +119,7 @@ def settlement_table(data: dict[str, Any]) -> RichTable:
         for t in tables:
             s = data["tables"][t]["settlement"][issue]
             cells.append(f"{_num(s['median'])} [{_num(s['p10'])}–{_num(s['p90'])}]")
-        out.add_row(issue, *cells)
+        out.add_row(shown(issue), *cells)
     return out
 
 
@@ -123,7 +134,14 @@ def drivers_lines(data: dict[str, Any]) -> list[str]:
     return lines
 
 
-def run_with_progress(scenario, config, sensitivity: bool, backend: str, scheduler: str | None):
+def run_with_progress(
+    scenario,
+    config,
+    sensitivity: bool,
+    backend: str,
+    scheduler: str | None,
+    engine_spread: bool = True,
+):
     """Run the forecast behind a rich progress bar; add sensitivity drivers."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
@@ -135,7 +153,7 @@ def run_with_progress(scenario, config, sensitivity: bool, backend: str, schedul
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=Console(stderr=True),
+        console=Console(stderr=True, emoji=False),
         transient=True,
     ) as progress:
         task = progress.add_task("draws", total=config.draws)
@@ -144,6 +162,7 @@ def run_with_progress(scenario, config, sensitivity: bool, backend: str, schedul
             config,
             backend=backend_for(backend, scheduler),
             on_chunk=lambda n: progress.advance(task, n),
+            compare_engines=engine_spread,
         )
         if sensitivity:
             progress.add_task("sensitivity (Morris)", total=None)
@@ -179,6 +198,7 @@ def register(app: typer.Typer, groups) -> None:
         from detente.forecast import ForecastConfig, to_data, to_json
         from detente.scenario import load_scenario
 
+        check_output(json_out, "--json")
         loaded = load_scenario(scenario)
         config = ForecastConfig(
             draws=draws,
@@ -196,6 +216,12 @@ def register(app: typer.Typer, groups) -> None:
             console.print(dated)
         console.print(summary_table(data))
         console.print(settlement_table(data))
+        for table_id, t in data["tables"].items():
+            for issue, holders in t.get("unsettled_issues", {}).items():
+                console.print(
+                    f"[dim]{escape(table_id)} cannot settle {escape(issue)}: "
+                    f"{escape(', '.join(holders))} not at the table[/]"
+                )
         for line in drivers_lines(data):
             console.print(f"[dim]drivers of P(settlement)[/] {escape(line)}")
         meta = data["meta"]
@@ -204,8 +230,8 @@ def register(app: typer.Typer, groups) -> None:
             f"{meta['draws']:,} draws, input {meta['input_hash'][:12]}[/]"
         )
         if json_out is not None:
-            json_out.write_text(to_json(run), encoding="utf-8")
-            console.print(f"wrote {json_out}")
+            write_output(json_out, to_json(run), "--json")
+            console.print(f"wrote {shown(json_out)}")
 
     @app.command("compare")
     def compare(
@@ -223,14 +249,12 @@ def register(app: typer.Typer, groups) -> None:
         from detente.scenario import load_scenario
 
         if from_json is not None:
-            try:
-                data = json.loads(from_json.read_text(encoding="utf-8"))
-                data["tables"], data["meta"]
-            except (OSError, ValueError, KeyError, TypeError):
-                raise InputError("not a detente forecast JSON", file=from_json) from None
+            from detente.cli.forecast_file import read_forecast
+
+            data = read_forecast(from_json)
         else:
             config = ForecastConfig(draws=draws, seed=seed, engine=engine)
-            run = run_with_progress(load_scenario(scenario), config, False, "local", None)
+            run = run_with_progress(load_scenario(scenario), config, False, "local", None, False)
             data = to_data(run)
         console.print(summary_table(data))
         console.print(settlement_table(data))

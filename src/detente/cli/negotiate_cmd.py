@@ -9,7 +9,10 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
-console = Console()
+from detente.cli.output import check_output, write_output
+from detente.cli.safe import shown
+
+console = Console(emoji=False)
 
 
 def register(app: typer.Typer, groups) -> None:
@@ -43,6 +46,7 @@ def register(app: typer.Typer, groups) -> None:
         from detente.options import parse_assignments
         from detente.scenario import load_scenario
 
+        check_output(json_out, "--json")
         loaded = load_scenario(scenario)
         neg = negotiate_typical(loaded, table, strategy or None, parse_assignments(option))
         data = negotiation_data(neg, seed)
@@ -68,5 +72,5 @@ def register(app: typer.Typer, groups) -> None:
             trace.add_row(str(move["round"]), move["by"], *(f"{offer[i]:.0f}" for i in issues))
         console.print(trace)
         if json_out is not None:
-            json_out.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-            console.print(f"wrote {json_out}")
+            write_output(json_out, json.dumps(data, indent=2) + "\n", "--json")
+            console.print(f"wrote {shown(json_out)}")

@@ -7,9 +7,12 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from detente.cli.output import check_output, write_output
+from detente.cli.safe import shown
 from detente.errors import InputError
 
-console = Console()
+console = Console(emoji=False)
+GRACEFUL_SHUTDOWN_S = 5
 
 
 def _build_with_progress(scenario, draws: int, seed: int, engine: str, db: Path | None):
@@ -58,20 +61,25 @@ def register(app: typer.Typer, groups) -> None:
         if db is not None and not db.is_file():
             raise InputError("no such evidence store", file=db)
         loaded = load_scenario(scenario)
-        if not out.parent.is_dir():
-            raise InputError("the output directory does not exist", file=out.parent)
+        check_output(out, "--out")
         context = _build_with_progress(loaded, draws, seed, engine, db)
         text = render_html(context) if kind == "html" else render_markdown(context)
-        out.write_text(text, encoding="utf-8")
-        console.print(f"wrote {out} ({len(text) / 1024:.0f} KiB)")
+        write_output(out, text, "--out")
+        console.print(f"wrote {shown(out)} ({len(text) / 1024:.0f} KiB)")
 
     @app.command("serve")
     def serve(
         host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (loopback)."),
         port: int = typer.Option(8000, "--port"),
         db: Path | None = typer.Option(None, "--db", help="Evidence store for the browser."),
-        data_dir: Path = typer.Option(
-            Path("detente-data"), "--data-dir", help="Uploads and run history live here."
+        data_dir: Path | None = typer.Option(
+            None,
+            "--data-dir",
+            help="Uploads and run history live here (default: detente's folder in the user "
+            "data directory).",
+        ),
+        allow_host: list[str] = typer.Option(
+            [], "--allow-host", help="Another host name the dashboard answers to (repeatable)."
         ),
     ) -> None:
         """Serve the web dashboard and its JSON API (/api; OpenAPI at /api/openapi.json)."""
@@ -85,8 +93,26 @@ def register(app: typer.Typer, groups) -> None:
             raise InputError(f"port must be between 1 and 65535, got {port}", field="--port")
         if host not in ("127.0.0.1", "localhost", "::1"):
             console.print(
-                f"[yellow]warning:[/] binding to {host} exposes the dashboard beyond this machine"
+                f"[yellow]warning:[/] binding to {shown(host)} exposes the dashboard beyond this "
+                "machine; it answers only to the host names given with --allow-host"
             )
-        data_dir.mkdir(parents=True, exist_ok=True)
-        console.print(f"detente dashboard on http://{host}:{port}/ (data in {data_dir}; Ctrl-C)")
-        uvicorn.run(create_app(data_dir, db), host=host, port=port, log_level="warning")
+        from detente.web.guard import allowed_hosts_for
+        from detente.web.serving import bound_socket, default_data_dir
+
+        data_dir = data_dir or default_data_dir()
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            message = f"cannot create: {exc.strerror}"
+            raise InputError(message, file=data_dir, field="--data-dir") from None
+        app = create_app(data_dir, db, allowed_hosts=allowed_hosts_for(host, tuple(allow_host)))
+        sock = bound_socket(host, port)
+        console.print(
+            f"detente dashboard on http://{shown(host)}:{port}/ (data in {shown(data_dir)}; Ctrl-C)"
+        )
+        # On Ctrl-C or SIGTERM, requests still running after a few seconds are cancelled, which
+        # stops their forecasts at the next chunk of draws.
+        config = uvicorn.Config(
+            app, log_level="warning", timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S
+        )
+        uvicorn.Server(config).run(sockets=[sock])

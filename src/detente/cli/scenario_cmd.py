@@ -8,10 +8,12 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from detente.cli.output import check_output, write_output
+from detente.cli.safe import shown
 from detente.errors import InputError
 from detente.scenario import FORMATS, Judgment, Scenario, Uncertain, export_scenario, load_scenario
 
-console = Console()
+console = Console(emoji=False)
 
 SCENARIO_ARG = typer.Argument(
     None, help="Scenario file (.yaml, .json, KTAB .csv) or bundled name; default: ukraine-2025."
@@ -30,17 +32,17 @@ def fmt_judgment(value: Judgment | None) -> str:
 def show_scenario(scenario: Scenario, out: Console = console) -> None:
     """Print a scenario's actors, issues, positions and tables as rich tables."""
     out.print(
-        f"[bold]{scenario.name}[/] ({scenario.id})"
+        f"[bold]{shown(scenario.name)}[/] ({scenario.id})"
         + (f", as of {scenario.as_of}" if scenario.as_of else "")
     )
     if scenario.description:
-        out.print(scenario.description)
+        out.print(shown(scenario.description))
 
     actors = RichTable(title="Actors")
     for col in ("id", "name", "kind", "capability", "roles"):
         actors.add_column(col)
     for a in scenario.actors:
-        actors.add_row(a.id, a.name, a.kind, fmt_judgment(a.capability), ", ".join(a.roles))
+        actors.add_row(a.id, shown(a.name), a.kind, fmt_judgment(a.capability), ", ".join(a.roles))
     out.print(actors)
 
     issues = RichTable(title="Issues (0–100)")
@@ -49,7 +51,9 @@ def show_scenario(scenario: Scenario, out: Console = console) -> None:
     for i in scenario.issues:
         low = min(i.anchors, key=lambda x: x.value)
         high = max(i.anchors, key=lambda x: x.value)
-        issues.add_row(i.id, i.name, low.label, high.label, fmt_judgment(i.status_quo))
+        issues.add_row(
+            i.id, shown(i.name), shown(low.label), shown(high.label), fmt_judgment(i.status_quo)
+        )
     out.print(issues)
 
     positions = RichTable(title="Positions: ideal point / salience")
@@ -80,7 +84,7 @@ def show_scenario(scenario: Scenario, out: Console = console) -> None:
             )
             tables.add_row(
                 t.id,
-                t.name,
+                shown(t.name),
                 ", ".join(t.parties),
                 mediator,
                 t.protocol,
@@ -103,8 +107,9 @@ def register(app: typer.Typer, groups) -> None:
         """Check a scenario file; print a one-line verdict (exit code 2 when invalid)."""
         scenario = load_scenario(file)
         console.print(
-            f"[green]valid[/]: {file} — {len(scenario.actors)} actors, {len(scenario.issues)} "
-            f"issues, {len(scenario.positions)} positions, {len(scenario.tables)} tables"
+            f"[green]valid[/]: {shown(file)} — {len(scenario.actors)} actors, "
+            f"{len(scenario.issues)} issues, {len(scenario.positions)} positions, "
+            f"{len(scenario.tables)} tables"
         )
 
     @group.command("show")
@@ -123,9 +128,10 @@ def register(app: typer.Typer, groups) -> None:
             raise InputError(
                 f"unknown format {to!r}, expected one of {', '.join(FORMATS)}", field="--to"
             )
+        check_output(out, "--out")
         text = export_scenario(load_scenario(scenario), to)
         if out is None:
             typer.echo(text, nl=False)
         else:
-            out.write_text(text, encoding="utf-8")
-            console.print(f"wrote {out}")
+            write_output(out, text, "--out")
+            console.print(f"wrote {shown(out)}")

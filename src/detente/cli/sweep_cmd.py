@@ -8,9 +8,11 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from detente.cli.output import check_output, write_output
+from detente.cli.safe import shown
 from detente.errors import InputError
 
-console = Console()
+console = Console(emoji=False)
 
 
 @contextmanager
@@ -34,13 +36,31 @@ def scheduler_for(backend: str, scheduler: str | None):
             yield cluster.scheduler_address
 
 
+def check_grid_size(specs: list[str]) -> None:
+    """Refuse a grid with more points than the sweep allows, reading only each ``--vary``'s
+    count (before any array is made or scenario validated)."""
+    from detente.forecast.sweep import MAX_POINTS
+
+    total = 1
+    for spec in specs:
+        count = spec.rpartition(":")[2].strip()
+        if not count.isdigit():
+            raise InputError("expected PATH=START:STOP:COUNT", field=f"--vary {spec}")
+        total *= int(count)
+        if total > MAX_POINTS:
+            counts = " × ".join(s.rpartition(":")[2] for s in specs)
+            raise InputError(
+                f"the grid has more than {MAX_POINTS:,} points ({counts})", field="--vary"
+            )
+
+
 def register(app: typer.Typer, groups) -> None:
     """Add the sweep command."""
 
     @app.command("sweep")
     def sweep(
         scenario: str | None = typer.Argument(None, help="Scenario file or bundled name."),
-        vary: list[str] = typer.Option(..., "--vary", help="PATH=a:b:n, repeatable."),
+        vary: list[str] = typer.Option(..., "--vary", help="PATH=START:STOP:COUNT, repeatable."),
         out: Path = typer.Option(..., "--out", "-o", help="Parquet file to write."),
         draws: int = typer.Option(5_000, "--draws", "-n"),
         seed: int = typer.Option(0, "--seed"),
@@ -58,6 +78,8 @@ def register(app: typer.Typer, groups) -> None:
         from detente.forecast.sweep import grid, parse_vary, rows_for_point, variant
         from detente.scenario import load_scenario
 
+        check_output(out, "--out")
+        check_grid_size(vary)
         base = load_scenario(scenario)
         varies = [parse_vary(v) for v in vary]
         points = grid(varies)
@@ -81,5 +103,7 @@ def register(app: typer.Typer, groups) -> None:
             "vary": ";".join(vary),
         }
         table = table.replace_schema_metadata({f"detente.{k}": v for k, v in meta.items()})
-        pq.write_table(table, out)
-        console.print(f"wrote {out}: {len(points)} points × {len(base.tables)} tables")
+        sink = pa.BufferOutputStream()
+        pq.write_table(table, sink)
+        write_output(out, sink.getvalue().to_pybytes(), "--out")
+        console.print(f"wrote {shown(out)}: {len(points)} points × {len(base.tables)} tables")

@@ -10,9 +10,11 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from detente.cli.output import check_output, write_output
+from detente.cli.safe import shown
 from detente.errors import InputError
 
-console = Console()
+console = Console(emoji=False)
 
 # MODELS.md §6: Cox hazard ratios on Fortna's civil-war data (war controls) and Kaplan–Meier
 # failure shares at 1, 2 and 5 years.
@@ -50,6 +52,7 @@ def register(app: typer.Typer, groups) -> None:
         from detente.conflict.durability import coefficients
         from detente.validate.durability import fit_durability
 
+        check_output(out, "--out")
         if fortna is None:
             raise InputError("pass --fortna PATH (Fortna's civil-war spells CSV)", field="fortna")
         if ucdp_agreements is None:
@@ -72,8 +75,8 @@ def register(app: typer.Typer, groups) -> None:
             else "[yellow]differs from the shipped coefficients[/]"
         )
         if out is not None:
-            out.write_text(json.dumps(model, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-            console.print(f"wrote {out}")
+            write_output(out, json.dumps(model, indent=2, sort_keys=True) + "\n", "--out")
+            console.print(f"wrote {shown(out)}")
 
 
 def _effects_table(model: dict) -> RichTable:

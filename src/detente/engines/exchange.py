@@ -82,15 +82,14 @@ def exchange_round(x: np.ndarray, s: np.ndarray, c: np.ndarray) -> tuple[np.ndar
     exchanges each draw realised (D,)."""
     d, a, k = x.shape
     gain, d_p, d_q, total = candidate_gains(x, s, c)
-    gain = gain.reshape(d, -1)
     w = c[:, :, None] * s
     new = x.copy()
-    used = np.zeros((d, a, k), dtype=bool)
     count = np.zeros(d, dtype=np.int64)
     rows = np.arange(d)
     while True:
-        best = np.argmax(gain, axis=1)
-        live = gain[rows, best] > 0
+        flat_gain = gain.reshape(d, -1)
+        best = np.argmax(flat_gain, axis=1)
+        live = flat_gain[rows, best] > 0
         if not live.any():
             return new, count
         r = rows[live]
@@ -100,16 +99,13 @@ def exchange_round(x: np.ndarray, s: np.ndarray, c: np.ndarray) -> tuple[np.ndar
         move_i = d_q[flat] * total[r, q] / w[r, i, q]
         new[r, j, p] += np.sign(x[r, i, p] - x[r, j, p]) * move_j
         new[r, i, q] += np.sign(x[r, j, q] - x[r, i, q]) * move_i
-        for actor, issue in ((i, p), (i, q), (j, p), (j, q)):
-            used[r, actor, issue] = True
         count[r] += 1
-        busy = (
-            used[:, :, None, :, None]
-            | used[:, :, None, None, :]
-            | used[:, None, :, :, None]
-            | used[:, None, :, None, :]
-        )
-        gain = np.where(busy.reshape(d, -1), 0.0, gain)
+        for actor, issue in ((i, p), (i, q), (j, p), (j, q)):
+            # Drop every exchange that would use this actor on this issue again.
+            gain[r, actor, :, issue, :] = 0.0
+            gain[r, actor, :, :, issue] = 0.0
+            gain[r, :, actor, issue, :] = 0.0
+            gain[r, :, actor, :, issue] = 0.0
 
 
 def _chunks(draws: int, actors: int, dims: int) -> list[slice]:

@@ -70,9 +70,16 @@ class Evaluation:
 def read_gold(path: Path) -> list[dict[str, Any]]:
     """Gold items from a JSON-lines file; a bad line is reported with its number."""
     try:
-        lines = Path(path).read_text("utf-8").splitlines()
+        raw = Path(path).read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", file=path) from None
+    if b"\x00" in raw:
+        raise InputError("binary file, expected JSON lines", file=path)
+    try:
+        lines = raw.decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError("invalid UTF-8, expected JSON lines", file=path, line=line) from None
     items = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -81,6 +88,8 @@ def read_gold(path: Path) -> list[dict[str, Any]]:
             item = json.loads(line)
         except json.JSONDecodeError as exc:
             raise InputError(f"invalid JSON: {exc.msg}", file=path, line=number) from None
+        except RecursionError:
+            raise InputError("invalid JSON: nested too deeply", file=path, line=number) from None
         if not isinstance(item, dict) or item.get("type") not in TYPES or "doc" not in item:
             raise InputError(
                 f"expected an object with doc and type ({', '.join(TYPES)})", file=path, line=number

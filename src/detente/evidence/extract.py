@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from detente.evidence.dates import find_dates
@@ -162,7 +163,17 @@ def _claims(text, units, actors, issues, parser: bool) -> list[Claim]:
 
 
 def _inside(items, start: int, end: int) -> list:
-    return [m for m in items if start <= m.start and m.end <= end]
+    """The items (sorted by start, as the finders return them) lying within [start, end]:
+    found by bisection, so a long text's many sentences do not each scan every mention."""
+    first = bisect_left(items, start, key=lambda m: m.start)
+    out = []
+    for i in range(first, len(items)):
+        m = items[i]
+        if m.start > end:
+            break
+        if m.end <= end:
+            out.append(m)
+    return out
 
 
 # --- stance claims ----------------------------------------------------------------------------
@@ -210,6 +221,9 @@ CONJOINED_RE = re.compile(r"(?:,\s*)?\band\s+(?:\w+ly\s+)?(?:has\s+|have\s+)?$")
 PRONOUN_RE = re.compile(r"^(?:He|She)\b")
 SUBJECT_MAX_WORDS = 6
 POSSESSIVE_MAX_WORDS = 2  # "Russia's rejection", not "Russia's control over … ruling out"
+PREPOSITION_WINDOW = 256
+"""Characters before an actor searched for a governing preposition (the preposition, ``the``
+and the whitespace between them fit well within it)."""
 POSSESSIVE_RE = re.compile(r"[’']s?\b")
 POSITIVE = {"demand", "propose", "accept"}
 
@@ -273,11 +287,15 @@ def _unit_claims(text: str, unit: Unit, actors: list[Mention], issues: list[Ment
                     continue
             acts.append((stance, s, e, cue, own))
             subject = own
+        clause_poles: dict[str, list[str]] | None = None
         for k, (stance, s, _end, cue, actor) in enumerate(acts):
             window_end = acts[k + 1][1] if k + 1 < len(acts) else c_end
-            governed = _inside(issues, s, window_end) or _inside(issues, c_start, c_end)
-            for issue in sorted({m.key for m in governed}):
-                poles = [m.pole for m in governed if m.key == issue and m.pole]
+            governed = _poles_by_issue(_inside(issues, s, window_end))
+            if not governed:  # no issue after the cue: the acts govern the clause's issues
+                if clause_poles is None:
+                    clause_poles = _poles_by_issue(_inside(issues, c_start, c_end))
+                governed = clause_poles
+            for issue, poles in sorted(governed.items()):
                 yield Claim(
                     actor=actor.key,
                     issue=issue,
@@ -291,12 +309,22 @@ def _unit_claims(text: str, unit: Unit, actors: list[Mention], issues: list[Ment
                 )
 
 
+def _poles_by_issue(mentions: list[Mention]) -> dict[str, list[str]]:
+    """The issues mentioned, each with the poles its mentions name (in text order)."""
+    out: dict[str, list[str]] = {}
+    for m in mentions:
+        poles = out.setdefault(m.key, [])
+        if m.pole:
+            poles.append(m.pole)
+    return out
+
+
 def _subject(text, actors, c_start, after, cue_start, *, first) -> Mention | None:
     """The actor doing the act: the nearest plausible subject before the cue."""
     candidates = [
         m
-        for m in actors
-        if after <= m.start and m.end <= cue_start and not PREPOSITION_RE.search(text[: m.start])
+        for m in _inside(actors, after, cue_start)
+        if not PREPOSITION_RE.search(text, max(0, m.start - PREPOSITION_WINDOW), m.start)
     ]
     for m in reversed(candidates):
         between = text[m.end : cue_start]

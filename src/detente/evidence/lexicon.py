@@ -9,14 +9,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from detente.errors import InputError
+from detente.parse import parse_yaml
 
 TERM_FIELDS = ("aliases", "demonyms", "capitals", "institutions", "people")
 POLES = ("high", "low")
@@ -44,12 +44,10 @@ def _read_yaml(path: Path | None, package_file: str) -> dict[str, Any]:
             text = Path(path).read_text("utf-8")
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror or exc}", file=path) from None
+        except UnicodeDecodeError:
+            raise InputError("invalid UTF-8, expected YAML text", file=path) from None
         where = path
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError("invalid YAML", file=where, line=mark.line + 1 if mark else None) from None
+    data = parse_yaml(text, where) or {}
     if not isinstance(data, dict):
         raise InputError("expected a mapping at the top level", file=where, line=1)
     return data
@@ -186,15 +184,42 @@ class IssueLexicon:
                     )
         out: list[Mention] = []
         for mentions in found.values():
-            chosen: list[Mention] = []
-            for m in sorted(mentions, key=lambda x: (x.pole is None, x.start - x.end, x.start)):
-                if all(m.end <= c.start or c.end <= m.start for c in chosen):
-                    chosen.append(m)
-            out.extend(chosen)
+            out.extend(_non_overlapping(mentions))
+        out.sort(key=lambda x: (x.start, x.end))
         # A plain term inside a longer phrase of another issue belongs to that phrase
         # ("NATO's Article 5" is about guarantees, not membership).
-        out = [m for m in out if m.pole or not any(_contains(o, m) for o in out if o.key != m.key)]
-        return sorted(out, key=lambda x: (x.start, x.end))
+        longest = max((m.end - m.start for m in out), default=0)
+        return [m for m in out if m.pole or not _inside_other(out, m, longest)]
+
+
+def _non_overlapping(mentions: list[Mention]) -> list[Mention]:
+    """Mentions of one issue, best first (a pole, then longer, then earlier), keeping each that
+    overlaps none kept before; the kept spans are disjoint, so only the neighbours of a
+    candidate in start order need checking."""
+    starts: list[int] = []
+    kept: list[Mention] = []
+    for m in sorted(mentions, key=lambda x: (x.pole is None, x.start - x.end, x.start)):
+        i = bisect_right(starts, m.start)
+        if i > 0 and kept[i - 1].end > m.start:
+            continue
+        if i < len(kept) and kept[i].start < m.end:
+            continue
+        starts.insert(i, m.start)
+        kept.insert(i, m)
+    return kept
+
+
+def _inside_other(out: list[Mention], m: Mention, longest: int) -> bool:
+    """Whether a longer mention of another issue contains ``m`` (``out`` sorted by start; no
+    mention is longer than ``longest``, so only those starting that far back are looked at)."""
+    first = bisect_left(out, m.start - longest, key=lambda x: x.start)
+    for i in range(first, len(out)):
+        o = out[i]
+        if o.start > m.start:
+            break
+        if o.key != m.key and _contains(o, m):
+            return True
+    return False
 
 
 def _contains(outer: Mention, inner: Mention) -> bool:

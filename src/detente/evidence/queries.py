@@ -8,6 +8,7 @@ import sqlite3
 from typing import Any
 
 from detente.errors import InputError
+from detente.evidence.store import STANCES
 
 SOURCE_COLUMNS = "d.name AS doc, d.date AS published, d.outlet, d.url, d.author, d.title"
 CLAIM_COLUMNS = (
@@ -40,9 +41,23 @@ def published_filter(published_by: str | None, args: list) -> str:
     return "(d.date IS NOT NULL AND substr(d.date, 1, 10) <= ?)"
 
 
+MAX_QUERY_CHARS = 1000
+MAX_QUERY_TERMS = 32
+"""A search of more words than this is refused: each word costs a pass over the index."""
+
+
 def fts_query(query: str) -> str:
-    """A user's words as a safe FTS5 query: every word must occur (prefix match with ``*``)."""
+    """A user's words as a safe FTS5 query: every word must occur (prefix match with ``*``);
+    at most :data:`MAX_QUERY_TERMS` words and :data:`MAX_QUERY_CHARS` characters."""
+    if len(query) > MAX_QUERY_CHARS:
+        raise InputError(
+            f"search query of {len(query)} characters, at most {MAX_QUERY_CHARS}", field="QUERY"
+        )
     words = re.findall(r"[\w’'*-]+", query)
+    if len(words) > MAX_QUERY_TERMS:
+        raise InputError(
+            f"search query of {len(words)} words, at most {MAX_QUERY_TERMS}", field="QUERY"
+        )
     terms = []
     for word in words:
         prefix = word.endswith("*")
@@ -82,6 +97,10 @@ def claims(
 ) -> list[dict[str, Any]]:
     """Stance claims, optionally for one actor, issue and stance, with their sentences and the
     publication of their document; ``published_by``/``published_after`` bound its date."""
+    if stance is not None and stance not in STANCES:
+        raise InputError(
+            f"unknown stance {stance!r}, expected one of {', '.join(STANCES)}", field="stance"
+        )
     where, args = [], []
     for column, value in (("actor", actor), ("issue", issue), ("stance", stance)):
         if value is not None:

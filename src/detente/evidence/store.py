@@ -22,6 +22,8 @@ from detente.evidence.reader import Article
 DEFAULT_DB = "detente-evidence.db"
 DB_ENV = "DETENTE_DB"
 BUSY_TIMEOUT_MS = 10_000
+STANCES = ("demand", "propose", "accept", "reject", "warn")
+"""The stances a claim can take (the ``claims.stance`` check constraint)."""
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: documents, extracted items, sentence index with full-text search.
@@ -120,11 +122,17 @@ def default_db_path() -> Path:
     return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
 
 
-def open_store(path: str | Path | None = None, *, create: bool = True) -> sqlite3.Connection:
-    """Open (and create or migrate) an evidence store; rows come back as ``sqlite3.Row``."""
+def open_store(
+    path: str | Path | None = None, *, create: bool = True, readonly: bool = False
+) -> sqlite3.Connection:
+    """Open (and create or migrate) an evidence store; rows come back as ``sqlite3.Row``.
+    ``readonly`` opens an existing store for reading only, which works on a read-only file or
+    folder and never migrates."""
     path = Path(path) if path is not None else default_db_path()
-    if not create and not path.exists():
+    if (readonly or not create) and not path.exists():
         raise InputError("no evidence store here; run `detente ingest` first", file=path)
+    if readonly:
+        return _open_readonly(path)
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         conn.row_factory = sqlite3.Row
@@ -136,6 +144,31 @@ def open_store(path: str | Path | None = None, *, create: bool = True) -> sqlite
     except sqlite3.DatabaseError as exc:
         raise InputError(f"not a usable evidence store: {exc}", file=path) from None
     return conn
+
+
+def _open_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection; when SQLite cannot share the WAL index (a read-only folder), the
+    file is read as immutable (no other writer may be running then)."""
+    uri = path.resolve().as_uri()
+    for flags in ("?mode=ro", "?mode=ro&immutable=1"):
+        try:
+            conn = sqlite3.connect(uri + flags, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            version = schema_version(conn)
+        except sqlite3.OperationalError:
+            continue
+        except sqlite3.DatabaseError as exc:
+            raise InputError(f"not a usable evidence store: {exc}", file=path) from None
+        if version != SCHEMA_VERSION:
+            conn.close()
+            raise InputError(
+                f"store has schema version {version}, expected {SCHEMA_VERSION}; open it "
+                "writable once (`detente ingest`) to migrate it",
+                file=path,
+            )
+        return conn
+    raise InputError("cannot open the evidence store for reading", file=path)
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -13,6 +13,8 @@ from detente.forecast.outcomes import FROZEN, OUTCOME_CLASSES, SETTLEMENT
 BINS_PER_POINT = 10
 N_BINS = 100 * BINS_PER_POINT
 SURVIVAL_YEARS = np.round(np.arange(0.0, 10.0001, 0.25), 2)
+FEW_DRAWS = 30
+"""A statistic computed on fewer draws than this is flagged ``few_draws`` wherever shown."""
 
 
 @dataclass

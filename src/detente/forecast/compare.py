@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from detente.forecast.aggregate import FEW_DRAWS
+
 ISSUE_POINTS = 5.0
 """Settlement medians closer than this (on 0–100) are not called different."""
+DATED_POINTS = 5.0
+"""Dated probabilities closer than this many points are not called different."""
 
 
 def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
@@ -19,7 +23,8 @@ def differences(data: dict[str, Any], baseline: str | None = None) -> list[str]:
     tables = data["tables"]
     if not tables:
         return []
-    base_id = baseline or next(iter(tables))
+    order = [t for t in data.get("meta", {}).get("tables", []) if t in tables] or list(tables)
+    base_id = baseline or order[0]
     if base_id not in tables:
         from detente.errors import InputError
 
@@ -28,9 +33,17 @@ def differences(data: dict[str, Any], baseline: str | None = None) -> list[str]:
         )
     base = tables[base_id]
     lines = []
-    for table_id, t in tables.items():
+    settled = base["outcome_classes"]["comprehensive_settlement"]["draws"]
+    if settled < FEW_DRAWS:
+        lines.append(
+            f"note: {base_id}'s settlement terms rest on {settled} settled draws; "
+            "differences in terms are not reported"
+        )
+    for table_id in order:
+        t = tables[table_id]
         if table_id == base_id:
             continue
+        lines += _dated_differences(table_id, t, base_id, base, data.get("meta", {}).get("by"))
         for name, cls in t["outcome_classes"].items():
             ref = base["outcome_classes"][name]
             if not _overlap(cls, ref):
@@ -43,9 +56,26 @@ def differences(data: dict[str, Any], baseline: str | None = None) -> list[str]:
             ref = base["settlement"][issue]
             if s["median"] is None or ref["median"] is None:
                 continue
+            if min(s["draws"], ref["draws"]) < FEW_DRAWS:
+                continue
             if abs(s["median"] - ref["median"]) >= ISSUE_POINTS:
                 lines.append(
                     f"{table_id} vs {base_id}: {issue} settles at {s['median']:.0f} "
                     f"instead of {ref['median']:.0f}"
                 )
     return lines or [f"no table differs from {base_id} beyond Monte Carlo noise"]
+
+
+def _dated_differences(table_id, t, base_id, base, by) -> list[str]:
+    """The dated questions that differ by at least :data:`DATED_POINTS` points."""
+    if "by" not in t or "by" not in base:
+        return []
+    out = []
+    for question, p in t["by"].items():
+        ref = base["by"][question]
+        if abs(p - ref) * 100 >= DATED_POINTS:
+            out.append(
+                f"{table_id} vs {base_id}: P({question} by {by}) {100 * (p - ref):+.0f} points "
+                f"({100 * ref:.0f}% → {100 * p:.0f}%)"
+            )
+    return out

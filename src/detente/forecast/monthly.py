@@ -26,7 +26,6 @@ the base rate, with strengths fitted on historical cases.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,11 +35,11 @@ from detente.conflict.outside_options import salience_weights, war_utility, win_
 from detente.engines import get_engine
 from detente.errors import InputError
 from detente.forecast import outcomes
-from detente.forecast.tables import TablePlan, engine_input
+from detente.forecast.tables import TablePlan, engine_input, mediator_lever
 
 DEFAULT_HORIZON = 24
 MAX_HORIZON = 120
-TEXT_EVERY = 3
+TEXT_EVERY = 6
 """Months between recomputations of the table's text (outside options change every month)."""
 COMMITMENT_LOOKAHEAD = 12
 ANNUAL_DISCOUNT = 0.9
@@ -68,17 +67,24 @@ def month_of_round(round_: int, meetings_mode: float) -> float:
     return round_ / meetings_mode if meetings_mode > 0 else float("inf")
 
 
-def capability_path(plan: TablePlan, x: dict[str, np.ndarray], months: np.ndarray) -> np.ndarray:
-    """Every actor's capability in each month (draws, months, actors): trend drift, and each
-    capability shock from the month of its round."""
-    base = x["capability"][:, None, :] * np.exp(x["trend"][:, None, :] * months[None, :, None])
+def capability_path(
+    plan: TablePlan,
+    x: dict[str, np.ndarray],
+    months: np.ndarray,
+    actors: list[int] | None = None,
+) -> np.ndarray:
+    """Capabilities in each month (draws, months, actors), of every actor or of ``actors``:
+    trend drift, and each capability shock from the month of its round."""
+    actors = list(range(x["capability"].shape[1])) if actors is None else actors
+    trend = x["trend"][:, None, actors] * months[None, :, None]
+    base = x["capability"][:, None, actors] * np.exp(trend)
     meetings = float(np.median(x["meetings"][:, plan.index]))
     for iv in plan.table.interventions:
-        if iv.kind == "capability_shock":
+        actor = plan.actor_ids.index(iv.actor) if iv.actor else None
+        if iv.kind == "capability_shock" and actor in actors:
             after = (months >= month_of_round(iv.round, meetings))[None, :]
-            actor = plan.actor_ids.index(iv.actor)
             factor = x["shock"][:, plan.index, actor][:, None]
-            base[:, :, actor] *= np.where(after, factor, 1.0)
+            base[:, :, actors.index(actor)] *= np.where(after, factor, 1.0)
     return base
 
 
@@ -92,29 +98,21 @@ def mediator_presence(plan: TablePlan, x: dict[str, np.ndarray], months: np.ndar
     return (months < leaves).astype(float)
 
 
-def _stack_months(x: dict[str, np.ndarray], capability: np.ndarray, presence: np.ndarray, plan):
-    """The inputs with one row per (draw, month): capability of that month, no further shock,
-    the mediator's leverage scaled by its presence that month."""
-    n, h, _ = capability.shape
-    out = {k: np.repeat(v, h, axis=0) for k, v in x.items() if k not in ("capability", "shock")}
-    out["capability"] = capability.reshape(n * h, -1)
-    out["shock"] = np.ones((n * h, *x["shock"].shape[1:]))
-    leverage = out["leverage"].copy()
-    leverage[:, plan.index] *= np.tile(presence, n)
-    out["leverage"] = leverage
-    return out
-
-
 def _texts(plan, x, capability, presence, engine: str, rng) -> np.ndarray:
-    """The engine's text at each recomputation month: (draws, knots, issues)."""
-    n, h, _ = capability.shape
+    """The engine's text at each recomputation month: (draws, knots, issues), one engine run
+    per knot with that month's capabilities and mediator presence."""
     spec = get_engine(engine)
     if spec.needs_status_quo and np.isnan(x["status_quo"]).any():
         raise InputError(f"engine {engine!r} needs a status quo on every issue", field="engine")
-    stacked = _stack_months(x, capability, presence, plan)
-    timeless = dataclasses.replace(plan, mediator_presence=1.0)
-    result = spec.run(engine_input(timeless, stacked), rng=rng, record_trajectory=False)
-    return result.outcome.reshape(n, h, -1)
+    texts = [
+        spec.run(
+            engine_input(plan, x, capability[:, k], presence[k]),
+            rng=rng,
+            record_trajectory=False,
+        ).outcome
+        for k in range(capability.shape[1])
+    ]
+    return np.stack(texts, axis=1)
 
 
 def _outside_by_month(plan, x, win_p, ideal, weights) -> np.ndarray:
@@ -127,21 +125,6 @@ def _outside_by_month(plan, x, win_p, ideal, weights) -> np.ndarray:
     cost = np.nan_to_num(x["war_cost"][:, list(plan.parties)], nan=0.0)
     value = win_p[..., :1] * if_a[:, None, :] + win_p[..., 1:] * if_b[:, None, :]
     return value - cost[:, None, :]
-
-
-def _lever(plan, x, presence) -> tuple[np.ndarray, np.ndarray]:
-    """Costs imposed on fighting on and side payments for the text, per draw, month and party
-    (draws, months, parties), from the mediator's lever while it is at the table."""
-    n, k = x["leverage"].shape[0], len(plan.parties)
-    zero = np.zeros((n, presence.size, k))
-    if plan.mediator is None:
-        return zero, zero
-    mediator = plan.table.mediator
-    on = mediator.lever_on or plan.party_ids
-    targets = np.array([p in on for p in plan.party_ids])
-    amount = x["leverage"][:, plan.index][:, None, None] * presence[None, :, None]
-    lever = np.where(targets[None, None, :], amount, 0.0)
-    return (lever, zero) if mediator.lever == "costs_imposed" else (zero, lever)
 
 
 def _commitment(plan, x, win_p, months) -> np.ndarray:
@@ -157,8 +140,7 @@ def _commitment(plan, x, win_p, months) -> np.ndarray:
 
 
 def _projected_win_p(plan, x, months) -> np.ndarray:
-    capability = capability_path(plan, x, months)[..., list(plan.belligerents)]
-    return win_probabilities(capability)
+    return win_probabilities(capability_path(plan, x, months, list(plan.belligerents)))
 
 
 def table_signals(
@@ -179,17 +161,17 @@ def table_signals(
     if not at_table:
         never = np.zeros((n, horizon), dtype=bool)
         return Signals(never, never, meetings, never)
-    capability = capability_path(plan, x, months)
-    win_p = win_probabilities(capability[..., list(plan.belligerents)])
+    win_p = _projected_win_p(plan, x, months)
     parties = list(plan.parties)
     ideal = x["ideal"][:, parties, :]
     weights = salience_weights(x["salience"][:, parties, :])
     presence = mediator_presence(plan, x, months)
-    imposed, paid = _lever(plan, x, presence)
+    imposed, paid = (v[:, None, :] * presence[None, :, None] for v in mediator_lever(plan, x, 1.0))
     fight_on = _outside_by_month(plan, x, win_p, ideal, weights)
 
     knots = months[::text_every]
-    texts = _texts(plan, x, capability[:, ::text_every], presence[::text_every], engine, rng)
+    at_knots = capability_path(plan, x, knots)
+    texts = _texts(plan, x, at_knots, presence[::text_every], engine, rng)
     flat = texts.reshape(n * knots.size, -1)
     rep = lambda a: np.repeat(a, knots.size, axis=0)  # noqa: E731
     u_text = outcomes.utility(flat, rep(ideal), rep(weights)).reshape(n, knots.size, -1)

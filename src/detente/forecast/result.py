@@ -10,6 +10,7 @@ import numpy as np
 from detente import __version__
 from detente.engines import get_engine
 from detente.forecast.aggregate import (
+    FEW_DRAWS,
     SURVIVAL_YEARS,
     DatedAggregate,
     TableAggregate,
@@ -28,7 +29,7 @@ from detente.forecast.questions import (
 )
 from detente.forecast.run import ForecastRun, dated_problem, input_hash, war_age_months
 from detente.forecast.tables import PROTOCOL, PROTOCOL_VERSION, TablePlan
-from detente.scenario import Scenario
+from detente.scenario import Scenario, absent_holders, unsettled_issues
 
 DIGITS = 6
 REPORT_YEARS = (1, 2, 5)
@@ -56,6 +57,7 @@ def _settlement(agg: TableAggregate, scenario: Scenario) -> dict[str, dict[str, 
             "p10": _r(quantile_from_hist(hist, 0.1)),
             "p90": _r(quantile_from_hist(hist, 0.9)),
             "draws": int(hist.sum()),
+            "few_draws": bool(hist.sum() < FEW_DRAWS),
         }
     return out
 
@@ -69,6 +71,12 @@ def _survival_curves(agg: TableAggregate) -> dict[str, list[float | None]]:
     peace = agg.survival_sum.sum(axis=0) / agg.n
     curves["peace_holds"] = [_r(v) for v in peace]
     return curves
+
+
+def _draws_behind(curve: str, agg: TableAggregate) -> int:
+    """How many draws a survival curve rests on: the settled draws, the frozen ones, or all."""
+    code = {"settlement": SETTLEMENT, "ceasefire": FROZEN}.get(curve)
+    return agg.n if code is None else int(agg.class_counts[code])
 
 
 def _at_years(curve: list[float | None]) -> dict[str, float | None]:
@@ -88,14 +96,20 @@ def table_summary(plan: TablePlan, agg: TableAggregate, scenario: Scenario) -> d
         "mediator": None if t.mediator is None else t.mediator.actor,
         "protocol": t.protocol,
         "mechanisms": list(plan.mechanisms),
+        "unsettled_issues": {
+            i: list(absent_holders(scenario.issue(i), t)) for i in unsettled_issues(scenario, t.id)
+        },
         "draws": agg.n,
         "outcome_classes": _classes(agg),
         "coercion": {
             "rate_among_settlements": _r(agg.coerced / settled) if settled else None,
             "p_coerced_settlement": _r(agg.coerced / agg.n),
+            "settled_draws": settled,
+            "few_draws": settled < FEW_DRAWS,
         },
         "settlement": _settlement(agg, scenario),
         "durability": {name: _at_years(curve) for name, curve in curves.items()},
+        "durability_draws": {name: _draws_behind(name, agg) for name in curves},
         "survival_curve": {"years": [float(y) for y in SURVIVAL_YEARS], **curves},
         "mean_utility_if_settled": {
             p: (_r(agg.utility_sum[i] / settled) if settled else None)
@@ -143,6 +157,7 @@ def _ceasefire_fates(dated: DatedAggregate) -> dict[str, Any]:
         "duration": {k: fates[k] for k in FATES[:4]},
         "holds": {k: fates[k] for k in FATES[4:]},
         "expected_draws_with_ceasefire": _r(w),
+        "few_draws": w < FEW_DRAWS,
     }
 
 
@@ -161,6 +176,7 @@ def dated_summary(run: ForecastRun, table_id: str, dated: DatedAggregate) -> dic
     per_engine = {
         engine: {
             "by": _by(run, tables[table_id].curves / tables[table_id].n),
+            "monthly": _monthly(run, tables[table_id].curves / tables[table_id].n),
             "draws": tables[table_id].n,
         }
         for engine, tables in run.engines.items()
@@ -223,6 +239,7 @@ def to_data(run: ForecastRun) -> dict[str, Any]:
     return {
         "meta": {
             "detente_version": __version__,
+            "few_draws_threshold": FEW_DRAWS,
             "scenario": run.scenario.id,
             "scenario_name": run.scenario.name,
             "input_hash": input_hash(run.scenario),
@@ -259,6 +276,7 @@ def _dated_meta(run: ForecastRun) -> dict[str, Any]:
             "coefficients": fit["coefficients"],
             "fitted": fit.get("fitted", False),
             "fitted_on": fit.get("cases", []),
+            "skill": fit.get("skill", {}),
         },
         "base_rate": {"by": _by(run, base), "monthly": _monthly(run, base)},
     }

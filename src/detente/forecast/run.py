@@ -236,9 +236,10 @@ def run_forecast(
     config: ForecastConfig,
     backend: Backend = run_local,
     on_chunk: Callable[[int], None] | None = None,
-    compare_engines: bool = True,
+    compare_engines: bool = False,
 ) -> ForecastRun:
-    """Run the Monte Carlo forecast; ``on_chunk`` is called with each chunk's size (progress)."""
+    """Run the Monte Carlo forecast; ``on_chunk`` is called with each chunk's size (progress);
+    ``compare_engines`` adds the dated questions under every engine (:func:`engine_comparison`)."""
     config = config.checked(scenario)
     work = chunks(config)
 
@@ -256,7 +257,7 @@ def run_forecast(
     return ForecastRun(scenario, config, plans, aggregates, engines=engines)
 
 
-ENGINE_COMPARISON_DRAWS = 1_000
+ENGINE_COMPARISON_DRAWS = 500
 
 
 def engine_comparison(

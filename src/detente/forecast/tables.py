@@ -13,12 +13,16 @@ from typing import Any
 
 import numpy as np
 
-from detente.conflict.outside_options import salience_weights, war_outside_options
+from detente.conflict.outside_options import (
+    expected_war_outcome,
+    salience_weights,
+    war_outside_options,
+    win_probabilities,
+)
 from detente.engines import EngineInput, get_engine
 from detente.errors import InputError
 from detente.forecast import outcomes
 from detente.protocols import Setting, configure, negotiate, preferences
-from detente.protocols.negotiation import LEVERAGE_UTILITY
 from detente.scenario import Scenario, Table
 
 
@@ -36,6 +40,7 @@ class TablePlan:
     belligerents: tuple[int, int] | None
     mechanisms: tuple[str, ...]
     actor_ids: tuple[str, ...] = ()
+    deadline: int = 0
 
     @property
     def party_ids(self) -> tuple[str, ...]:
@@ -77,6 +82,7 @@ def plan_table(scenario: Scenario, table_id: str) -> TablePlan:
         belligerents=belligerents,
         mechanisms=kinds,
         actor_ids=tuple(ids),
+        deadline=deadline,
     )
 
 
@@ -97,7 +103,7 @@ class TableDraws:
     reservation: np.ndarray
 
 
-def _mediator_inputs(plan: TablePlan, x: dict[str, np.ndarray], capability: np.ndarray):
+def _mediator_inputs(plan: TablePlan, x: dict[str, np.ndarray], capability, presence):
     """The mediator's position, salience and weight: its own stand (or the midpoint of the
     parties' ideals when it has none), pulled toward the favoured party by its bias, with
     influence capability × leverage × the share of the talks it stays for."""
@@ -112,28 +118,43 @@ def _mediator_inputs(plan: TablePlan, x: dict[str, np.ndarray], capability: np.n
     salience = np.where(
         x["salience"][:, m, :] > 0, x["salience"][:, m, :], x["salience"][:, parties, :].mean(1)
     )
-    weight = capability[:, m] * x["leverage"][:, plan.index] * plan.mediator_presence
+    weight = capability[:, m] * x["leverage"][:, plan.index] * presence
     return position, salience, weight
 
 
-def engine_input(plan: TablePlan, x: dict[str, np.ndarray]) -> EngineInput:
+def table_capability(plan: TablePlan, x: dict[str, np.ndarray]) -> np.ndarray:
+    """Every actor's capability at this table, after the table's capability shocks (n, A)."""
+    return x["capability"] * x["shock"][:, plan.index, :]
+
+
+def engine_input(
+    plan: TablePlan,
+    x: dict[str, np.ndarray],
+    capability: np.ndarray | None = None,
+    presence: float | np.ndarray | None = None,
+) -> EngineInput:
     """Influence at the table as engine input: drafters (all parties at an open table) plus the
-    mediator, with capabilities after the table's capability shocks. The disagreement point
-    (EngineInput.status_quo) is what follows if talks fail: the war's expected outcome where the
-    scenario has a war model, else the status quo."""
-    capability = x["capability"] * x["shock"][:, plan.index, :]
+    mediator, with capabilities after the table's capability shocks (or ``capability`` (n, A)
+    as given, e.g. a month's) and the mediator's weight scaled by its ``presence`` (default:
+    the share of the talks it stays for). The disagreement point (EngineInput.status_quo) is
+    what follows if talks fail: the war's expected outcome where the scenario has a war model,
+    else the status quo."""
+    capability = table_capability(plan, x) if capability is None else capability
+    presence = plan.mediator_presence if presence is None else presence
     who = list(plan.drafters)
     position = x["ideal"][:, who, :]
     salience = x["salience"][:, who, :]
     weight = capability[:, who]
     if plan.mediator is not None and plan.mediator not in who:
-        m_pos, m_sal, m_w = _mediator_inputs(plan, x, capability)
+        m_pos, m_sal, m_w = _mediator_inputs(plan, x, capability, presence)
         position = np.concatenate([position, m_pos[:, None, :]], axis=1)
         salience = np.concatenate([salience, m_sal[:, None, :]], axis=1)
         weight = np.concatenate([weight, m_w[:, None]], axis=1)
-    war = war_lottery(plan, x)
-    disagreement = x["status_quo"] if war is None else war.disagreement
-    return EngineInput(position, salience, weight, disagreement)
+    if plan.belligerents is None:
+        return EngineInput(position, salience, weight, x["status_quo"])
+    b = list(plan.belligerents)
+    p = win_probabilities(capability[:, b])
+    return EngineInput(position, salience, weight, expected_war_outcome(x["ideal"][:, b, :], p))
 
 
 def war_lottery(plan: TablePlan, x: dict[str, np.ndarray]):
@@ -143,7 +164,7 @@ def war_lottery(plan: TablePlan, x: dict[str, np.ndarray]):
         return None
     parties = list(plan.parties)
     who = parties + [b for b in plan.belligerents if b not in parties]
-    capability = (x["capability"] * x["shock"][:, plan.index, :])[:, who]
+    capability = table_capability(plan, x)[:, who]
     return war_outside_options(
         x["ideal"][:, who, :],
         x["salience"][:, who, :],
@@ -216,7 +237,7 @@ def negotiate_table(
         setting = Setting(
             draft.outcome, x["leverage"][:, plan.index], min(withdrawals, default=None)
         )
-    result = negotiate(spec, prefs, chosen, plan.table.deadline, setting, checked_options)
+    result = negotiate(spec, prefs, chosen, plan.deadline, setting, checked_options)
     return prefs, result
 
 
@@ -249,22 +270,39 @@ def judge_text(
     parties = list(plan.parties)
     ideal = x["ideal"][:, parties, :]
     weights = salience_weights(x["salience"][:, parties, :])
-    utilities = outcomes.utility(point, ideal, weights)
+    imposed, paid = mediator_lever(plan, x)
+    utilities = outcomes.utility(point, ideal, weights) + paid
     reservation = outside_options(plan, x)
-    pressure = 0.0
-    if plan.mediator is not None:
-        pressure = LEVERAGE_UTILITY * x["leverage"][:, plan.index] * plan.mediator_presence
-        pressure = pressure[:, None]
-    eased = reservation - pressure
+    eased = reservation - imposed
     red = x["red_line"][:, parties, :]
     accepts = (utilities >= eased) & ~outcomes.crosses_red_line(point, ideal, red)
     settled = accepts.all(axis=1) if agreed is None else agreed
     status_quo = np.nan_to_num(x["status_quo"], nan=50.0)
-    prefers_freeze = outcomes.utility(status_quo, ideal, weights) >= eased
+    prefers_freeze = outcomes.utility(status_quo, ideal, weights) + paid >= eased
     freeze_ok = prefers_freeze[:, _fighters(plan)].all(axis=1)
     weaker, stronger = _weaker_and_stronger(plan, x)
     flags = outcomes.coerced(settled, utilities, reservation, weaker, stronger)
     return TableDraws(point, outcomes.classify(settled, freeze_ok), flags, utilities, reservation)
+
+
+def mediator_lever(plan: TablePlan, x: dict[str, np.ndarray], presence=None):
+    """What the mediator's lever does to each party (n, parties), while it is at the table
+    (``presence``, default the share of the talks it stays for): ``imposed``, the cost it
+    adds to fighting on (costs imposed: sanctions, aid conditionality), and ``paid``, the value
+    it adds to an agreement or a freeze (side payments); leverage is in utility units and acts
+    on the parties in ``lever_on`` (all by default). Beardsley et al. (2006) on manipulative
+    mediation; docs/decisions.md (## Dated forecast)."""
+    n, k = x["leverage"].shape[0], len(plan.parties)
+    zero = np.zeros((n, k))
+    if plan.mediator is None or plan.table.mediator is None:
+        return zero, zero
+    presence = plan.mediator_presence if presence is None else presence
+    mediator = plan.table.mediator
+    on = mediator.lever_on or plan.party_ids
+    targets = np.array([p in on for p in plan.party_ids])
+    amount = x["leverage"][:, plan.index][:, None] * presence
+    lever = np.where(targets[None, :], amount, 0.0)
+    return (lever, zero) if mediator.lever == "costs_imposed" else (zero, lever)
 
 
 def _fighters(plan: TablePlan) -> list[int]:
@@ -280,13 +318,14 @@ def _weaker_and_stronger(plan: TablePlan, x: dict[str, np.ndarray]):
     """Party indices (within the table's parties) of the weaker and stronger belligerent, per
     draw; the two strongest parties when the scenario has no war model."""
     parties = list(plan.parties)
-    capability = (x["capability"] * x["shock"][:, plan.index, :])[:, parties]
+    capability = table_capability(plan, x)[:, parties]
     fighters = _fighters(plan)
     if len(fighters) == 2:
-        pair = np.array(fighters)
+        pair = np.broadcast_to(np.array(fighters), (capability.shape[0], 2))
     else:
-        pair = np.argsort(-capability[0])[:2]
-    first_weaker = capability[:, pair[0]] < capability[:, pair[1]]
-    weaker = np.where(first_weaker, pair[0], pair[1])
-    stronger = np.where(first_weaker, pair[1], pair[0])
+        pair = np.argsort(-capability, axis=1, kind="stable")[:, :2]
+    rows = np.arange(capability.shape[0])
+    first_weaker = capability[rows, pair[:, 0]] < capability[rows, pair[:, 1]]
+    weaker = np.where(first_weaker, pair[:, 0], pair[:, 1])
+    stronger = np.where(first_weaker, pair[:, 1], pair[:, 0])
     return weaker, stronger

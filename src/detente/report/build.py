@@ -215,6 +215,6 @@ def run_forecast_for_report(
     from detente.forecast import run_forecast, table_drivers
 
     config = ForecastConfig(draws=draws, seed=seed, engine=engine).checked(scenario)
-    run = run_forecast(scenario, config, on_chunk=on_chunk)
+    run = run_forecast(scenario, config, on_chunk=on_chunk, compare_engines=True)
     drivers = table_drivers(scenario, config)
     return dataclasses.replace(run, drivers=drivers)

@@ -16,6 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from detente.errors import InputError
+from detente.parse import compose_yaml, parse_json, parse_yaml
 from detente.scenario.model import Scenario
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -99,12 +100,12 @@ def loads(text: str, fmt: str = "yaml", *, file: str | Path | None = None) -> Sc
     """A validated scenario from text in one of :data:`FORMATS` (``yaml``, ``json``,
     ``ktab-csv``); errors name ``file`` (when given), the line and the field."""
     if fmt == "ktab-csv":
-        from detente.scenario.ktab import parse_ktab_csv, scenario_from_ktab
+        from detente.scenario.ktab import load_ktab
 
-        return scenario_from_ktab(parse_ktab_csv(text, file=file))
+        return load_ktab(text, file=file)
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}, expected one of {', '.join(FORMATS)}")
-    data = _parse_json(text, file) if fmt == "json" else _parse_yaml(text, file)
+    data = parse_json(text, file) if fmt == "json" else parse_yaml(text, file)
     return validate_data(data, text=text, file=file)
 
 
@@ -158,23 +159,6 @@ def export_scenario(scenario: Scenario, fmt: str) -> str:
     raise InputError(f"unknown format {fmt!r}, expected one of {', '.join(FORMATS)}", field="to")
 
 
-def _parse_yaml(text: str, path: str | Path | None) -> Any:
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or "malformed YAML"
-        raise InputError(f"malformed YAML: {problem}", file=path, line=line) from None
-
-
-def _parse_json(text: str, path: str | Path | None) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"malformed JSON: {exc.msg}", file=path, line=exc.lineno) from None
-
-
 def _first_error(exc: ValidationError) -> tuple[tuple, str]:
     """The most telling error: for a number-or-range field, the branch the input aimed at."""
     errors = exc.errors(include_url=False)
@@ -219,8 +203,8 @@ def _line_of(text: str | None, loc: Sequence) -> int | None:
     if text is None:
         return None
     try:
-        node = yaml.compose(text)
-    except yaml.YAMLError:
+        node = compose_yaml(text)
+    except (yaml.YAMLError, InputError):
         return None
     line = node.start_mark.line + 1 if node is not None else None
     for part in loc:

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from pydantic import ValidationError
 
 from detente.errors import InputError
 from detente.scenario.arrays import mode_arrays
-from detente.scenario.model import Scenario
+from detente.scenario.model import MAX_ACTORS, MAX_CAPABILITY, MAX_ISSUES, Scenario
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,11 @@ CAPABILITY_HEADERS = ("power", "influence", "capability")
 
 def parse_ktab_csv(text: str, file: str | Path | None = None) -> KtabData:
     """Parse a KTAB CSV, checking counts, numbers and ranges line by line."""
-    rows = [_cells(r) for r in csv.reader(io.StringIO(text))]
+    reader = csv.reader(io.StringIO(text))
+    try:
+        rows = [_cells(r) for r in reader]
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV: {exc}", file=file, line=reader.line_num) from None
     if len(rows) < 3:
         raise InputError("expected a title line, a header line and actor rows", file=file, line=1)
     title = rows[0]
@@ -70,8 +75,14 @@ def parse_ktab_csv(text: str, file: str | Path | None = None) -> KtabData:
         raise InputError("expected 'name,description,nActors,nDims'", file=file, line=1)
     n_actors = int(_number(title[2], file, 1, "nActors"))
     n_dims = int(_number(title[3], file, 1, "nDims"))
-    if n_actors < 1 or n_dims < 1:
-        raise InputError("nActors and nDims must be at least 1", file=file, line=1)
+    if not 2 <= n_actors <= MAX_ACTORS:
+        raise InputError(
+            f"expected 2 to {MAX_ACTORS} actors, got {n_actors}", file=file, line=1, field="nActors"
+        )
+    if not 1 <= n_dims <= MAX_ISSUES:
+        raise InputError(
+            f"expected 1 to {MAX_ISSUES} dimensions, got {n_dims}", file=file, line=1, field="nDims"
+        )
     header = rows[1]
     expected = 3 + 2 * n_dims
     if len(header) != expected or header[2].strip().lower() not in CAPABILITY_HEADERS:
@@ -91,6 +102,14 @@ def parse_ktab_csv(text: str, file: str | Path | None = None) -> KtabData:
     for a, (line, row) in enumerate(body):
         if len(row) != expected:
             raise InputError(f"expected {expected} cells, found {len(row)}", file=file, line=line)
+        for earlier, (earlier_line, _) in zip(names, body, strict=False):
+            if _slug(earlier) == _slug(row[0]):
+                raise InputError(
+                    f"duplicate actor {row[0]!r} (first on line {earlier_line})",
+                    file=file,
+                    line=line,
+                    field="Actor",
+                )
         names.append(row[0])
         descs.append(row[1])
         power.append(_number(row[2], file, line, "Power"))
@@ -105,16 +124,20 @@ def parse_ktab_csv(text: str, file: str | Path | None = None) -> KtabData:
                         line=line,
                         field=field,
                     )
-                if value < 0:
+                if not 0 <= value <= MAX_CAPABILITY:
                     raise InputError(
-                        f"expected >= 0, got {value:g}", file=file, line=line, field=field
+                        f"expected a value in [0, {MAX_CAPABILITY:g}], got {value:g}",
+                        file=file,
+                        line=line,
+                        field=field,
                     )
-        if power[-1] < 0:
+        if not 0 <= power[-1] <= MAX_CAPABILITY:
             raise InputError(
-                f"expected >= 0, got {power[-1]:g}", file=file, line=line, field="Power"
+                f"expected a value in [0, {MAX_CAPABILITY:g}], got {power[-1]:g}",
+                file=file,
+                line=line,
+                field="Power",
             )
-    if len(set(names)) != len(names):
-        raise InputError("duplicate actor name", file=file, field="Actor")
     return KtabData(
         name=title[0],
         description=title[1],
@@ -198,3 +221,25 @@ def scenario_to_ktab_csv(scenario: Scenario) -> str:
             row += [repr(float(arrays.ideal[a, k])), repr(float(arrays.salience[a, k]))]
         writer.writerow(row)
     return out.getvalue()
+
+
+def load_ktab(text: str, file: str | Path | None = None) -> Scenario:
+    """A validated scenario from KTAB CSV text; a problem found after parsing (every capability
+    zero, say) names the actor's row."""
+    data = parse_ktab_csv(text, file=file)
+    try:
+        return scenario_from_ktab(data)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        raise InputError(str(first["msg"]), file=file, line=_row_line(first["loc"])) from None
+    except InputError as exc:
+        match = re.match(r"actors\[(\d+)\]", exc.field or "")
+        line = 3 + int(match.group(1)) if match else None
+        raise exc.located(file=file, line=line) from None
+
+
+def _row_line(loc: tuple) -> int | None:
+    """The CSV line of an actor's row from a validation location (actors start on line 3)."""
+    if len(loc) > 1 and loc[0] == "actors" and isinstance(loc[1], int):
+        return 3 + loc[1]
+    return None

@@ -11,19 +11,47 @@ import datetime as dt
 from collections import Counter
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from detente.errors import InputError
 
 SCALE_MIN = 0.0
 SCALE_MAX = 100.0
 MAX_QUOTE_WORDS = 25
+MAX_CAPABILITY = 1e9
+"""Largest capability accepted: capabilities are relative, and larger values only risk
+overflow in products of capabilities, saliences and utilities."""
+MAX_ACTORS = 200
+MAX_ISSUES = 100
+MAX_TABLES = 50
+MAX_ROUNDS = 1000
+"""Longest deadline (and latest intervention round) of a table, in rounds."""
+MAX_ITEMS = 10_000
+"""Most entries of any other list in a scenario (sources, positions, events, citations)."""
 
 
 class Frozen(BaseModel):
     """Base for every scenario model: immutable, unknown fields rejected."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_booleans(cls, value: object, info: ValidationInfo) -> object:
+        """``true`` is not a number: refuse booleans outside boolean fields (pydantic would
+        read them as 1 and 0)."""
+        annotation = cls.model_fields[info.field_name].annotation
+        if isinstance(value, bool) and annotation is not bool:
+            wanted = "a number" if any(t in repr(annotation) for t in ("float", "int")) else "text"
+            raise ValueError(f"expected {wanted}, got the boolean {str(value).lower()}")
+        return value
 
 
 class Uncertain(Frozen):
@@ -118,7 +146,7 @@ class Citation(Frozen):
 class Cited(Frozen):
     """Base for models whose judgments can cite sources."""
 
-    citations: tuple[Citation, ...] = ()
+    citations: tuple[Citation, ...] = Field((), max_length=MAX_ITEMS)
     note: str | None = None
 
 
@@ -140,6 +168,8 @@ class Actor(Cited):
     def _positive_capability(cls, value: Judgment) -> Judgment:
         if bounds_of(value)[0] < 0:
             raise ValueError(f"must be >= 0, got {bounds_of(value)[0]:g}")
+        if bounds_of(value)[1] > MAX_CAPABILITY:
+            raise ValueError(f"must be <= {MAX_CAPABILITY:g}, got {bounds_of(value)[1]:g}")
         return value
 
 
@@ -168,10 +198,10 @@ class Issue(Cited):
     id: str = Field(min_length=1, pattern=r"^[a-z0-9_\-]+$")
     name: str = Field(min_length=1)
     description: str | None = None
-    anchors: tuple[Anchor, ...] = Field(min_length=2)
+    anchors: tuple[Anchor, ...] = Field(min_length=2, max_length=MAX_ISSUES)
     status_quo: Judgment | None = None
-    options: tuple[Option, ...] = ()
-    holders: tuple[str, ...] = ()
+    options: tuple[Option, ...] = Field((), max_length=MAX_ISSUES)
+    holders: tuple[str, ...] = Field((), max_length=MAX_ACTORS)
 
     _status_quo_on_scale = field_validator("status_quo")(_on_scale)
 
@@ -215,7 +245,7 @@ class Mediator(Cited):
     bias: Judgment = 0.0
     bias_toward: str | None = None
     lever: Lever = "costs_imposed"
-    lever_on: tuple[str, ...] = ()
+    lever_on: tuple[str, ...] = Field((), max_length=MAX_ACTORS)
 
     _in_unit_interval = field_validator("leverage", "bias")(_in_unit)
 
@@ -233,10 +263,10 @@ class Intervention(Cited):
     """
 
     kind: InterventionKind
-    round: int = Field(ge=0)
+    round: int = Field(ge=0, le=MAX_ROUNDS)
     actor: str | None = None
     factor: Judgment | None = None
-    deadline: int | None = Field(default=None, ge=1)
+    deadline: int | None = Field(default=None, ge=1, le=MAX_ROUNDS)
 
     @model_validator(mode="after")
     def _fields_for_kind(self) -> Intervention:
@@ -266,16 +296,16 @@ class Table(Cited):
     id: str = Field(min_length=1, pattern=r"^[a-z0-9_\-]+$")
     name: str = Field(min_length=1)
     description: str | None = None
-    parties: tuple[str, ...] = Field(min_length=1)
+    parties: tuple[str, ...] = Field(min_length=2, max_length=MAX_ACTORS)
     mediator: Mediator | None = None
-    guarantors: tuple[str, ...] = ()
-    drafters: tuple[str, ...] = ()
-    delegates: tuple[str, ...] = ()
+    guarantors: tuple[str, ...] = Field((), max_length=MAX_ACTORS)
+    drafters: tuple[str, ...] = Field((), max_length=MAX_ACTORS)
+    delegates: tuple[str, ...] = Field((), max_length=MAX_ACTORS)
     protocol: Protocol = "alternating_offers"
-    deadline: int = Field(default=50, ge=1)
+    deadline: int = Field(default=50, ge=1, le=MAX_ROUNDS)
     meetings_per_month: Judgment = 1.0
-    mechanisms: tuple[str, ...] = ()
-    interventions: tuple[Intervention, ...] = ()
+    mechanisms: tuple[str, ...] = Field((), max_length=MAX_ITEMS)
+    interventions: tuple[Intervention, ...] = Field((), max_length=MAX_ROUNDS)
 
     @field_validator("meetings_per_month")
     @classmethod
@@ -289,6 +319,14 @@ class Table(Cited):
         if self.protocol == "backchannel" and not self.drafters:
             raise ValueError("a backchannel table needs drafters")
         return self
+
+    @field_validator("parties")
+    @classmethod
+    def _distinct_parties(cls, parties: tuple[str, ...]) -> tuple[str, ...]:
+        for party in parties:
+            if parties.count(party) > 1:
+                raise ValueError(f"party {party!r} is listed twice; parties must differ")
+        return parties
 
 
 MechanismKind = Literal[
@@ -308,8 +346,8 @@ class Mechanism(Cited):
     name: str = Field(min_length=1)
     kind: MechanismKind
     description: str | None = None
-    providers: tuple[str, ...] = ()
-    tables: tuple[str, ...] = ()
+    providers: tuple[str, ...] = Field((), max_length=MAX_ACTORS)
+    tables: tuple[str, ...] = Field((), max_length=MAX_TABLES)
 
 
 class Event(Cited):
@@ -317,7 +355,7 @@ class Event(Cited):
 
     date: dt.date
     title: str = Field(min_length=1)
-    actors: tuple[str, ...] = ()
+    actors: tuple[str, ...] = Field((), max_length=MAX_ACTORS)
 
 
 class WarCost(Cited):
@@ -358,8 +396,8 @@ class War(Cited):
     belligerents: tuple[str, str]
     kind: WarKind = "interstate"
     started: dt.date | None = None
-    costs: tuple[WarCost, ...] = ()
-    trends: tuple[WarTrend, ...] = ()
+    costs: tuple[WarCost, ...] = Field((), max_length=2)
+    trends: tuple[WarTrend, ...] = Field((), max_length=2)
 
 
 class Scenario(Cited):
@@ -369,13 +407,13 @@ class Scenario(Cited):
     name: str = Field(min_length=1)
     description: str | None = None
     as_of: dt.date | None = None
-    sources: tuple[Source, ...] = ()
-    actors: tuple[Actor, ...] = Field(min_length=1)
-    issues: tuple[Issue, ...] = Field(min_length=1)
-    positions: tuple[Position, ...] = ()
-    tables: tuple[Table, ...] = ()
-    mechanisms: tuple[Mechanism, ...] = ()
-    timeline: tuple[Event, ...] = ()
+    sources: tuple[Source, ...] = Field((), max_length=MAX_ITEMS)
+    actors: tuple[Actor, ...] = Field(min_length=2, max_length=MAX_ACTORS)
+    issues: tuple[Issue, ...] = Field(min_length=1, max_length=MAX_ISSUES)
+    positions: tuple[Position, ...] = Field((), max_length=MAX_ACTORS * MAX_ISSUES)
+    tables: tuple[Table, ...] = Field((), max_length=MAX_TABLES)
+    mechanisms: tuple[Mechanism, ...] = Field((), max_length=MAX_ITEMS)
+    timeline: tuple[Event, ...] = Field((), max_length=MAX_ITEMS)
     war: War | None = None
 
     @model_validator(mode="after")
@@ -463,7 +501,7 @@ def date_problems(s: Scenario) -> list[tuple[str, str]]:
 
 def reference_problems(s: Scenario) -> list[tuple[str, str]]:
     """Every duplicate id and dangling reference in a scenario, as (field path, message)."""
-    problems: list[tuple[str, str]] = []
+    problems: list[tuple[str, str]] = capability_problems(s)
     for name in ("sources", "actors", "issues", "tables", "mechanisms"):
         for index, dup in _duplicates(getattr(s, name), lambda x: x.id):
             problems.append((f"{name}[{index}].id", f"duplicate id {dup!r}"))
@@ -545,3 +583,16 @@ def reference_problems(s: Scenario) -> list[tuple[str, str]]:
         for j, a in enumerate(e.actors):
             need(actors, a, f"timeline[{i}].actors[{j}]", "actor")
     return problems
+
+
+def capability_problems(s: Scenario) -> list[tuple[str, str]]:
+    """Capabilities that leave nobody able to move an outcome: all actors at zero, or every
+    party at a table at zero (weights would divide by zero)."""
+    if all(bounds_of(a.capability)[1] == 0 for a in s.actors):
+        return [("actors[0].capability", "every actor's capability is zero; one must be > 0")]
+    zero = {a.id for a in s.actors if bounds_of(a.capability)[1] == 0}
+    return [
+        (f"tables[{i}].parties", f"every party at table {t.id!r} has capability zero")
+        for i, t in enumerate(s.tables)
+        if set(t.parties) <= zero
+    ]

@@ -33,7 +33,7 @@ from detente.engines import engine_names
 from detente.errors import InputError
 from detente.forecast.calendar import month_of, months_between
 from detente.forecast.inputs import input_space, sample
-from detente.forecast.monthly import Signals, table_signals
+from detente.forecast.monthly import TEXT_EVERY, Signals, table_signals
 from detente.forecast.questions import (
     COEFFICIENTS,
     QUESTIONS,
@@ -57,6 +57,17 @@ DEFAULT_ENGINE = "compromise"
 PRIOR_SD = 1.5
 FIT_DRAWS = 200
 """Draws per case in the likelihood when fitting (a Monte Carlo estimate of the mixture)."""
+SIGN_BOUNDS = {
+    "a_c": (None, None),
+    "b_c": (0.0, None),
+    "a_a": (None, None),
+    "b_a": (0.0, None),
+    "a_x": (None, None),
+    "b_x": (None, 0.0),
+}
+"""Signs theory fixes (docs/decisions.md, ## Dated forecast): a ceasefire or an agreement
+within reach never lowers its hazard (a wider zone of agreement never hurts; Fearon 1995), and
+a deal within reach never makes abandoning the talks likelier."""
 LOG_FLOOR = 1e-6
 """Probabilities are clipped to [LOG_FLOOR, 1 − LOG_FLOOR] in the log score."""
 
@@ -98,7 +109,9 @@ def event_months(case: Case, horizon: int = HORIZON) -> dict[str, int | None]:
     return out
 
 
-def case_signals(case: Case, engine: str, draws: int, seed: int, text_every: int = 3) -> Signals:
+def case_signals(
+    case: Case, engine: str, draws: int, seed: int, text_every: int = TEXT_EVERY
+) -> Signals:
     """The case table's monthly signals under one engine."""
     scenario = case.scenario
     config = ForecastConfig(
@@ -123,8 +136,9 @@ def prepare(
     engine_draws: int,
     seed: int,
 ) -> CaseData:
-    """Signals for every engine (the default one at ``draws`` with a text every 3 months, the
-    others at ``engine_draws`` with one text at the start) and the observed path."""
+    """Signals for every engine (the default one at ``draws`` with a text every
+    :data:`TEXT_EVERY` months, the others at ``engine_draws`` with one text at the start) and
+    the observed path."""
     scenario = case.scenario
     assert scenario.war is not None and scenario.war.started and scenario.as_of
     signals = {}
@@ -136,7 +150,7 @@ def prepare(
                 engine,
                 draws if full else min(draws, engine_draws),
                 seed,
-                3 if full else HORIZON,
+                TEXT_EVERY if full else HORIZON,
             )
         except InputError:
             continue  # an engine this case cannot run
@@ -241,8 +255,11 @@ def fit(
         penalty = ((theta - prior) ** 2).sum() / (2 * PRIOR_SD**2)
         return -log_likelihood(data, HazardModel.from_vector(theta)) + penalty
 
-    begin = prior if start is None else start.vector()
-    result = minimize(objective, begin[mask], method="L-BFGS-B")
+    low = [-np.inf if lo is None else lo for lo, _ in SIGN_BOUNDS.values()]
+    high = [np.inf if hi is None else hi for _, hi in SIGN_BOUNDS.values()]
+    begin = np.clip(prior if start is None else start.vector(), low, high)
+    bounds = [SIGN_BOUNDS[k] for k in COEFFICIENTS if k in free]
+    result = minimize(objective, begin[mask], method="L-BFGS-B", bounds=bounds)
     theta = prior.copy()
     theta[mask] = result.x
     return HazardModel.from_vector(theta)
@@ -422,6 +439,31 @@ def case_rows(cases: Sequence[CaseData], forecasts: Forecasts) -> list[dict[str,
     return rows
 
 
+SKILL_HORIZONS = (6, 12)
+
+
+def skill_summary(scores: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per question, the leave-one-out Brier scores of the model and the base rate at 6 and 12
+    months over all cases, and whether the model beats the base rate at both."""
+    index = {
+        (r["question"], r["horizon_months"], r["forecaster"]): r["brier"]
+        for r in scores
+        if r["group"] == "all"
+    }
+    out = {}
+    for q in QUESTIONS:
+        rows = {
+            str(h): {f: index.get((q, h, f)) for f in ("model", "base_rate")}
+            for h in SKILL_HORIZONS
+        }
+        beats = all(
+            r["model"] is not None and r["base_rate"] is not None and r["model"] < r["base_rate"]
+            for r in rows.values()
+        )
+        out[q] = {"brier": rows, "beats_base_rate": beats}
+    return out
+
+
 def run_backtest(
     cases: Sequence[Case],
     draws: int = 10_000,
@@ -442,6 +484,7 @@ def run_backtest(
             on_step(f"signals {case.id}")
     forecasts = leave_one_out(prepared, engines, on_case=lambda c: on_step and on_step(f"fit {c}"))
     full = fit(prepared, DEFAULT_ENGINE)
+    scores = score_rows(prepared, forecasts)
     return {
         "meta": {
             "draws": draws,
@@ -456,7 +499,7 @@ def run_backtest(
             "n_hindsight": sum(c.case.hindsight for c in prepared),
         },
         "cases": case_rows(prepared, forecasts),
-        "scores": score_rows(prepared, forecasts),
+        "scores": scores,
         "reliability": {
             f: reliability(prepared, forecasts, f) for f in ("model", "base_rate", "ensemble")
         },
@@ -470,6 +513,7 @@ def run_backtest(
             "engine": DEFAULT_ENGINE,
             "cases": [c.id for c in prepared],
             "fitted_by": "detente backtest --fit-out",
+            "skill": skill_summary(scores),
         },
     }
 

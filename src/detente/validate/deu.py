@@ -64,6 +64,10 @@ def read_deu(path: str | Path) -> DeuData:
             raise InputError(f"missing column {column!r}", file=path, field=column)
     if not actors:
         raise InputError("no p<actor>/s<actor> column pairs", file=path)
+    if len(frame) < 2:
+        raise InputError("expected a GDP row and issue rows", file=path, line=2)
+    columns = ["rp", "out", *(f"{k}{a}" for a in actors for k in "ps")]
+    frame = frame.assign(**{c: _numbers(frame[c], path, c) for c in columns})
     gdp = frame.iloc[0][[f"p{a}" for a in actors]].to_numpy(dtype=float)
     issues = frame.iloc[1:]
     issues = issues[issues["out"].notna()]
@@ -87,6 +91,24 @@ def read_deu(path: str | Path) -> DeuData:
         },
         proposal=issues["prnr"].astype(str).to_numpy() if "prnr" in issues else None,
     )
+
+
+def _numbers(column, path: Path, name: str):
+    """A column as finite numbers or blanks; anything else is an InputError naming its line
+    (line 1 is the header)."""
+    import pandas as pd
+
+    values = pd.to_numeric(column, errors="coerce")
+    bad = (values.isna() & column.notna()) | np.isinf(values.fillna(0.0))
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(
+            f"expected a number, got {str(column.iloc[row])[:20]!r}",
+            file=path,
+            line=row + 2,
+            field=name,
+        )
+    return values.astype(float)
 
 
 @dataclass(frozen=True)

@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Body, File, Request, UploadFile
-from fastapi.responses import JSONResponse, Response
+import anyio.to_thread
+from fastapi import APIRouter, Body, File, HTTPException, Query, Request, Response, UploadFile
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from detente.errors import InputError
 from detente.scenario import bundled_scenarios
-from detente.web.service import ForecastRequest, chart_svgs, request_key, run_request
+from detente.web.service import (
+    ForecastRequest,
+    chart_svgs,
+    checked_request,
+    request_key,
+    run_request,
+)
 from detente.web.store import MAX_UPLOAD_BYTES, DataDir, TakenId
 
 router = APIRouter(prefix="/api", tags=["api"])
+MAX_RUNS_LISTED = 1000
+MAX_SEARCH_RESULTS = 200
+MAX_QUERY_CHARS = 1000
 
 
 class ScenarioEntry(BaseModel):
@@ -54,7 +66,7 @@ def evidence_connection(request: Request):
 
 
 @router.get("/scenarios")
-def list_scenarios(request: Request) -> list[ScenarioEntry]:
+async def list_scenarios(request: Request) -> list[ScenarioEntry]:
     """The bundled and uploaded scenarios."""
     bundled = set(bundled_scenarios())
     names = _data_dir(request).scenario_names()
@@ -69,44 +81,67 @@ def get_scenario(request: Request, name: str) -> dict[str, Any]:
 
 @router.post("/scenarios")
 async def upload_scenario(
-    request: Request, file: UploadFile = File(...), rename: str | None = None
+    request: Request,
+    file: UploadFile = File(...),
+    replace: bool = False,
+    rename: str | None = None,
 ):
     """Upload a YAML, JSON or KTAB CSV scenario (at most 1 MiB): parsed and validated, never
     executed, kept as YAML in the data directory under its id, or under ``rename``. An id
-    taken by a bundled scenario is refused (409) with a free id to use in ``suggest``."""
+    uploaded before is refused (409) unless ``replace`` is true; an id taken by a bundled
+    scenario is refused (409) with a free id to use in ``suggest``."""
     raw = await file.read(MAX_UPLOAD_BYTES + 1)
     try:
-        scenario = _data_dir(request).save_upload(file.filename or "", raw, rename)
+        scenario = _data_dir(request).save_upload(
+            file.filename or "", raw, replace=replace, rename=rename
+        )
     except TakenId as exc:
         return JSONResponse({"error": str(exc), "suggest": exc.suggest}, status_code=409)
     return {"id": scenario.id, "name": scenario.name}
 
 
 @router.get("/engines")
-def list_engines() -> list[str]:
+async def list_engines() -> list[str]:
     """Engines a forecast can use, and "protocol" for each table's own negotiation protocol."""
     from detente.engines import engine_choices
 
     return list(engine_choices())
 
 
-@router.post("/forecast")
-def forecast(request: Request, req: ForecastRequest) -> ForecastResponse:
+@router.post("/forecast", response_model=ForecastResponse)
+async def forecast(request: Request, req: ForecastRequest) -> Response:
     """Forecast a scenario, optionally with what-if edits (then also the difference from the
-    unedited baseline, same seed and draws). A run is kept in the history once: the same
-    inputs again return the stored run (``cached``) without running or recording anything."""
+    unedited baseline, same seed and draws); every run is kept in the history once: the same
+    inputs again return the stored run (``cached``) without running or recording anything. A
+    request over the work budget is refused (400) before it runs; when every worker is busy and
+    the queue is full the answer is 503 with Retry-After."""
     store = _data_dir(request)
-    base = store.load(req.scenario)
+    base = await anyio.to_thread.run_sync(store.load, req.scenario)
     key = request_key(base, req)
-    found = store.find(key)
+    found = await anyio.to_thread.run_sync(store.find, key)
     if found is not None:
-        return _stored_response(found, list(req.charts), base)
-    out = run_request(base, req)
+        stored = await anyio.to_thread.run_sync(_stored_response, found, list(req.charts), base)
+        return Response(stored.model_dump_json(), media_type="application/json")
+    if req.edits.is_empty():  # no re-validation: cheap enough for the event loop
+        scenario = checked_request(base, req)
+    else:
+        scenario = await anyio.to_thread.run_sync(checked_request, base, req)
+    job = functools.partial(_forecast_job, store, base, req, scenario=scenario, key=key)
+    body = await request.app.state.forecast_pool.run(request, job)
+    return Response(body, media_type="application/json")
+
+
+def _forecast_job(
+    store: DataDir, base, req: ForecastRequest, cancel, *, scenario, key: str
+) -> bytes:
+    """The forecast, its record in the history and its JSON body, all in a worker thread (the
+    event loop only passes bytes on)."""
+    out = run_request(base, req, cancel, scenario)
     kind = "whatif" if out["difference"] is not None else "forecast"
     request_data = req.model_dump(mode="json", exclude={"charts"})
     extra = {k: out[k] for k in ("difference", "noise", "summary")}
     run_id = store.record(kind, request_data, out["forecast"], out["elapsed_ms"], key, extra)
-    return ForecastResponse(run=run_id, **out)
+    return json.dumps({"run": run_id, "cached": False, **out}, separators=(",", ":")).encode()
 
 
 def _stored_response(run: dict[str, Any], charts: list[str], base=None) -> ForecastResponse:
@@ -141,21 +176,33 @@ def _scenario_of(request: Request, run: dict[str, Any]):
 
 
 @router.get("/runs")
-def list_runs(request: Request, limit: int = 100) -> list[dict[str, Any]]:
+def list_runs(
+    request: Request, limit: int = Query(100, ge=1, le=MAX_RUNS_LISTED)
+) -> list[dict[str, Any]]:
     """The run history, newest first (without each run's full data)."""
-    return _data_dir(request).history(max(1, min(limit, 1000)))
+    return _data_dir(request).history(limit)
 
 
 @router.get("/runs/{run_id}")
 def get_run(request: Request, run_id: int) -> dict[str, Any]:
-    """One run with its request and full forecast data."""
-    return _data_dir(request).run(run_id)
+    """One run with its request and full forecast data (404 when there is no such run)."""
+    run = _data_dir(request).run(run_id)
+    if run is None:
+        raise HTTPException(404, f"no run {run_id}")
+    return run
+
+
+def _run(request: Request, run_id: int) -> dict[str, Any]:
+    run = _data_dir(request).run(run_id)
+    if run is None:
+        raise HTTPException(404, f"no run {run_id}")
+    return run
 
 
 @router.get("/runs/{run_id}/view")
 def view_run(request: Request, run_id: int, charts: str = "") -> ForecastResponse:
     """A stored run as the forecast page shows it (bottom line, charts), nothing re-run."""
-    run = _data_dir(request).run(run_id)
+    run = _run(request, run_id)
     names = [c for c in charts.split(",") if c]
     from detente.web.service import ForecastRequest as Req
 
@@ -172,7 +219,8 @@ class Label(BaseModel):
 @router.put("/runs/{run_id}/label")
 def label_run(request: Request, run_id: int, body: Label = Body(...)) -> dict[str, Any]:
     """Name a run in the history (at most 80 characters; empty clears the name)."""
-    _data_dir(request).label(run_id, body.label.strip())
+    if not _data_dir(request).label(run_id, body.label.strip()):
+        raise HTTPException(404, f"no run {run_id}")
     return {"id": run_id, "label": body.label.strip()[:80] or None}
 
 
@@ -202,7 +250,7 @@ def export_forecast(request: Request, run_id: int, fmt: str) -> Response:
 
     from detente.report.export import forecast_parquet
 
-    data = _data_dir(request).run(run_id)["data"]
+    data = _run(request, run_id)["data"]
     if fmt == "json":
         body: bytes | str = json.dumps(data, indent=1, sort_keys=True)
     elif fmt == "parquet":
@@ -218,7 +266,7 @@ def export_table(request: Request, run_id: int, name: str) -> Response:
     from detente.report.export import table_csv
     from detente.report.words import Labels
 
-    run = _data_dir(request).run(run_id)
+    run = _run(request, run_id)
     scenario = _scenario_of(request, run)
     labels = Labels(scenario) if scenario is not None else None
     return _download(table_csv(run["data"], name, labels), f"detente-run-{run_id}-{name}.csv")
@@ -232,7 +280,7 @@ def export_chart(request: Request, run_id: int, name: str, fmt: str) -> Response
     from detente.report.summary import bottom_line
     from detente.report.words import Labels
 
-    run = _data_dir(request).run(run_id)
+    run = _run(request, run_id)
     scenario = _scenario_of(request, run)
     made = chart_objects(None, run["data"], bottom_line(run["data"], Labels.from_data(run["data"])))
     if scenario is not None and name == "positions":
@@ -278,13 +326,17 @@ def evidence_status(request: Request) -> dict[str, Any]:
 
 
 @router.get("/evidence/search")
-def evidence_search(request: Request, q: str, limit: int = 20) -> list[dict[str, Any]]:
+def evidence_search(
+    request: Request,
+    q: str = Query(..., max_length=MAX_QUERY_CHARS),
+    limit: int = Query(20, ge=1, le=MAX_SEARCH_RESULTS),
+) -> list[dict[str, Any]]:
     """Sentences matching every word of the query, best first, with document and span."""
     from detente.evidence import search
 
     conn = evidence_connection(request)
     try:
-        return search(conn, q, limit=max(1, min(limit, 200)))
+        return search(conn, q, limit=limit)
     finally:
         conn.close()
 

@@ -20,8 +20,12 @@ from starlette.exceptions import HTTPException
 from detente import __version__
 from detente.errors import InputError
 from detente.web import api, pages
-from detente.web.store import MAX_UPLOAD_BYTES, DataDir
+from detente.web.guard import LOOPBACK_HOSTS, Refuse, add_host_and_origin_guard
+from detente.web.service import Busy, Cancelled, ForecastPool
+from detente.web.store import MAX_UPLOAD_BYTES, DataDir, UploadExists
 
+MAX_REQUEST_BYTES = 256 * 1024
+"""Largest body of any other POST (a forecast request with every what-if edit is a few KiB)."""
 MULTIPART_SLACK = 64 * 1024
 """Bytes of multipart framing allowed on top of the largest accepted upload."""
 
@@ -52,7 +56,7 @@ def add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(InputError)
     async def input_error(request: Request, exc: InputError):
-        return _error(request, 400, str(exc))
+        return _error(request, 409 if isinstance(exc, UploadExists) else 400, str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):
@@ -61,9 +65,19 @@ def add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
         message = exc.detail if isinstance(exc.detail, str) else "request failed"
-        if exc.status_code == 404:
+        if exc.status_code == 404 and exc.detail == "Not Found":
             message = f"no page at {request.url.path}"
         return _error(request, exc.status_code, message)
+
+    @app.exception_handler(Busy)
+    async def busy(request: Request, exc: Busy):
+        response = _error(request, 503, "every forecast worker is busy; try again shortly")
+        response.headers["Retry-After"] = "5"
+        return response
+
+    @app.exception_handler(Cancelled)
+    async def cancelled(request: Request, exc: Cancelled):
+        return _error(request, 503, "the forecast was stopped: the client went away")
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):
@@ -71,23 +85,40 @@ def add_error_handlers(app: FastAPI) -> None:
 
 
 def add_upload_limit(app: FastAPI) -> None:
-    """Refuse an upload larger than the limit before its body is read (no spooling to disk)."""
+    """Refuse an upload (or any other POST body) larger than its limit before the body is read
+    (no spooling to disk, no large body held in memory)."""
 
-    @app.middleware("http")
-    async def limit(request: Request, call_next):
-        if request.method == "POST" and request.url.path == "/api/scenarios":
-            length = request.headers.get("content-length")
-            if length is None or not length.isdigit():
-                return JSONResponse({"error": "uploads need a Content-Length"}, status_code=411)
-            if int(length) > MAX_UPLOAD_BYTES + MULTIPART_SLACK:
-                message = f"upload larger than {MAX_UPLOAD_BYTES // 1024} KiB"
-                return JSONResponse({"error": message}, status_code=413)
-        return await call_next(request)
+    def limit(request: Request) -> JSONResponse | None:
+        if request.method != "POST":
+            return None
+        upload = request.url.path == "/api/scenarios"
+        most = MAX_UPLOAD_BYTES + MULTIPART_SLACK if upload else MAX_REQUEST_BYTES
+        length = request.headers.get("content-length")
+        if length is None or not length.isdigit():
+            return JSONResponse({"error": "requests need a Content-Length"}, status_code=411)
+        if int(length) > most:
+            shown_limit = MAX_UPLOAD_BYTES if upload else MAX_REQUEST_BYTES
+            message = (
+                f"{'upload' if upload else 'request body'} larger than {shown_limit // 1024} KiB"
+            )
+            return JSONResponse({"error": message}, status_code=413)
+        return None
+
+    app.add_middleware(Refuse, check=limit)
 
 
-def create_app(data_dir: Path | None = None, evidence_db: Path | None = None) -> FastAPI:
+def create_app(
+    data_dir: Path | None = None,
+    evidence_db: Path | None = None,
+    *,
+    allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS,
+    workers: int = 2,
+    queue: int = 256,
+) -> FastAPI:
     """The dashboard; ``data_dir`` holds uploads and run history (a fresh temporary directory
-    when None), ``evidence_db`` an evidence store for the evidence browser."""
+    when None), ``evidence_db`` an evidence store for the evidence browser. Requests for another
+    ``Host`` than ``allowed_hosts``, and cross-origin POSTs, are refused. At most ``workers``
+    forecasts run at once, with ``queue`` more waiting."""
     app = FastAPI(
         title="detente",
         version=__version__,
@@ -98,8 +129,10 @@ def create_app(data_dir: Path | None = None, evidence_db: Path | None = None) ->
     )
     app.state.data_dir = DataDir(data_dir or Path(tempfile.mkdtemp(prefix="detente-web-")))
     app.state.evidence_db = evidence_db
+    app.state.forecast_pool = ForecastPool(workers, queue)
     add_error_handlers(app)
     add_upload_limit(app)
+    add_host_and_origin_guard(app, allowed_hosts)
     static = Path(__file__).parent / "static"
     app.mount("/static", StaticFiles(directory=static), name="static")
     app.include_router(api.router)

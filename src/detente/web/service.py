@@ -1,20 +1,31 @@
 """Forecasts for the dashboard: the same public functions the CLI calls, cached per inputs so a
-what-if's baseline is computed once, and charts rendered to SVG on the server (vl-convert)."""
+what-if's baseline is computed once, and charts rendered to SVG on the server (vl-convert).
+
+Forecasts run in a bounded pool of worker threads, apart from the event loop, so cheap requests
+stay fast while forecasts run; a full queue answers 503 at once, work over budget is refused
+with 400 before it starts (detente.web.budget), and a forecast whose client has gone stops at
+its next chunk of draws."""
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import dataclasses
 import hashlib
 import json
 import math
 import re
+import threading
 import time
-from functools import lru_cache
+from collections import OrderedDict
+from functools import cache
 from typing import Any, Literal
 
+import anyio
+import anyio.to_thread
 from pydantic import BaseModel, ConfigDict, Field
 
-from detente.scenario import Scenario, dump_json, validate_data
+from detente.scenario import Scenario, dump_json
 from detente.web.whatif import Edits
 
 EDIT_DRAWS = 2_000
@@ -47,32 +58,55 @@ class ForecastRequest(BaseModel):
     engine: str = "compromise"
     edits: Edits = Field(default_factory=Edits)
     sensitivity: bool = False
-    engines: bool = True
-    """Also run every engine for the spread between them (about 5 s more); live what-if edits
-    leave it out."""
+    engines: bool = False
+    """Also run every engine for the spread between them (about 5 s more); the forecast page
+    and the what-if's full run ask for it, live what-if edits do not."""
     charts: list[ChartName] = Field(default_factory=list)
 
 
-@lru_cache(maxsize=64)
-def _cached(
-    scenario_json: str, draws: int, seed: int, engine: str, drivers: bool, engines: bool = True
-) -> str:
+CACHE_SIZE = 64
+_cache: OrderedDict[tuple, str] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+class Cancelled(Exception):
+    """The client went away before its forecast finished; the work was stopped."""
+
+
+def _compute(key: tuple, scenario: Scenario, cancel: threading.Event | None) -> str:
     from detente.forecast import ForecastConfig, run_forecast, table_drivers, to_data
 
-    scenario = validate_data(json.loads(scenario_json))
+    _, draws, seed, engine, drivers, engines = key
     config = ForecastConfig(draws=draws, seed=seed, engine=engine).checked(scenario)
-    run = run_forecast(scenario, config, compare_engines=engines)
+
+    def stop_if_cancelled(_size: int = 0) -> None:
+        if cancel is not None and cancel.is_set():
+            raise Cancelled()
+
+    run = run_forecast(scenario, config, on_chunk=stop_if_cancelled, compare_engines=engines)
     if drivers:
+        stop_if_cancelled()
         found = table_drivers(scenario, config)
         run = dataclasses.replace(run, drivers=found)
     return json.dumps(to_data(run))
 
 
-def forecast_data(scenario: Scenario, req: ForecastRequest) -> dict[str, Any]:
-    """The forecast's data (detente.forecast.to_data) for these inputs."""
-    text = _cached(
-        dump_json(scenario), req.draws, req.seed, req.engine, req.sensitivity, req.engines
-    )
+def forecast_data(
+    scenario: Scenario, req: ForecastRequest, cancel: threading.Event | None = None
+) -> dict[str, Any]:
+    """The forecast's data (detente.forecast.to_data) for these inputs (kept for the last
+    :data:`CACHE_SIZE` inputs); raises :class:`Cancelled` once ``cancel`` is set."""
+    key = (dump_json(scenario), req.draws, req.seed, req.engine, req.sensitivity, req.engines)
+    with _cache_lock:
+        text = _cache.get(key)
+        if text is not None:
+            _cache.move_to_end(key)
+    if text is None:
+        text = _compute(key, scenario, cancel)
+        with _cache_lock:
+            _cache[key] = text
+            while len(_cache) > CACHE_SIZE:
+                _cache.popitem(last=False)
     return json.loads(text)
 
 
@@ -210,23 +244,103 @@ def chart_svgs(
     return out
 
 
-def run_request(base: Scenario, req: ForecastRequest) -> dict[str, Any]:
-    """A forecast with its what-if difference and charts; ``elapsed_ms`` is the wall time."""
+def checked_request(base: Scenario, req: ForecastRequest) -> Scenario:
+    """The scenario to forecast (the base with the request's edits), once the request's engine,
+    tables and work are known to be acceptable; an InputError otherwise."""
+    from detente.forecast import ForecastConfig
+    from detente.web.budget import check_budget
     from detente.web.whatif import apply_edits
 
-    start = time.perf_counter()
     scenario = apply_edits(base, req.edits)
-    data = forecast_data(scenario, req)
+    ForecastConfig(draws=req.draws, seed=req.seed, engine=req.engine).checked(scenario)
+    runs = 1 if req.edits.is_empty() else 2
+    check_budget(scenario, req.draws, req.engine, sensitivity=req.sensitivity, runs=runs)
+    return scenario
+
+
+def run_request(
+    base: Scenario,
+    req: ForecastRequest,
+    cancel: threading.Event | None = None,
+    scenario: Scenario | None = None,
+) -> dict[str, Any]:
+    """A forecast with its what-if difference and charts; ``elapsed_ms`` is the wall time.
+    ``scenario`` is the edited scenario when :func:`checked_request` already made it."""
+    start = time.perf_counter()
+    scenario = scenario or checked_request(base, req)
+    data = forecast_data(scenario, req, cancel)
     out: dict[str, Any] = {"forecast": data, "difference": None, "noise": None}
     if not req.edits.is_empty():
         plain = req.model_copy(update={"edits": Edits(), "sensitivity": False})
-        baseline = forecast_data(base, plain)
+        baseline = forecast_data(base, plain, cancel)
         out["difference"] = differences(data, baseline)
         out["noise"] = noise_bands(data, baseline)
     out["summary"] = summary_data(scenario, data)
     out["charts"] = chart_svgs(list(req.charts), data, out["difference"], scenario, out["noise"])
     out["elapsed_ms"] = round(1000 * (time.perf_counter() - start), 1)
     return out
+
+
+class Busy(Exception):
+    """Every forecast worker is busy and the queue is full: try again shortly."""
+
+
+class ForecastPool:
+    """At most ``workers`` forecasts at once, in threads apart from the event loop, and at most
+    ``queue`` more waiting; a request beyond that is refused at once with :class:`Busy`."""
+
+    def __init__(self, workers: int = 2, queue: int = 256) -> None:
+        self.limiter = anyio.CapacityLimiter(workers)
+        self.queue = queue
+        self.pending = 0
+
+    async def run(self, request: Any, fn: Any, *args: Any) -> Any:
+        """``fn(*args, cancel)`` in a worker; ``cancel`` is set when the client disconnects
+        (the work then stops at its next chunk and :class:`Cancelled` is raised)."""
+        if self.pending >= self.limiter.total_tokens + self.queue:
+            raise Busy()
+        self.pending += 1
+        cancel = threading.Event()
+        try:
+            async with anyio.create_task_group() as group:
+                group.start_soon(_watch_disconnect, request, cancel)
+                try:
+                    return await anyio.to_thread.run_sync(fn, *args, cancel, limiter=self.limiter)
+                finally:
+                    group.cancel_scope.cancel()
+        except ExceptionGroup as errors:  # the task group wraps the worker's own error
+            if len(errors.exceptions) == 1:
+                raise errors.exceptions[0] from None
+            raise
+        finally:
+            self.pending -= 1
+            cancel.set()
+            if self.pending == 0:
+                release_memory()
+
+
+@cache
+def _malloc_trim() -> Any:
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+def release_memory() -> None:
+    """Give the heap pages freed by finished forecasts back to the system (glibc's
+    ``malloc_trim``), so that the server's memory returns near its baseline after a burst."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+async def _watch_disconnect(request: Any, cancel: threading.Event, every: float = 0.25) -> None:
+    while not cancel.is_set():
+        if await request.is_disconnected():
+            cancel.set()
+            return
+        await anyio.sleep(every)
 
 
 def request_key(base: Scenario, req: ForecastRequest) -> str:

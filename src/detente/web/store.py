@@ -6,17 +6,29 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from detente.errors import InputError
-from detente.scenario import Scenario, bundled_scenarios, dump_yaml, load_scenario, loads
+from detente.scenario import (
+    Scenario,
+    bundled_path,
+    bundled_scenarios,
+    dump_yaml,
+    load_scenario,
+    loads,
+)
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 UPLOAD_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
+BUSY_TIMEOUT_S = 30.0
+MAX_ROW_ID = 2**63 - 1
+"""SQLite's largest rowid; a larger run id cannot exist."""
 SCHEMA_VERSION = 1
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -56,6 +68,18 @@ def parse_upload(filename: str, raw: bytes) -> Scenario:
     return loads(text, fmt, file=name)
 
 
+def _load_cached(path: Path) -> Scenario:
+    """A scenario file, validated once per content (keyed by path, size and modification
+    time), so that a burst of requests does not parse the same YAML again and again."""
+    stat = path.stat()
+    return _load_version(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=32)
+def _load_version(path: str, size: int, mtime_ns: int) -> Scenario:
+    return load_scenario(Path(path))
+
+
 class TakenId(InputError):
     """An uploaded scenario's id is a bundled scenario's; ``suggest`` is a free one."""
 
@@ -67,6 +91,18 @@ class TakenId(InputError):
         self.suggest = suggest
 
 
+class UploadExists(InputError):
+    """An upload whose scenario id is already taken by an earlier upload."""
+
+
+def free_id(taken: set[str], base: str) -> str:
+    """``base`` with the smallest ``-N`` suffix not in ``taken``."""
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
 class DataDir:
     """Uploaded scenarios under ``scenarios/`` and the run history in ``runs.db``."""
 
@@ -75,7 +111,9 @@ class DataDir:
         self.uploads = root / "scenarios"
         self.uploads.mkdir(parents=True, exist_ok=True)
         self.db = root / "runs.db"
-        with self._connect() as conn:
+        self._write_lock = threading.Lock()
+        with self._connect(write=True) as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version != SCHEMA_VERSION:
                 conn.execute("DROP TABLE IF EXISTS runs")
@@ -88,16 +126,20 @@ class DataDir:
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        """A connection for one transaction (committed on success), closed afterwards."""
-        conn = sqlite3.connect(self.db, timeout=10)
-        try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.row_factory = sqlite3.Row
-            with conn:
-                yield conn
-        finally:
-            conn.close()
+    def _connect(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
+        """A connection for one transaction (committed on success), closed afterwards. Writers
+        of this process take turns (a lock), and wait for other processes' writers up to
+        :data:`BUSY_TIMEOUT_S` (SQLite's busy timeout; the journal is WAL, so readers never
+        wait)."""
+        with self._write_lock if write else nullcontext():
+            conn = sqlite3.connect(self.db, timeout=BUSY_TIMEOUT_S)
+            try:
+                conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+                conn.row_factory = sqlite3.Row
+                with conn:
+                    yield conn
+            finally:
+                conn.close()
 
     # ---- scenarios ------------------------------------------------------------------------
 
@@ -112,33 +154,35 @@ class DataDir:
     def load(self, name: str) -> Scenario:
         """A bundled or uploaded scenario by name (never a path)."""
         if name in bundled_scenarios():
-            return load_scenario(name)
+            return _load_cached(bundled_path(name))
         if name in self.uploaded():
-            return load_scenario(self.uploads / f"{name}.yaml")
+            return _load_cached(self.uploads / f"{name}.yaml")
         known = ", ".join(self.scenario_names())
         raise InputError(f"no scenario {name!r} (known: {known})", field="scenario")
 
-    def free_id(self, taken: str) -> str:
-        """An unused id derived from a taken one: ``ukraine-2025-copy``, ``-copy-2``, …"""
-        names = set(self.scenario_names())
-        candidate, n = f"{taken}-copy", 2
-        while candidate in names:
-            candidate, n = f"{taken}-copy-{n}", n + 1
-        return candidate
-
-    def save_upload(self, filename: str, raw: bytes, rename: str | None = None) -> Scenario:
+    def save_upload(
+        self, filename: str, raw: bytes, *, replace: bool = False, rename: str | None = None
+    ) -> Scenario:
         """Validate an upload and keep it as YAML under its own id (ids are [a-z0-9_-]+), or
-        under ``rename`` when given (an exported bundled scenario can so come back)."""
+        under ``rename`` when given (so an exported bundled scenario can come back); an id
+        already uploaded is refused unless ``replace``."""
         scenario = parse_upload(filename, raw)
         if rename:
             if not re.fullmatch(r"[a-z0-9_\-]+", rename):
                 raise InputError(f"new id {rename!r} must be [a-z0-9_-]+", field="id")
             scenario = scenario.model_copy(update={"id": rename})
         if scenario.id in bundled_scenarios():
-            raise TakenId(scenario.id, self.free_id(scenario.id))
+            raise TakenId(scenario.id, free_id(set(self.scenario_names()), scenario.id))
         target = (self.uploads / f"{scenario.id}.yaml").resolve()
         if target.parent != self.uploads.resolve():
             raise InputError(f"scenario id {scenario.id!r} is not a plain name", field="id")
+        if target.exists() and not replace:
+            taken = set(self.scenario_names())
+            raise UploadExists(
+                f"a scenario with id {scenario.id!r} was already uploaded; give the file another "
+                f"id (e.g. {free_id(taken, scenario.id)!r}) or upload with replace=true",
+                field="id",
+            )
         target.write_text(dump_yaml(scenario), encoding="utf-8")
         return scenario
 
@@ -177,7 +221,7 @@ class DataDir:
             key,
             json.dumps(extra or {}),
         )
-        with self._connect() as conn:
+        with self._connect(write=True) as conn:
             cur = conn.execute(
                 "INSERT INTO runs (created, kind, scenario, input_hash, seed, draws, engine, "
                 "edits, elapsed_ms, summary, data, request_key, extra) "
@@ -194,11 +238,13 @@ class DataDir:
             ).fetchone()
         return None if row is None else self.run(int(row["id"]))
 
-    def label(self, run_id: int, label: str) -> None:
-        """Name a run (at most 80 characters; empty clears it)."""
-        self.run(run_id)
-        with self._connect() as conn:
+    def label(self, run_id: int, label: str) -> bool:
+        """Name a run (at most 80 characters; empty clears it); False when there is no run."""
+        if self.run(run_id) is None:
+            return False
+        with self._connect(write=True) as conn:
             conn.execute("UPDATE runs SET label = ? WHERE id = ?", (label[:80] or None, run_id))
+        return True
 
     def history(self, limit: int = 100) -> list[dict[str, Any]]:
         """The latest runs, newest first, without their full data."""
@@ -213,12 +259,14 @@ class DataDir:
             for r in rows
         ]
 
-    def run(self, run_id: int) -> dict[str, Any]:
-        """One stored run with its full forecast data."""
+    def run(self, run_id: int) -> dict[str, Any] | None:
+        """One stored run with its full forecast data (None when there is none)."""
+        if not 1 <= run_id <= MAX_ROW_ID:
+            return None
         with self._connect() as conn:
             row = conn.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is None:
-            raise InputError(f"no run {run_id}", field="run")
+            return None
         out = dict(row)
         for key in ("edits", "summary", "data"):
             out[key] = json.loads(out[key])

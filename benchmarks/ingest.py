@@ -1,0 +1,64 @@
+"""Ingest time against article size: the test articles repeated to each size (many sentences),
+and a single line with no sentence end (one huge sentence with many actors and cues)."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+from detente.evidence import ingest, load_gazetteer, load_lexicon, open_store
+
+ARTICLES = Path(__file__).resolve().parents[1] / "tests" / "data" / "evidence" / "articles"
+ONE_LINE = "Russia demands territory and Ukraine rejects it "
+
+
+def article_text(size: int) -> str:
+    """The plain-text test articles, repeated and cut to ``size`` characters."""
+    parts = [p.read_text(encoding="utf-8") for p in sorted(ARTICLES.glob("*.txt"))]
+    block = "\n\n".join(parts) + "\n\n"
+    return (block * (size // len(block) + 1))[:size]
+
+
+def timed_ingest(text: str, folder: Path, name: str) -> tuple[float, int]:
+    """Seconds to ingest ``text`` as one file into a fresh store, and the claims found."""
+    path = folder / f"{name}.txt"
+    path.write_text(text, encoding="utf-8")
+    store = open_store(folder / f"{name}.db")
+    gazetteer, lexicon = load_gazetteer(), load_lexicon()
+    start = time.perf_counter()
+    ingest(store, [path], gazetteer=gazetteer, lexicon=lexicon, max_bytes=len(text) * 4 + 1024)
+    elapsed = time.perf_counter() - start
+    claims = store.execute("SELECT count(*) FROM claims").fetchone()[0]
+    store.close()
+    return elapsed, claims
+
+
+def run(quick: bool = False) -> str:
+    sizes = (20_000, 80_000) if quick else (100_000, 300_000, 1_000_000, 2_000_000)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        timed_ingest(article_text(5_000), folder, "warm")  # compile regexes, load dateparser
+        for size in sizes:
+            seconds, claims = timed_ingest(article_text(size), folder, f"m{size}")
+            rows.append(("sentences", size, seconds, claims))
+        line = (ONE_LINE * ((sizes[-1] // 8) // len(ONE_LINE) + 1))[: sizes[-1] // 8]
+        seconds, claims = timed_ingest(line, folder, "line")
+        rows.append(("one line", len(line), seconds, claims))
+    out = [
+        "## Evidence ingest",
+        "",
+        "One file ingested into a fresh store (reading, extraction, storage), after a warm-up "
+        "file. The articles are the test articles repeated; the one-line file is "
+        f"`{ONE_LINE.strip()}` repeated without a sentence end.",
+        "",
+        "| text | KB | seconds | ms per KB | claims |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for kind, size, seconds, claims in rows:
+        out.append(
+            f"| {kind} | {size / 1000:,.0f} | {seconds:.2f} | {1000 * seconds / (size / 1000):.1f} "
+            f"| {claims:,} |"
+        )
+    return "\n".join(out)
