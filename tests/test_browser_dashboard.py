@@ -183,6 +183,7 @@ def test_whatif_change_updates_the_numbers(server, page, shots):
     row = page.inner_text("#dated tr[data-table='bilateral']")
     assert re.search(r"[+−±]\d+\.\d", row) and "-0.0" not in row
     assert page.locator("#chart-difference svg").count() == 1
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 1280  # no sideways
     elapsed = int(re.search(r"in (\d+) ms", page.inner_text("#status")).group(1))
     assert elapsed < 10_000
     page.screenshot(path=str(shots / "whatif.png"), full_page=True)
