@@ -187,3 +187,23 @@ def test_bad_input_exits_2_without_a_traceback(tmp_path, capsys, args):
     assert exit_info.value.code == 2
     assert "Traceback" not in capsys.readouterr().err
     assert not (tmp_path / "r.html").exists()
+
+
+def test_report_exports_charts_tables_and_the_forecast(tmp_path):
+    import io
+    import json
+
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "r.html"
+    main(["report", "-n", "300", "--out", str(out), "--export", str(tmp_path / "x")])
+    files = {p.name for p in (tmp_path / "x").iterdir()}
+    for name in ("forecast.json", "forecast.parquet", "dated.csv", "ranking.csv", "monthly.csv"):
+        assert name in files
+    for chart in ("monthly", "ranking_ceasefire", "ceasefire_survival", "positions"):
+        assert {f"{chart}.svg", f"{chart}.png"} <= files
+    assert (tmp_path / "x" / "monthly.png").read_bytes()[:4] == b"\x89PNG"
+    data = json.loads((tmp_path / "x" / "forecast.json").read_text(encoding="utf-8"))
+    parquet = pq.read_table(io.BytesIO((tmp_path / "x" / "forecast.parquet").read_bytes()))
+    first = parquet.to_pylist()[0]
+    assert first["p"] == data["tables"][first["table"]]["monthly"][first["question"]][0]

@@ -50,6 +50,12 @@ def register(app: typer.Typer, groups) -> None:
         seed: int = typer.Option(0, "--seed"),
         engine: str = typer.Option("compromise", "--engine"),
         fmt: str | None = typer.Option(None, "--format", help="html or md (default: by suffix)."),
+        export: Path | None = typer.Option(
+            None,
+            "--export",
+            help="Also write the forecast (JSON, Parquet), tables (CSV) and "
+            "charts (SVG, PNG) into this directory.",
+        ),
     ) -> None:
         """Write one self-contained report: formats side by side, charts, evidence, metadata."""
         from detente.report import render_html, render_markdown
@@ -66,6 +72,13 @@ def register(app: typer.Typer, groups) -> None:
         text = render_html(context) if kind == "html" else render_markdown(context)
         write_output(out, text, "--out")
         console.print(f"wrote {shown(out)} ({len(text) / 1024:.0f} KiB)")
+        if export is not None:
+            from detente.report.export import export_bundle
+
+            if export.exists() and not export.is_dir():
+                raise InputError("not a directory", file=export)
+            files = export_bundle(context, export)
+            console.print(f"wrote {len(files)} files into {shown(export)}")
 
     @app.command("serve")
     def serve(

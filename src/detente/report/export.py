@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -130,3 +131,31 @@ def chart_bytes(chart: Any, fmt: str) -> bytes:
     if fmt == "png":
         return charts.to_png(chart)
     raise InputError(f"expected svg or png, got {fmt!r}", field="format")
+
+
+def export_bundle(context: dict[str, Any], directory: Path) -> list[Path]:
+    """Write a report's exports into ``directory``: the forecast as JSON and Parquet, every
+    table of :data:`TABLES` as CSV and every chart as SVG and PNG; the paths written."""
+    import vl_convert as vlc
+
+    directory.mkdir(parents=True, exist_ok=True)
+    data, labels = context["data"], context.get("labels")
+    written = []
+
+    def put(name: str, content: bytes | str) -> None:
+        path = directory / name
+        if isinstance(content, str):
+            path.write_text(content, encoding="utf-8")
+        else:
+            path.write_bytes(content)
+        written.append(path)
+
+    put("forecast.json", json.dumps(data, indent=1, sort_keys=True))
+    put("forecast.parquet", forecast_parquet(data))
+    for name in TABLES:
+        put(f"{name}.csv", table_csv(data, name, labels))
+    for name, svg in sorted(context["charts"].items()):
+        if svg:
+            put(f"{name}.svg", svg)
+            put(f"{name}.png", vlc.svg_to_png(svg, scale=2))
+    return written
