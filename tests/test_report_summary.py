@@ -119,3 +119,23 @@ def test_sources_read_as_outlet_title_date_address():
     with_url = [r for r in rows if r["url"]]
     assert with_url and all(r["url"].startswith("http") and not r["file"] for r in with_url)
     assert any(r["outlet"] for r in rows) and any(r["date"] for r in rows)
+
+
+def test_difference_chart_colours_mean_good_or_bad_for_peace():
+    from detente.report import charts
+
+    chart = charts.difference_chart(
+        {"t": {"ceasefire": -0.2, "ongoing": 0.2, "abandoned": -0.1, "agreement": -0.0001}},
+        {"t": {"ceasefire": 0.02, "ongoing": 0.02, "abandoned": 0.02, "agreement": 0.01}},
+    )
+    spec = chart.to_dict()
+    rows = {r["output"]: r for r in spec["datasets"][spec["data"]["name"]]}
+    assert rows["ceasefire by the date"]["verdict"] == "worse for peace"
+    assert (
+        rows["still fighting by the date"]["verdict"] == "worse for peace"
+    )  # more war: never green
+    assert rows["abandoned by the date"]["verdict"] == "better for peace"
+    assert rows["agreement by the date"]["verdict"] == "within noise"
+    assert str(rows["agreement by the date"]["change"]) == "0.0"  # never "-0.0"
+    scale = spec["spec"]["layer"][0]["encoding"]["x"]["scale"]
+    assert scale["domain"] == [-100, 100]  # the same axis whatever the edit

@@ -298,7 +298,13 @@ def difference_chart(
     x_scale = alt.Scale(domain=[-100, 100])
     base = alt.Chart().encode(y=alt.Y("output:N", title=None, sort=order))
     band = base.mark_rule(color="#bbb", strokeWidth=6).encode(
-        x=alt.X("low:Q", scale=x_scale, title="change (points)"), x2="high:Q"
+        x=alt.X(
+            "low:Q",
+            scale=x_scale,
+            title="change (points)",
+            axis=alt.Axis(values=[-100, -50, -25, 0, 25, 50, 100]),
+        ),
+        x2="high:Q",
     )
     bars = base.mark_bar(height=8).encode(
         x=alt.X("change:Q", scale=x_scale),
