@@ -50,15 +50,16 @@ def lookup(data: dict[str, Any], path: tuple[str, ...]) -> Any:
     return value
 
 
-def wilson(p: float, n: float, z: float = 1.96) -> tuple[float, float]:
-    """Wilson's 95% interval for a share p of n draws (Wilson 1927); a bound on Monte Carlo
-    noise for a mean of per-draw probabilities, whose variance is at most p(1−p)/n."""
+def wilson(p: float, n: float) -> tuple[float, float]:
+    """Wilson's 95% interval for a share p of n draws (Wilson 1927), via the forecast's own
+    :func:`~detente.forecast.aggregate.wilson_interval`; for a mean of per-draw probabilities,
+    whose variance is at most p(1−p)/n, it bounds the Monte Carlo noise. ``n`` may be an
+    expected count (draws with a ceasefire)."""
+    from detente.forecast.aggregate import wilson_interval
+
     if n <= 0:
         return (0.0, 1.0)
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    return wilson_interval(p * n, n)  # type: ignore[arg-type]
 
 
 def ranking(data: dict[str, Any], question: str, labels: Labels) -> list[dict[str, Any]]:
