@@ -10,7 +10,17 @@ import pytest
 from detente.cli import main
 
 TABLES = ("bilateral", "us_mediated", "trilateral", "backchannel", "europe_led")
-SECTIONS = ("scenario", "formats", "sensitivity", "path", "evidence", "metadata")
+SECTIONS = (
+    "bottom-line",
+    "questions",
+    "scenario",
+    "formats",
+    "sensitivity",
+    "path",
+    "evidence",
+    "glossary",
+    "metadata",
+)
 
 
 class _References(HTMLParser):
@@ -70,6 +80,12 @@ def test_html_has_every_section_and_the_provenance(html_report):
     assert re.search(r"agreed in round \d+|no agreement", html_report)
     assert "Russia is a nuclear-armed power" in html_report  # a citation's quote
     assert "[s000]" in html_report  # and its source id
+    assert "Ukraine's capability" in html_report  # inputs in words, not ids
+    assert "docs/validation.md" in html_report and "docs/forecast-questions.md" in html_report
+    assert "@media print" in html_report and "<details>" in html_report
+    sources = re.search(r'<table id="sources">(.*?)</table>', html_report, re.S).group(1)
+    assert re.search(r'<a href="https?://[^"]+">', sources)  # sources carry their address
+    assert "unnamed" not in sources
     meta = re.search(r'<table id="meta">(.*?)</table>', html_report, re.S).group(1)
     for key in ("engine", "engine_version", "seed", "draws", "input_hash", "sources"):
         assert f"<th>{key}</th>" in meta
@@ -83,10 +99,21 @@ def test_html_shows_the_forecast_numbers(html_report, tmp_path):
     main(["forecast", "-n", "1000", "--seed", "0", "--json", str(out)])
     data = json.loads(out.read_text(encoding="utf-8"))
     table = re.search(r'<table id="formats-table">(.*?)</table>', html_report, re.S).group(1)
-    rows = dict(re.findall(r"<tr><td>(\w+)<br>.*?<td class=\"n\">(\d+)%", table, re.S))
+    rows = dict(re.findall(r'<tr data-table="(\w+)"><td>.*?<td class="n">(\d+)%', table, re.S))
     for table_id in TABLES:
         p = data["tables"][table_id]["outcome_classes"]["comprehensive_settlement"]["p"]
         assert int(rows[table_id]) == round(100 * p)
+    dated = re.search(r'<table id="dated-table">(.*?)</table>', html_report, re.S).group(1)
+    for table_id in TABLES:
+        row = re.search(rf'<tr data-table="{table_id}">(.*?)</tr>', dated, re.S).group(1)
+        shown = [int(v) for v in re.findall(r'<td class="n">(\d+)%</td>', row)[:4]]
+        by = data["tables"][table_id]["by"]
+        assert shown == [
+            round(100 * by[q]) for q in ("ceasefire", "agreement", "abandoned", "ongoing")
+        ]
+    summary = re.search(r'<div class="bluf" id="summary">(.*?)</div>', html_report, re.S).group(1)
+    us = round(100 * data["tables"]["us_mediated"]["by"]["ceasefire"])
+    assert f"US-mediated talks ({us}%)" in summary
 
 
 def test_same_seed_same_report(tmp_path):
@@ -102,9 +129,15 @@ def test_markdown_variant(tmp_path):
     main(["report", "-n", "500", "--out", str(out)])
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# ") and "<svg" not in text
-    for heading in ("## The formats side by side", "## What moves the results", "## Evidence"):
+    for heading in (
+        "## Bottom line",
+        "## Dated questions",
+        "## If talks end in a deal",
+        "## What moves the results",
+        "## Evidence",
+    ):
         assert heading in text
-    assert re.search(r"\| bilateral \| \d+% \[\d+%–\d+%\]", text)
+    assert re.search(r"\| Bilateral talks without Washington \| \d+% \[\d+%–\d+%\]", text)
     # every table row has as many cells as its header
     for block in re.split(r"\n\n", text):
         lines = [ln for ln in block.splitlines() if ln.startswith("|")]
@@ -128,7 +161,7 @@ def test_report_with_an_evidence_store(tmp_path):
         encoding="utf-8",
     )
     db = tmp_path / "e.db"
-    ingest(open_store(db), [article], require_date=False)
+    ingest(open_store(db), [article], require_date=False)  # an undated test article
     out = tmp_path / "r.html"
     main(["report", "-n", "300", "--db", str(db), "--out", str(out)])
     text = out.read_text(encoding="utf-8")
@@ -154,3 +187,23 @@ def test_bad_input_exits_2_without_a_traceback(tmp_path, capsys, args):
     assert exit_info.value.code == 2
     assert "Traceback" not in capsys.readouterr().err
     assert not (tmp_path / "r.html").exists()
+
+
+def test_report_exports_charts_tables_and_the_forecast(tmp_path):
+    import io
+    import json
+
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "r.html"
+    main(["report", "-n", "300", "--out", str(out), "--export", str(tmp_path / "x")])
+    files = {p.name for p in (tmp_path / "x").iterdir()}
+    for name in ("forecast.json", "forecast.parquet", "dated.csv", "ranking.csv", "monthly.csv"):
+        assert name in files
+    for chart in ("monthly", "ranking_ceasefire", "ceasefire_survival", "positions"):
+        assert {f"{chart}.svg", f"{chart}.png"} <= files
+    assert (tmp_path / "x" / "monthly.png").read_bytes()[:4] == b"\x89PNG"
+    data = json.loads((tmp_path / "x" / "forecast.json").read_text(encoding="utf-8"))
+    parquet = pq.read_table(io.BytesIO((tmp_path / "x" / "forecast.parquet").read_bytes()))
+    first = parquet.to_pylist()[0]
+    assert first["p"] == data["tables"][first["table"]]["monthly"][first["question"]][0]

@@ -57,7 +57,7 @@ def evidence_client(tmp_path_factory):
 @pytest.mark.parametrize("path", PAGES)
 def test_pages_render_and_load_nothing_from_elsewhere(client, path):
     response = client.get(path)
-    assert response.status_code == 200 and "<nav>" in response.text
+    assert response.status_code == 200 and '<nav id="nav">' in response.text
     assert not re.search(r"<(script|link|img)[^>]+(src|href)=\"(https?:)?//", response.text)
 
 
@@ -120,7 +120,11 @@ def test_whatif_reports_the_difference_from_the_baseline(client):
     ).json()
     assert set(body["difference"]) == set(body["forecast"]["tables"])
     bilateral = body["difference"]["bilateral"]
-    assert sum(bilateral.values()) == pytest.approx(0.0, abs=1e-9)
+    classes = ("comprehensive_settlement", "ceasefire_frozen_conflict", "collapse_war")
+    assert sum(bilateral[c] for c in classes) == pytest.approx(0.0, abs=1e-9)
+    # every output has a difference and a noise band: dated questions, coercion, durability
+    for key in ("ceasefire", "agreement", "abandoned", "ongoing", "peace_holds_5y"):
+        assert key in bilateral and body["noise"]["bilateral"][key] > 0
     assert any(abs(v) > 0.01 for v in bilateral.values())
     assert "difference" in body["charts"]
 
@@ -152,8 +156,23 @@ def test_each_kind_of_edit_is_applied(client, edits):
     assert body["forecast"]["meta"]["input_hash"] != baseline["forecast"]["meta"]["input_hash"]
 
 
-def test_removing_a_needed_mediator_is_a_clear_error(client):
-    bad = client.post("/api/forecast", json={"edits": {"mediator": {"us_mediated": ""}}})
+def test_removing_a_single_text_mediator_turns_the_table_into_unmediated_talks(client):
+    body = client.post(
+        "/api/forecast", json={"draws": 1000, "edits": {"mediator": {"us_mediated": ""}}}
+    )
+    assert body.status_code == 200, body.json()
+    table = body.json()["forecast"]["tables"]["us_mediated"]
+    assert table["mediator"] is None and table["protocol"] == "alternating_offers"
+    # without its mediator the US-mediated table looks like the bilateral one, not like itself
+    changed = body.json()["difference"]["us_mediated"]["ceasefire"]
+    assert changed < -0.1
+
+
+def test_leverage_without_a_mediator_is_a_clear_error(client):
+    bad = client.post(
+        "/api/forecast",
+        json={"edits": {"mediator": {"us_mediated": ""}, "leverage": {"us_mediated": 0.5}}},
+    )
     assert bad.status_code == 400 and "mediator" in bad.json()["error"]
 
 
@@ -228,7 +247,7 @@ def test_upload_is_validated_and_kept_in_the_data_dir(client, data_dir):
         ("case.yaml", b"\xff\xfe", 400, "UTF-8"),
         ("x.py", b"import os", 400, ".py"),
         ("case.yaml", MINIMAL_UPLOAD.replace(b"id: uploaded", b"id: ../../evil"), 400, "id"),
-        ("case.yaml", MINIMAL_UPLOAD.replace(b"id: uploaded", b"id: ukraine-2025"), 400, "taken"),
+        ("case.yaml", MINIMAL_UPLOAD.replace(b"id: uploaded", b"id: ukraine-2025"), 409, "taken"),
         ("big.yaml", b"#" * (1024 * 1024 + 10), 400, "larger"),
         ("huge.yaml", b"#" * (2 * 1024 * 1024), 413, "larger"),
     ],
@@ -250,7 +269,8 @@ def test_yaml_tags_are_not_executed(client):
 def test_evidence_api_without_a_store_says_so(client):
     response = client.get("/api/evidence/search", params={"q": "ceasefire"})
     assert response.status_code == 400 and "--db" in response.json()["error"]
-    assert client.get("/api/evidence/status").json() == {"available": False, "documents": 0}
+    status = client.get("/api/evidence/status").json()
+    assert status == {"available": False, "documents": 0, "example": None}
     assert "detente serve --db" in client.get("/evidence").text
 
 
@@ -264,7 +284,114 @@ def test_evidence_api_with_a_store(evidence_client):
         "/api/evidence/claims", params={"actor": "russia", "issue": "territory"}
     ).json()
     assert both and all(c["issue"] == "territory" for c in both)
-    events = evidence_client.get("/api/evidence/timeline").json()
+    events = evidence_client.get("/api/evidence/timeline").json()["events"]
     assert [e["date"] for e in events] == sorted(e["date"] for e in events)
+    assert all(e["source"] for e in events)
     empty = evidence_client.get("/api/evidence/search", params={"q": "  "})
     assert empty.status_code == 400
+
+
+def test_a_taken_id_is_offered_a_free_one_and_the_upload_can_be_renamed(client, data_dir):
+    from detente.scenario import dump_yaml, load_scenario
+
+    exported = dump_yaml(load_scenario("ukraine-2025")).encode("utf-8")
+    refused = client.post("/api/scenarios", files={"file": ("ukraine-2025.yaml", exported)})
+    assert refused.status_code == 409 and refused.json()["suggest"] == "ukraine-2025-2"
+    renamed = client.post(
+        "/api/scenarios",
+        params={"rename": refused.json()["suggest"]},
+        files={"file": ("ukraine-2025.yaml", exported)},
+    )
+    assert renamed.status_code == 200 and renamed.json()["id"] == "ukraine-2025-2"
+    again = client.post("/api/scenarios", files={"file": ("ukraine-2025.yaml", exported)})
+    assert again.json()["suggest"] == "ukraine-2025-3"
+    bad = client.post(
+        "/api/scenarios", params={"rename": "../x"}, files={"file": ("u.yaml", exported)}
+    )
+    assert bad.status_code == 400
+    (data_dir / "scenarios" / "ukraine-2025-2.yaml").unlink()
+
+
+def test_the_example_search_finds_something_and_the_timeline_drops_fragments(evidence_client):
+    from detente.web.service import clean_timeline
+
+    status = evidence_client.get("/api/evidence/status").json()
+    assert status["example"]
+    found = evidence_client.get("/api/evidence/search", params={"q": status["example"]}).json()
+    assert found
+    rows = [
+        {"date": "2025-03-01", "title": "In , the United States proposed a ceasefire"},
+        {"date": "1995", "title": "Think back to the Dayton Accords"},
+        {"date": "1995-11-21", "title": "The Dayton Accords were initialled in Ohio"},
+        {"date": "2026-02-12", "title": "diplomats said in a long briefing about talks"},
+        {"date": "2026-02-24", "title": "Putin and Zelenskyy speak by phone"},
+    ]
+    kept = [r["title"] for r in clean_timeline(rows, since="2022-02-24")]
+    assert kept == ["Putin and Zelenskyy speak by phone"]
+    assert len(clean_timeline(rows)) == 2  # without a war start, the dated Dayton event stays
+    timeline = evidence_client.get(
+        "/api/evidence/timeline", params={"scenario": "ukraine-2025"}
+    ).json()
+    assert timeline["hidden"] >= 1
+    assert not any(e["title"][0].islower() for e in timeline["events"])
+
+
+def test_the_same_forecast_twice_is_one_run(client):
+    first = client.post("/api/forecast", json={"draws": 300, "seed": 21}).json()
+    second = client.post("/api/forecast", json={"draws": 300, "seed": 21, "charts": ["monthly"]})
+    second = second.json()
+    assert not first["cached"] and second["cached"] and second["run"] == first["run"]
+    assert second["forecast"] == first["forecast"] and "monthly" in second["charts"]
+    assert sum(r["seed"] == 21 for r in client.get("/api/runs").json()) == 1
+
+
+def test_runs_can_be_named_viewed_and_exported(client):
+    import io
+
+    import pyarrow.parquet as pq
+
+    run = client.post("/api/forecast", json={"draws": 300, "seed": 22}).json()
+    rid = run["run"]
+    assert client.put(f"/api/runs/{rid}/label", json={"label": "baseline"}).status_code == 200
+    assert next(r for r in client.get("/api/runs").json() if r["id"] == rid)["label"] == "baseline"
+    view = client.get(f"/api/runs/{rid}/view", params={"charts": "monthly,ranking_ceasefire"})
+    assert view.json()["forecast"] == run["forecast"] and set(view.json()["charts"]) == {
+        "monthly",
+        "ranking_ceasefire",
+    }
+    page = client.get(f"/forecast?run={rid}")
+    assert page.status_code == 200 and f"const storedRun = {rid};" in page.text
+    as_json = client.get(f"/api/runs/{rid}/forecast.json")
+    assert as_json.json() == run["forecast"]
+    assert "attachment" in as_json.headers["content-disposition"]
+    table = pq.read_table(io.BytesIO(client.get(f"/api/runs/{rid}/forecast.parquet").content))
+    assert set(table.column_names) == {"table", "question", "month", "p"}
+    assert table.num_rows == (len(run["forecast"]["tables"]) + 1) * 4 * 24
+    assert b"detente.meta" in table.schema.metadata
+    csv = client.get(f"/api/runs/{rid}/table/dated.csv").text.splitlines()
+    assert csv[0].startswith("table,format,question,by,p,base_rate")
+    ceasefire = next(
+        line for line in csv if line.startswith("bilateral,") and ",ceasefire," in line
+    )
+    assert (
+        float(ceasefire.split(",")[4]) == run["forecast"]["tables"]["bilateral"]["by"]["ceasefire"]
+    )
+    svg = client.get(f"/api/runs/{rid}/chart/monthly.svg")
+    assert svg.headers["content-type"] == "image/svg+xml" and svg.text.lstrip().startswith("<svg")
+    png = client.get(f"/api/runs/{rid}/chart/ranking_ceasefire.png")
+    assert png.content[:8] == b"\x89PNG\r\n\x1a\n"
+    assert client.get(f"/api/runs/{rid}/chart/nothing.svg").status_code == 400
+    assert client.get(f"/api/runs/{rid}/table/nothing.csv").status_code == 400
+    assert client.get(f"/api/runs/{rid}/forecast.xlsx").status_code == 400
+
+
+def test_every_summary_number_is_in_the_forecast(client):
+    body = client.post("/api/forecast", json={"draws": 300, "seed": 23}).json()
+    for sentence in body["summary"]["sentences"]:
+        for fact in sentence["facts"]:
+            if fact["derived"]:
+                continue
+            value = body["forecast"]
+            for key in fact["path"]:
+                value = value[key]
+            assert value == fact["value"] and fact["text"] in sentence["text"]

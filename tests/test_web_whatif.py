@@ -74,3 +74,19 @@ def test_bad_edits_are_input_errors(edits, words):
 def test_unknown_edit_kinds_are_refused():
     with pytest.raises(ValueError):
         Edits.model_validate({"weather": {"kyiv": 1}})
+
+
+def test_removing_a_single_text_mediator_gives_alternating_offers():
+    from detente.scenario import load_scenario
+    from detente.web.whatif import Edits, apply_edits
+
+    base = load_scenario("ukraine-2025")
+    edited = apply_edits(base, Edits(mediator={"us_mediated": "", "istanbul": ""}))
+    tables = {t.id: t for t in edited.tables}
+    assert tables["us_mediated"].mediator is None
+    assert tables["us_mediated"].protocol == "alternating_offers"
+    # an alternating-offers table keeps its protocol; other tables are untouched
+    assert (
+        tables["istanbul"].mediator is None and tables["istanbul"].protocol == "alternating_offers"
+    )
+    assert tables["trilateral"].protocol == "single_text"

@@ -104,6 +104,12 @@ def register(app: typer.Typer, groups) -> None:
         fmt: str | None = typer.Option(
             None, "--format", help="html, md or pdf (default: by the suffix of --out)."
         ),
+        export: Path | None = typer.Option(
+            None,
+            "--export",
+            help="Also write the forecast (JSON, Parquet), tables (CSV) and "
+            "charts (SVG, PNG) into this directory.",
+        ),
     ) -> None:
         """Write one self-contained report: formats side by side, charts, evidence, metadata."""
         from detente.report import render_html, render_markdown
@@ -123,7 +129,15 @@ def register(app: typer.Typer, groups) -> None:
             text = render_html(context) if kind == "html" else render_markdown(context)
             write_output(out, text, "--out")
             size = len(text.encode("utf-8"))
-        say(out_console(), f"wrote {out} ({size / 1024:.0f} KiB)")
+        console = out_console()
+        say(console, f"wrote {out} ({size / 1024:.0f} KiB)")
+        if export is not None:
+            from detente.report.export import export_bundle
+
+            if export.exists() and not export.is_dir():
+                raise InputError("not a directory", file=export)
+            files = export_bundle(context, export)
+            say(console, f"wrote {len(files)} files into {export}")
 
     @app.command("serve")
     def serve(

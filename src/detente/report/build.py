@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,19 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from detente.forecast import ForecastConfig, ForecastRun, to_data
 from detente.forecast.typical import engine_path, negotiation_path
 from detente.report import charts
+from detente.report.summary import bottom_line, few_draws, has_dated, pct
+from detente.report.words import (
+    CLASS_LABELS,
+    FEW_DRAWS,
+    GLOSSARY,
+    PROTOCOL_LABELS,
+    QUESTION_LABELS,
+    QUESTIONS_DOC,
+    VALIDATION_DOC,
+    Labels,
+    scale_ends,
+    source_text,
+)
 from detente.scenario import Scenario, bounds_of, mode_of
 
 
@@ -93,18 +107,42 @@ def _svg(chart) -> str:
     return "" if chart is None else charts.to_svg(chart)
 
 
+def chart_objects(
+    scenario: Scenario | None, data: dict[str, Any], summary: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The forecast's charts as Altair objects, by name (the scenario adds the positions)."""
+    labels = Labels(scenario) if scenario is not None else Labels.from_data(data)
+    summary = summary or bottom_line(data, labels)
+    out: dict[str, Any] = {}
+    if scenario is not None:
+        out["positions"] = charts.positions_chart(scenario)
+    if has_dated(data):
+        out["monthly"] = charts.monthly_chart(data, labels)
+        out["ranking_ceasefire"] = charts.ranking_chart(summary["ceasefire"], "ceasefire")
+        out["ranking_ongoing"] = charts.ranking_chart(
+            summary["ongoing"], QUESTION_LABELS["ongoing"]
+        )
+        out["ceasefire_survival"] = charts.ceasefire_survival_chart(data, labels)
+    out.update(
+        {
+            "classes": charts.classes_chart(data),
+            "intervals": charts.intervals_chart(data),
+            "settlement": charts.settlement_chart(data),
+            "survival": charts.survival_chart(data),
+            "sensitivity": charts.sensitivity_chart(data, "p_settlement", labels),
+            "sensitivity_war": charts.sensitivity_chart(data, "p_war", labels),
+        }
+    )
+    return out
+
+
 def chart_svgs(scenario: Scenario, data: dict[str, Any], engine: str, seed: int):
     """Every chart of the report as inline SVG, and the typical draw's negotiation paths."""
     tables = list(data["tables"])
     first = engine_path(scenario, tables[0], engine, seed)
     negotiations = [negotiation_path(scenario, t) for t in tables]
     svgs = {
-        "positions": charts.positions_chart(scenario),
-        "classes": charts.classes_chart(data),
-        "intervals": charts.intervals_chart(data),
-        "settlement": charts.settlement_chart(data),
-        "survival": charts.survival_chart(data),
-        "sensitivity": charts.sensitivity_chart(data),
+        **chart_objects(scenario, data),
         "negotiation": charts.negotiation_chart(negotiations),
         "engine_path": charts.engine_path_chart(first),
     }
@@ -115,9 +153,21 @@ def build_report(scenario: Scenario, run: ForecastRun, db: Path | None = None) -
     """Everything a report shows, as a template context (charts already SVG)."""
     data = to_data(run)
     svgs, first, negotiations = chart_svgs(scenario, data, run.config.engine, run.config.seed)
+    labels = Labels(scenario)
     return {
         "scenario": scenario,
         "data": data,
+        "labels": labels,
+        "summary": bottom_line(data, labels),
+        "glossary": GLOSSARY,
+        "scale_ends": scale_ends(scenario),
+        "source_rows": [source_text(s) for s in scenario.sources],
+        "question_labels": QUESTION_LABELS,
+        "class_labels": CLASS_LABELS,
+        "protocol_labels": PROTOCOL_LABELS,
+        "few": FEW_DRAWS,
+        "questions_doc": QUESTIONS_DOC,
+        "validation_doc": VALIDATION_DOC,
         "charts": svgs,
         "engine_path": first,
         "negotiations": negotiations,
@@ -135,7 +185,8 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["pct"] = lambda v: "–" if v is None else f"{100 * v:.0f}%"
+    env.filters["pct"] = pct
+    env.tests["few"] = few_draws
     env.filters["num"] = lambda v: "–" if v is None else f"{v:.0f}"
     env.filters["judgment"] = judgment_text
     env.filters["plain"] = plain_text
@@ -164,6 +215,6 @@ def run_forecast_for_report(
     from detente.forecast import run_forecast, table_drivers
 
     config = ForecastConfig(draws=draws, seed=seed, engine=engine).checked(scenario)
-    run = run_forecast(scenario, config, on_chunk=on_chunk)
+    run = run_forecast(scenario, config, on_chunk=on_chunk, compare_engines=True)
     drivers = table_drivers(scenario, config)
-    return ForecastRun(run.scenario, run.config, run.plans, run.aggregates, drivers)
+    return dataclasses.replace(run, drivers=drivers)

@@ -8,13 +8,20 @@ from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
-from fastapi import APIRouter, File, HTTPException, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Body, File, HTTPException, Query, Request, Response, UploadFile
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from detente.errors import InputError
 from detente.scenario import bundled_scenarios
-from detente.web.service import ForecastRequest, checked_request, run_request
-from detente.web.store import MAX_UPLOAD_BYTES, DataDir
+from detente.web.service import (
+    ForecastRequest,
+    chart_svgs,
+    checked_request,
+    request_key,
+    run_request,
+)
+from detente.web.store import MAX_UPLOAD_BYTES, DataDir, TakenId
 
 router = APIRouter(prefix="/api", tags=["api"])
 MAX_RUNS_LISTED = 1000
@@ -31,13 +38,17 @@ class ScenarioEntry(BaseModel):
 
 class ForecastResponse(BaseModel):
     """A forecast (detente.forecast.to_data), its difference from the unedited baseline per
-    table and outcome class (when edited), charts as SVG, the run's id and its wall time."""
+    table and output with each difference's noise band (when edited), the bottom line, charts
+    as SVG, the run's id, its wall time, and whether it came from the history (same inputs)."""
 
     run: int
     forecast: dict[str, Any]
     difference: dict[str, dict[str, float]] | None
+    noise: dict[str, dict[str, float]] | None = None
+    summary: dict[str, Any] | None = None
     charts: dict[str, str]
     elapsed_ms: float
+    cached: bool = False
 
 
 def _data_dir(request: Request) -> DataDir:
@@ -70,13 +81,22 @@ def get_scenario(request: Request, name: str) -> dict[str, Any]:
 
 @router.post("/scenarios")
 async def upload_scenario(
-    request: Request, file: UploadFile = File(...), replace: bool = False
-) -> dict[str, str]:
+    request: Request,
+    file: UploadFile = File(...),
+    replace: bool = False,
+    rename: str | None = None,
+):
     """Upload a YAML, JSON or KTAB CSV scenario (at most 1 MiB): parsed and validated, never
-    executed, kept as YAML in the data directory under its id. An id uploaded before is
-    refused (409) unless ``replace`` is true."""
+    executed, kept as YAML in the data directory under its id, or under ``rename``. An id
+    uploaded before is refused (409) unless ``replace`` is true; an id taken by a bundled
+    scenario is refused (409) with a free id to use in ``suggest``."""
     raw = await file.read(MAX_UPLOAD_BYTES + 1)
-    scenario = _data_dir(request).save_upload(file.filename or "", raw, replace=replace)
+    try:
+        scenario = _data_dir(request).save_upload(
+            file.filename or "", raw, replace=replace, rename=rename
+        )
+    except TakenId as exc:
+        return JSONResponse({"error": str(exc), "suggest": exc.suggest}, status_code=409)
     return {"id": scenario.id, "name": scenario.name}
 
 
@@ -91,28 +111,68 @@ async def list_engines() -> list[str]:
 @router.post("/forecast", response_model=ForecastResponse)
 async def forecast(request: Request, req: ForecastRequest) -> Response:
     """Forecast a scenario, optionally with what-if edits (then also the difference from the
-    unedited baseline, same seed and draws); every run is kept in the history. A request over
-    the work budget is refused (400) before it runs; when every worker is busy and the queue is
-    full the answer is 503 with Retry-After."""
+    unedited baseline, same seed and draws); every run is kept in the history once: the same
+    inputs again return the stored run (``cached``) without running or recording anything. A
+    request over the work budget is refused (400) before it runs; when every worker is busy and
+    the queue is full the answer is 503 with Retry-After."""
     store = _data_dir(request)
     base = await anyio.to_thread.run_sync(store.load, req.scenario)
+    key = request_key(base, req)
+    found = await anyio.to_thread.run_sync(store.find, key)
+    if found is not None:
+        stored = await anyio.to_thread.run_sync(_stored_response, found, list(req.charts), base)
+        return Response(stored.model_dump_json(), media_type="application/json")
     if req.edits.is_empty():  # no re-validation: cheap enough for the event loop
         scenario = checked_request(base, req)
     else:
         scenario = await anyio.to_thread.run_sync(checked_request, base, req)
-    job = functools.partial(_forecast_job, store, base, req, scenario=scenario)
+    job = functools.partial(_forecast_job, store, base, req, scenario=scenario, key=key)
     body = await request.app.state.forecast_pool.run(request, job)
     return Response(body, media_type="application/json")
 
 
-def _forecast_job(store: DataDir, base, req: ForecastRequest, cancel, *, scenario) -> bytes:
+def _forecast_job(
+    store: DataDir, base, req: ForecastRequest, cancel, *, scenario, key: str
+) -> bytes:
     """The forecast, its record in the history and its JSON body, all in a worker thread (the
     event loop only passes bytes on)."""
     out = run_request(base, req, cancel, scenario)
     kind = "whatif" if out["difference"] is not None else "forecast"
     request_data = req.model_dump(mode="json", exclude={"charts"})
-    run_id = store.record(kind, request_data, out["forecast"], out["elapsed_ms"])
-    return json.dumps({"run": run_id, **out}, separators=(",", ":")).encode()
+    extra = {k: out[k] for k in ("difference", "noise", "summary")}
+    run_id = store.record(kind, request_data, out["forecast"], out["elapsed_ms"], key, extra)
+    return json.dumps({"run": run_id, "cached": False, **out}, separators=(",", ":")).encode()
+
+
+def _stored_response(run: dict[str, Any], charts: list[str], base=None) -> ForecastResponse:
+    """A stored run as a forecast response, its charts drawn again from its data."""
+    from detente.web.service import summary_data
+    from detente.web.whatif import Edits, apply_edits
+
+    extra = run.get("extra") or {}
+    scenario = None
+    if base is not None:
+        scenario = apply_edits(base, Edits.model_validate(run["edits"] or {}))
+    summary = extra.get("summary") or (summary_data(scenario, run["data"]) if scenario else None)
+    return ForecastResponse(
+        run=run["id"],
+        forecast=run["data"],
+        difference=extra.get("difference"),
+        noise=extra.get("noise"),
+        summary=summary,
+        charts=chart_svgs(
+            charts, run["data"], extra.get("difference"), scenario, extra.get("noise")
+        ),
+        elapsed_ms=run["elapsed_ms"],
+        cached=True,
+    )
+
+
+def _scenario_of(request: Request, run: dict[str, Any]):
+    try:
+        return _data_dir(request).load(run["scenario"])
+    except InputError:
+        return None
 
 
 @router.get("/runs")
@@ -132,16 +192,135 @@ def get_run(request: Request, run_id: int) -> dict[str, Any]:
     return run
 
 
+def _run(request: Request, run_id: int) -> dict[str, Any]:
+    run = _data_dir(request).run(run_id)
+    if run is None:
+        raise HTTPException(404, f"no run {run_id}")
+    return run
+
+
+@router.get("/runs/{run_id}/view")
+def view_run(request: Request, run_id: int, charts: str = "") -> ForecastResponse:
+    """A stored run as the forecast page shows it (bottom line, charts), nothing re-run."""
+    run = _run(request, run_id)
+    names = [c for c in charts.split(",") if c]
+    from detente.web.service import ForecastRequest as Req
+
+    valid = Req(charts=names).charts if names else []
+    return _stored_response(run, list(valid), _scenario_of(request, run))
+
+
+class Label(BaseModel):
+    """A run's label."""
+
+    label: str
+
+
+@router.put("/runs/{run_id}/label")
+def label_run(request: Request, run_id: int, body: Label = Body(...)) -> dict[str, Any]:
+    """Name a run in the history (at most 80 characters; empty clears the name)."""
+    if not _data_dir(request).label(run_id, body.label.strip()):
+        raise HTTPException(404, f"no run {run_id}")
+    return {"id": run_id, "label": body.label.strip()[:80] or None}
+
+
+MEDIA = {
+    "json": "application/json",
+    "parquet": "application/vnd.apache.parquet",
+    "csv": "text/csv; charset=utf-8",
+    "svg": "image/svg+xml",
+    "png": "image/png",
+}
+
+
+def _download(content: bytes | str, name: str) -> Response:
+    kind = name.rsplit(".", 1)[-1]
+    return Response(
+        content,
+        media_type=MEDIA[kind],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/runs/{run_id}/forecast.{fmt}")
+def export_forecast(request: Request, run_id: int, fmt: str) -> Response:
+    """A run's forecast as JSON (all of it) or Parquet (the monthly curves, long format, with
+    the metadata and the probabilities at the date in the file's metadata)."""
+    import json
+
+    from detente.report.export import forecast_parquet
+
+    data = _run(request, run_id)["data"]
+    if fmt == "json":
+        body: bytes | str = json.dumps(data, indent=1, sort_keys=True)
+    elif fmt == "parquet":
+        body = forecast_parquet(data)
+    else:
+        raise InputError(f"expected json or parquet, got {fmt!r}", field="format")
+    return _download(body, f"detente-run-{run_id}.{fmt}")
+
+
+@router.get("/runs/{run_id}/table/{name}.csv")
+def export_table(request: Request, run_id: int, name: str) -> Response:
+    """One of a run's tables as CSV: dated, monthly, ranking, classes or settlement."""
+    from detente.report.export import table_csv
+    from detente.report.words import Labels
+
+    run = _run(request, run_id)
+    scenario = _scenario_of(request, run)
+    labels = Labels(scenario) if scenario is not None else None
+    return _download(table_csv(run["data"], name, labels), f"detente-run-{run_id}-{name}.csv")
+
+
+@router.get("/runs/{run_id}/chart/{name}.{fmt}")
+def export_chart(request: Request, run_id: int, name: str, fmt: str) -> Response:
+    """One of a run's charts as SVG or PNG (drawn again from the stored data)."""
+    from detente.report.build import chart_objects
+    from detente.report.export import chart_bytes
+    from detente.report.summary import bottom_line
+    from detente.report.words import Labels
+
+    run = _run(request, run_id)
+    scenario = _scenario_of(request, run)
+    made = chart_objects(None, run["data"], bottom_line(run["data"], Labels.from_data(run["data"])))
+    if scenario is not None and name == "positions":
+        from detente.report import charts as c
+
+        made["positions"] = c.positions_chart(scenario)
+    extra = run.get("extra") or {}
+    if name == "difference" and extra.get("difference"):
+        from detente.report import charts as c
+
+        made["difference"] = c.difference_chart(extra["difference"], extra.get("noise"))
+    chart = made.get(name)
+    if chart is None:
+        raise InputError(f"no chart {name!r} in run {run_id}", field="chart")
+    return _download(chart_bytes(chart, fmt), f"detente-run-{run_id}-{name}.{fmt}")
+
+
+EXAMPLE_QUERIES = (
+    "ceasefire monitoring",
+    "security guarantees",
+    "ceasefire",
+    "sanctions",
+    "territory",
+    "talks",
+)
+"""Example searches offered on the evidence page: the first one that finds something."""
+
+
 @router.get("/evidence/status")
 def evidence_status(request: Request) -> dict[str, Any]:
-    """Whether an evidence store is open, and how many documents it holds."""
+    """Whether an evidence store is open, how many documents it holds, and an example search
+    that finds something in it."""
     if request.app.state.evidence_db is None:
-        return {"available": False, "documents": 0}
-    from detente.evidence import documents
+        return {"available": False, "documents": 0, "example": None}
+    from detente.evidence import documents, search
 
     conn = evidence_connection(request)
     try:
-        return {"available": True, "documents": len(documents(conn))}
+        example = next((q for q in EXAMPLE_QUERIES if search(conn, q, limit=1)), None)
+        return {"available": True, "documents": len(documents(conn)), "example": example}
     finally:
         conn.close()
 
@@ -177,12 +356,27 @@ def evidence_claims(
 
 
 @router.get("/evidence/timeline")
-def evidence_timeline(request: Request, actor: str | None = None) -> list[dict[str, Any]]:
-    """Dated events in date order, optionally those naming one actor."""
+def evidence_timeline(
+    request: Request, actor: str | None = None, scenario: str | None = None
+) -> dict[str, Any]:
+    """Dated events in date order, optionally those naming one actor, without sentence
+    fragments and (given a scenario with a war) without events from before the war; each
+    event's source as outlet and date. ``hidden`` counts what was left out."""
     from detente.evidence import timeline
+    from detente.evidence.queries import source_label
+    from detente.web.service import clean_timeline
 
+    since = None
+    if scenario:
+        loaded = _data_dir(request).load(scenario)
+        if loaded.war is not None and loaded.war.started is not None:
+            since = str(loaded.war.started)
     conn = evidence_connection(request)
     try:
-        return timeline(conn, actor=actor or None)
+        rows = timeline(conn, actor=actor or None)
     finally:
         conn.close()
+    kept = clean_timeline(rows, since)
+    for row in kept:
+        row["source"] = source_label(row)
+    return {"events": kept, "hidden": len(rows) - len(kept)}

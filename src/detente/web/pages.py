@@ -18,8 +18,11 @@ router = APIRouter(include_in_schema=False)
 
 def render(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
     """A page with the navigation's shared context."""
+    from detente.report.words import GLOSSARY
+
     state = request.app.state
     context.update(
+        glossary=GLOSSARY,
         scenarios=state.data_dir.scenario_names(),
         version=__version__,
         has_evidence=state.evidence_db is not None,
@@ -51,17 +54,30 @@ def overview(request: Request, scenario: str = DEFAULT_SCENARIO):
 
 
 @router.get("/forecast", response_class=HTMLResponse)
-def forecast_page(request: Request, scenario: str = DEFAULT_SCENARIO):
-    """The formats side by side; the page asks /api/forecast for the numbers and charts."""
-    loaded = request.app.state.data_dir.load(scenario)
-    return render(request, "forecast.html", scenario=loaded, name=scenario)
+def forecast_page(request: Request, scenario: str = DEFAULT_SCENARIO, run: int | None = None):
+    """The bottom line and the formats side by side; the page asks /api/forecast for the
+    numbers and charts (or /api/runs/ID/view for a stored run, with ``run``)."""
+    store = request.app.state.data_dir
+    if run is not None:
+        scenario = store.run(run)["scenario"]
+    loaded = store.load(scenario)
+    return render(request, "forecast.html", scenario=loaded, name=scenario, run=run)
 
 
 @router.get("/whatif", response_class=HTMLResponse)
 def whatif_page(request: Request, scenario: str = DEFAULT_SCENARIO):
     """Form controls for judgments; the page asks /api/forecast with the edits."""
+    from detente.report.words import Labels, scale_ends
+
     loaded = request.app.state.data_dir.load(scenario)
-    return render(request, "whatif.html", scenario=loaded, name=scenario)
+    return render(
+        request,
+        "whatif.html",
+        scenario=loaded,
+        name=scenario,
+        labels=Labels(loaded),
+        scale_ends=scale_ends(loaded),
+    )
 
 
 @router.get("/evidence", response_class=HTMLResponse)

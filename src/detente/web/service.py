@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import dataclasses
+import hashlib
 import json
+import math
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -28,7 +32,19 @@ EDIT_DRAWS = 2_000
 """Draws while editing a what-if: about ±2 points on a probability, fast enough to feel live."""
 FULL_DRAWS = 20_000
 MAX_WEB_DRAWS = 100_000
-ChartName = Literal["classes", "intervals", "settlement", "survival", "sensitivity", "difference"]
+ChartName = Literal[
+    "classes",
+    "intervals",
+    "settlement",
+    "survival",
+    "sensitivity",
+    "sensitivity_war",
+    "difference",
+    "monthly",
+    "ranking_ceasefire",
+    "ranking_ongoing",
+    "ceasefire_survival",
+]
 
 
 class ForecastRequest(BaseModel):
@@ -42,6 +58,9 @@ class ForecastRequest(BaseModel):
     engine: str = "compromise"
     edits: Edits = Field(default_factory=Edits)
     sensitivity: bool = False
+    engines: bool = False
+    """Also run every engine for the spread between them (about 5 s more); the forecast page
+    and the what-if's full run ask for it, live what-if edits do not."""
     charts: list[ChartName] = Field(default_factory=list)
 
 
@@ -55,20 +74,20 @@ class Cancelled(Exception):
 
 
 def _compute(key: tuple, scenario: Scenario, cancel: threading.Event | None) -> str:
-    from detente.forecast import ForecastConfig, ForecastRun, run_forecast, table_drivers, to_data
+    from detente.forecast import ForecastConfig, run_forecast, table_drivers, to_data
 
-    _, draws, seed, engine, drivers = key
+    _, draws, seed, engine, drivers, engines = key
     config = ForecastConfig(draws=draws, seed=seed, engine=engine).checked(scenario)
 
     def stop_if_cancelled(_size: int = 0) -> None:
         if cancel is not None and cancel.is_set():
             raise Cancelled()
 
-    run = run_forecast(scenario, config, on_chunk=stop_if_cancelled)
+    run = run_forecast(scenario, config, on_chunk=stop_if_cancelled, compare_engines=engines)
     if drivers:
         stop_if_cancelled()
         found = table_drivers(scenario, config)
-        run = ForecastRun(run.scenario, run.config, run.plans, run.aggregates, found)
+        run = dataclasses.replace(run, drivers=found)
     return json.dumps(to_data(run))
 
 
@@ -77,7 +96,7 @@ def forecast_data(
 ) -> dict[str, Any]:
     """The forecast's data (detente.forecast.to_data) for these inputs (kept for the last
     :data:`CACHE_SIZE` inputs); raises :class:`Cancelled` once ``cancel`` is set."""
-    key = (dump_json(scenario), req.draws, req.seed, req.engine, req.sensitivity)
+    key = (dump_json(scenario), req.draws, req.seed, req.engine, req.sensitivity, req.engines)
     with _cache_lock:
         text = _cache.get(key)
         if text is not None:
@@ -91,32 +110,131 @@ def forecast_data(
     return json.loads(text)
 
 
+OUTPUTS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "ceasefire": (("by", "ceasefire"), None),
+    "agreement": (("by", "agreement"), None),
+    "abandoned": (("by", "abandoned"), None),
+    "ongoing": (("by", "ongoing"), None),
+    "comprehensive_settlement": (("outcome_classes", "comprehensive_settlement", "p"), None),
+    "ceasefire_frozen_conflict": (("outcome_classes", "ceasefire_frozen_conflict", "p"), None),
+    "collapse_war": (("outcome_classes", "collapse_war", "p"), None),
+    "coerced": (("coercion", "rate_among_settlements"), "settled"),
+    "ceasefire_holds_2y": (("if_ceasefire", "holds", "2y"), "ceasefires"),
+    "peace_holds_5y": (("durability", "peace_holds", "5y"), None),
+}
+"""Every output a what-if compares: its path in a table's data and what its count is over
+(None: all draws; "settled": settled draws; "ceasefires": draws with a ceasefire)."""
+
+
+def _value(table: dict[str, Any], path: tuple[str, ...]) -> float | None:
+    value: Any = table
+    for key in path:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def _count(table: dict[str, Any], over: str | None) -> float:
+    if over == "settled":
+        return table["outcome_classes"]["comprehensive_settlement"]["draws"]
+    if over == "ceasefires":
+        return table.get("if_ceasefire", {}).get("expected_draws_with_ceasefire") or 0.0
+    return table["draws"]
+
+
 def differences(edited: dict[str, Any], baseline: dict[str, Any]) -> dict[str, dict[str, float]]:
-    """Per table and outcome class, the edited probability minus the baseline's (same seed, so
-    common random numbers: the difference is not mostly Monte Carlo noise)."""
-    return {
-        t: {
-            c: round(v["p"] - baseline["tables"][t]["outcome_classes"][c]["p"], 6)
-            for c, v in table["outcome_classes"].items()
-        }
-        for t, table in edited["tables"].items()
-        if t in baseline["tables"]
-    }
+    """Per table and output (the dated questions, the outcome classes, coercion, durability),
+    the edited value minus the baseline's (same seed, so common random numbers: the difference
+    is not mostly Monte Carlo noise); outputs missing on either side are left out."""
+    out: dict[str, dict[str, float]] = {}
+    for t, table in edited["tables"].items():
+        if t not in baseline["tables"]:
+            continue
+        row = {}
+        for key, (path, _) in OUTPUTS.items():
+            new, old = _value(table, path), _value(baseline["tables"][t], path)
+            if new is not None and old is not None:
+                row[key] = round(new - old, 6)
+        out[t] = row
+    return out
+
+
+def noise_bands(edited: dict[str, Any], baseline: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """Per table and output, the half-width of a 95% band for a difference of two independent
+    Monte Carlo estimates, 1.96·√(p₁(1−p₁)/n₁ + p₀(1−p₀)/n₀): a bound, since both runs share
+    their random numbers. A change inside it is shown as noise."""
+    out: dict[str, dict[str, float]] = {}
+    for t, table in edited["tables"].items():
+        base = baseline["tables"].get(t)
+        if base is None:
+            continue
+        row = {}
+        for key, (path, over) in OUTPUTS.items():
+            new, old = _value(table, path), _value(base, path)
+            n1, n0 = _count(table, over), _count(base, over)
+            if new is None or old is None or n1 <= 0 or n0 <= 0:
+                continue
+            var = new * (1 - new) / n1 + old * (1 - old) / n0
+            row[key] = round(1.96 * math.sqrt(max(var, 0.0)), 6)
+        out[t] = row
+    return out
+
+
+def summary_data(scenario: Scenario, data: dict[str, Any]) -> dict[str, Any]:
+    """The bottom line (report.summary) as JSON: sentences with their facts, rankings."""
+    from detente.report.summary import bottom_line
+    from detente.report.words import Labels
+
+    found = bottom_line(data, Labels(scenario))
+    for sentence in found["sentences"]:
+        sentence["facts"] = [
+            {
+                "path": list(f.path),
+                "value": f.value,
+                "kind": f.kind,
+                "derived": f.derived,
+                "text": f.text(),
+            }
+            for f in sentence["facts"]
+        ]
+    return found
 
 
 def chart_svgs(
-    names: list[str], data: dict[str, Any], difference: dict[str, Any] | None
+    names: list[str],
+    data: dict[str, Any],
+    difference: dict[str, Any] | None,
+    scenario: Scenario | None = None,
+    noise: dict[str, Any] | None = None,
 ) -> dict[str, str]:
     """The asked-for charts as SVG (a chart without data is left out)."""
     from detente.report import charts
+    from detente.report.build import chart_objects
+    from detente.report.words import Labels
+
+    labels = Labels(scenario) if scenario is not None else Labels.from_data(data)
+    made: dict[str, Any] = {}
+
+    def dated(name: str):
+        if not made:
+            made.update(chart_objects(scenario, data))
+        return made.get(name)
 
     makers = {
+        "monthly": lambda: dated("monthly"),
+        "ranking_ceasefire": lambda: dated("ranking_ceasefire"),
+        "ranking_ongoing": lambda: dated("ranking_ongoing"),
+        "ceasefire_survival": lambda: dated("ceasefire_survival"),
         "classes": lambda: charts.classes_chart(data),
         "intervals": lambda: charts.intervals_chart(data),
         "settlement": lambda: charts.settlement_chart(data),
         "survival": lambda: charts.survival_chart(data),
-        "sensitivity": lambda: charts.sensitivity_chart(data),
-        "difference": lambda: charts.difference_chart(difference) if difference else None,
+        "sensitivity": lambda: charts.sensitivity_chart(data, "p_settlement", labels),
+        "sensitivity_war": lambda: charts.sensitivity_chart(data, "p_war", labels),
+        "difference": lambda: (
+            charts.difference_chart(difference, noise, labels) if difference else None
+        ),
     }
     out = {}
     for name in dict.fromkeys(names):
@@ -151,11 +269,14 @@ def run_request(
     start = time.perf_counter()
     scenario = scenario or checked_request(base, req)
     data = forecast_data(scenario, req, cancel)
-    out: dict[str, Any] = {"forecast": data, "difference": None}
+    out: dict[str, Any] = {"forecast": data, "difference": None, "noise": None}
     if not req.edits.is_empty():
         plain = req.model_copy(update={"edits": Edits(), "sensitivity": False})
-        out["difference"] = differences(data, forecast_data(base, plain, cancel))
-    out["charts"] = chart_svgs(list(req.charts), data, out["difference"])
+        baseline = forecast_data(base, plain, cancel)
+        out["difference"] = differences(data, baseline)
+        out["noise"] = noise_bands(data, baseline)
+    out["summary"] = summary_data(scenario, data)
+    out["charts"] = chart_svgs(list(req.charts), data, out["difference"], scenario, out["noise"])
     out["elapsed_ms"] = round(1000 * (time.perf_counter() - start), 1)
     return out
 
@@ -220,3 +341,33 @@ async def _watch_disconnect(request: Any, cancel: threading.Event, every: float 
             cancel.set()
             return
         await anyio.sleep(every)
+
+
+def request_key(base: Scenario, req: ForecastRequest) -> str:
+    """The identity of a forecast request: the scenario's canonical JSON and every input that
+    changes the numbers (not the charts asked for)."""
+    inputs = req.model_dump(mode="json", exclude={"charts"})
+    text = dump_json(base) + json.dumps(inputs, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+FRAGMENT = re.compile(
+    r"^(?:[a-z]|(?:In|On|By|Since|From|Until|As of)\s*[,.;]|Think back|Remember|Recall)"
+    r"|\b(?:In|On|By|Since)\s+,|\s,\s|\(\s*\)"
+)
+"""A timeline title that is no event: it starts mid-sentence or in lower case, has a hole
+where its date was ("In , the United States…"), or asks the reader to remember."""
+
+
+def clean_timeline(rows: list[dict[str, Any]], since: str | None = None) -> list[dict[str, Any]]:
+    """Timeline events fit to show: titles that are whole sentences of at least four words,
+    dated on or after ``since`` (e.g. the war's start) when given."""
+    kept = []
+    for row in rows:
+        title = (row.get("title") or "").strip()
+        if len(title.split()) < 4 or FRAGMENT.search(title):
+            continue
+        if since and str(row.get("date") or "")[:10] < since[: len(str(row.get("date") or ""))]:
+            continue
+        kept.append(row)
+    return kept

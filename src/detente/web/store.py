@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 import time
@@ -79,6 +80,17 @@ def _load_version(path: str, size: int, mtime_ns: int) -> Scenario:
     return load_scenario(Path(path))
 
 
+class TakenId(InputError):
+    """An uploaded scenario's id is a bundled scenario's; ``suggest`` is a free one."""
+
+    def __init__(self, taken: str, suggest: str) -> None:
+        super().__init__(
+            f"id {taken!r} is taken by a bundled scenario: upload it again as {suggest!r}",
+            field="id",
+        )
+        self.suggest = suggest
+
+
 class UploadExists(InputError):
     """An upload whose scenario id is already taken by an earlier upload."""
 
@@ -106,6 +118,11 @@ class DataDir:
             if version != SCHEMA_VERSION:
                 conn.execute("DROP TABLE IF EXISTS runs")
             conn.execute(SCHEMA)
+            columns = {r[1] for r in conn.execute("PRAGMA table_info(runs)")}
+            for name in ("request_key", "label", "extra"):
+                if name not in columns:
+                    conn.execute(f"ALTER TABLE runs ADD COLUMN {name} TEXT")
+            conn.execute("CREATE INDEX IF NOT EXISTS runs_key ON runs (request_key)")
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     @contextmanager
@@ -143,12 +160,19 @@ class DataDir:
         known = ", ".join(self.scenario_names())
         raise InputError(f"no scenario {name!r} (known: {known})", field="scenario")
 
-    def save_upload(self, filename: str, raw: bytes, *, replace: bool = False) -> Scenario:
-        """Validate an upload and keep it as YAML under its own id (ids are [a-z0-9_-]+); an
-        id already uploaded is refused unless ``replace``."""
+    def save_upload(
+        self, filename: str, raw: bytes, *, replace: bool = False, rename: str | None = None
+    ) -> Scenario:
+        """Validate an upload and keep it as YAML under its own id (ids are [a-z0-9_-]+), or
+        under ``rename`` when given (so an exported bundled scenario can come back); an id
+        already uploaded is refused unless ``replace``."""
         scenario = parse_upload(filename, raw)
+        if rename:
+            if not re.fullmatch(r"[a-z0-9_\-]+", rename):
+                raise InputError(f"new id {rename!r} must be [a-z0-9_-]+", field="id")
+            scenario = scenario.model_copy(update={"id": rename})
         if scenario.id in bundled_scenarios():
-            raise InputError(f"id {scenario.id!r} is taken by a bundled scenario", field="id")
+            raise TakenId(scenario.id, free_id(set(self.scenario_names()), scenario.id))
         target = (self.uploads / f"{scenario.id}.yaml").resolve()
         if target.parent != self.uploads.resolve():
             raise InputError(f"scenario id {scenario.id!r} is not a plain name", field="id")
@@ -164,10 +188,22 @@ class DataDir:
 
     # ---- run history ----------------------------------------------------------------------
 
-    def record(self, kind: str, request: dict[str, Any], data: dict[str, Any], ms: float) -> int:
-        """Keep a run (its request and its forecast data) in the history; its id."""
+    def record(
+        self,
+        kind: str,
+        request: dict[str, Any],
+        data: dict[str, Any],
+        ms: float,
+        key: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> int:
+        """Keep a run (its request, its forecast data, its request key and what else the page
+        shows) in the history; its id."""
         summary = {
-            t: {c: v["p"] for c, v in table["outcome_classes"].items()}
+            t: {
+                **{c: v["p"] for c, v in table["outcome_classes"].items()},
+                **table.get("by", {}),
+            }
             for t, table in data["tables"].items()
         }
         row = (
@@ -182,21 +218,40 @@ class DataDir:
             round(ms, 1),
             json.dumps(summary),
             json.dumps(data),
+            key,
+            json.dumps(extra or {}),
         )
         with self._connect(write=True) as conn:
             cur = conn.execute(
                 "INSERT INTO runs (created, kind, scenario, input_hash, seed, draws, engine, "
-                "edits, elapsed_ms, summary, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "edits, elapsed_ms, summary, data, request_key, extra) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 row,
             )
             return int(cur.lastrowid)
+
+    def find(self, key: str) -> dict[str, Any] | None:
+        """The latest stored run with this request key, with its data, or None."""
+        with self._connect() as conn:
+            row = conn.execute(
+                "SELECT id FROM runs WHERE request_key = ? ORDER BY id DESC LIMIT 1", (key,)
+            ).fetchone()
+        return None if row is None else self.run(int(row["id"]))
+
+    def label(self, run_id: int, label: str) -> bool:
+        """Name a run (at most 80 characters; empty clears it); False when there is no run."""
+        if self.run(run_id) is None:
+            return False
+        with self._connect(write=True) as conn:
+            conn.execute("UPDATE runs SET label = ? WHERE id = ?", (label[:80] or None, run_id))
+        return True
 
     def history(self, limit: int = 100) -> list[dict[str, Any]]:
         """The latest runs, newest first, without their full data."""
         with self._connect() as conn:
             rows = conn.execute(
                 "SELECT id, created, kind, scenario, input_hash, seed, draws, engine, edits, "
-                "elapsed_ms, summary FROM runs ORDER BY id DESC LIMIT ?",
+                "elapsed_ms, summary, label FROM runs ORDER BY id DESC LIMIT ?",
                 (limit,),
             ).fetchall()
         return [
@@ -215,4 +270,5 @@ class DataDir:
         out = dict(row)
         for key in ("edits", "summary", "data"):
             out[key] = json.loads(out[key])
+        out["extra"] = json.loads(out.get("extra") or "{}")
         return out

@@ -19,7 +19,8 @@ class Edits(BaseModel):
     by the edit (see docs/decisions.md, "Report and dashboard"). A plain number is replaced.
 
     ``capability``: actor → value ≥ 0; ``ideal``, ``salience``: "actor/issue" → 0–100;
-    ``mediator``: table → the mediating actor's id, or "" for none; ``leverage``, ``bias``:
+    ``mediator``: table → the mediating actor's id, or "" for none (a single-text table then
+    becomes alternating offers between the parties); ``leverage``, ``bias``:
     table → 0–1; ``mechanisms``: table → the mechanism ids offered there.
     """
 
@@ -81,6 +82,10 @@ def _edit_mediators(data: dict[str, Any], edits: Edits) -> None:
         table = _find(data["tables"], "table", id=table_id)
         if not actor:
             table.pop("mediator", None)
+            if table.get("protocol") == "single_text":
+                # a single text needs someone to draft it: without the mediator the parties
+                # trade offers themselves (docs/decisions.md, "What-if without a mediator")
+                table["protocol"] = "alternating_offers"
         else:
             table["mediator"] = {**table.get("mediator", {}), "actor": actor}
     for field in ("leverage", "bias"):
