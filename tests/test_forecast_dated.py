@@ -341,3 +341,23 @@ def test_interventions_take_effect_at_their_month(bundled):
     assert np.allclose(path[:, :2], base)  # rounds 0-5 fall in months 0 and 1
     assert np.allclose(path[:, 2:], 0.5 * base)
     assert mediator_presence(plan, x, months).tolist() == [1, 1, 1, 0, 0, 0]
+
+
+def test_a_party_leaving_counts_from_the_month_of_its_round(bundled):
+    """Before the month a belligerent leaves, the table can reach a ceasefire; from that month
+    on it cannot (both belligerents are needed)."""
+    from detente.forecast.inputs import input_space, sample
+    from detente.forecast.monthly import table_signals
+    from detente.forecast.tables import plan_table
+    from detente.scenario import Intervention
+
+    table = bundled.table("us_mediated")
+    leaves = Intervention(kind="party_leaves", round=6, actor="ukraine")
+    moved = table.model_copy(update={"interventions": (leaves,), "meetings_per_month": 2.0})
+    tables = tuple(moved if t.id == "us_mediated" else t for t in bundled.tables)
+    scenario = bundled.model_copy(update={"tables": tables})
+    plan = plan_table(scenario, "us_mediated")
+    x = sample(input_space(scenario), 200, np.random.default_rng(0))
+    signals = table_signals(plan, x, "compromise", np.random.default_rng(1), horizon=6)
+    assert signals.ceasefire_ok[:, :3].any()  # rounds 0-5 fall in months 0-2
+    assert not signals.ceasefire_ok[:, 3:].any() and not signals.agreement_ok[:, 3:].any()

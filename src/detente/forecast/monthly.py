@@ -151,7 +151,34 @@ def table_signals(
     horizon: int = DEFAULT_HORIZON,
     text_every: int = TEXT_EVERY,
 ) -> Signals:
-    """The table's inside view for every draw and month (see the module docstring)."""
+    """The table's inside view for every draw and month (see the module docstring). When
+    parties leave, the table with them holds until the month of the first departure (round /
+    meetings per month), the table without every leaver from then on."""
+    if not plan.leaving:
+        return _signals(plan, x, engine, rng, horizon, text_every)
+    meetings = float(np.median(x["meetings"][:, plan.index]))
+    leaves = min(month_of_round(r, meetings) for _, r in plan.leaving)
+    before = _signals(plan.before_leaving(), x, engine, rng, horizon, text_every)
+    after = _signals(plan, x, engine, rng, horizon, text_every)
+    gone = (np.arange(horizon) >= leaves)[None, :]
+    pick = lambda a, b: np.where(gone, b, a)  # noqa: E731
+    return Signals(
+        pick(before.ceasefire_ok, after.ceasefire_ok),
+        pick(before.agreement_ok, after.agreement_ok),
+        after.meetings,
+        pick(before.terms_pressured, after.terms_pressured),
+    )
+
+
+def _signals(
+    plan: TablePlan,
+    x: dict[str, np.ndarray],
+    engine: str,
+    rng: np.random.Generator,
+    horizon: int,
+    text_every: int,
+) -> Signals:
+    """The inside view of a table whose parties do not change."""
     if plan.belligerents is None:
         raise InputError("the dated forecast needs a war model (war.belligerents)", field="war")
     n = x["capability"].shape[0]

@@ -7,6 +7,7 @@ that text against its outside option: the war. See docs/decisions.md (## Forecas
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +42,16 @@ class TablePlan:
     mechanisms: tuple[str, ...]
     actor_ids: tuple[str, ...] = ()
     deadline: int = 0
+    leaving: tuple[tuple[int, int], ...] = ()
+    """Parties that leave the table: (actor index, round), dropped from ``parties``."""
+
+    def before_leaving(self) -> TablePlan:
+        """The table as it sits before any party leaves."""
+        if not self.leaving:
+            return self
+        parties = tuple(self.actor_ids.index(p) for p in self.table.parties)
+        drafters = tuple(self.actor_ids.index(p) for p in self.table.drafters) or parties
+        return dataclasses.replace(self, parties=parties, drafters=drafters, leaving=())
 
     @property
     def party_ids(self) -> tuple[str, ...]:
@@ -83,6 +94,11 @@ def plan_table(scenario: Scenario, table_id: str) -> TablePlan:
         mechanisms=kinds,
         actor_ids=tuple(ids),
         deadline=deadline,
+        leaving=tuple(
+            (ids.index(iv.actor), iv.round)
+            for iv in table.interventions
+            if iv.kind == "party_leaves" and iv.actor is not None
+        ),
     )
 
 
