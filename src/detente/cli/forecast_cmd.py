@@ -60,11 +60,23 @@ def summary_table(data: dict[str, Any], width: int) -> list:
             _pct(c["comprehensive_settlement"]["p"]),
             _pct(c["ceasefire_frozen_conflict"]["p"]),
             _pct(c["collapse_war"]["p"]),
-            _pct(t["coercion"]["rate_among_settlements"]),
-            _pct(t["durability"]["settlement"]["2y"]),
+            _few(t["coercion"]["rate_among_settlements"], t["coercion"]["settled_draws"]),
+            _few(t["durability"]["settlement"]["2y"], t["coercion"]["settled_draws"]),
             _pct(t["durability"]["peace_holds"]["5y"]),
         ])  # fmt: skip
-    return fit(f"Forecast: {data['meta']['scenario_name']}", cols, rows, width)
+    parts = fit(f"Forecast: {data['meta']['scenario_name']}", cols, rows, width)
+    threshold = data["meta"].get("few_draws_threshold", 30)
+    if any("(n=" in cell for row in rows for cell in row):
+        note = f"(n=N): the figure rests on N < {threshold} settled draws; read it with care"
+        parts.append(Text(note, style="dim"))
+    return parts
+
+
+def _few(value: float | None, draws: int, threshold: int = 30) -> str:
+    """A percentage over settled draws, with its count when it rests on few of them."""
+    if value is None or draws >= threshold:
+        return _pct(value)
+    return f"{_pct(value)} (n={draws})"
 
 
 QUESTIONS = ("ceasefire", "agreement", "abandoned", "ongoing")
