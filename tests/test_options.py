@@ -80,5 +80,5 @@ def test_one_engine_list_in_errors_and_the_api(tmp_path):
     with pytest.raises(InputError) as info:
         get_engine("oracle")
     assert all(name in str(info.value) for name in engine_choices())
-    client = TestClient(create_app(tmp_path))
+    client = TestClient(create_app(tmp_path), base_url="http://127.0.0.1")
     assert client.get("/api/engines").json() == list(engine_choices())
