@@ -130,9 +130,7 @@ def test_same_seed_same_bytes(bundled):
 
 
 def _signals(n: int, h: int, ceasefire: bool, agreement: bool) -> Signals:
-    return Signals(
-        np.full((n, h), ceasefire), np.full((n, h), agreement), np.ones(n), np.zeros((n, h), bool)
-    )
+    return Signals(np.full((n, h), ceasefire), np.full((n, h), agreement), np.ones(n))
 
 
 def test_path_probabilities_sum_to_one_over_every_path():

@@ -49,13 +49,11 @@ ANNUAL_DISCOUNT = 0.9
 @dataclass(frozen=True)
 class Signals:
     """One table's inside view over draws and months: ``ceasefire_ok`` and ``agreement_ok``
-    (draws, months) booleans, ``meetings`` (draws,) meetings per month, ``terms_pressured``
-    (draws, months): an agreement within reach only thanks to costs imposed by the mediator."""
+    (draws, months) booleans, and ``meetings`` (draws,) meetings per month."""
 
     ceasefire_ok: np.ndarray
     agreement_ok: np.ndarray
     meetings: np.ndarray
-    terms_pressured: np.ndarray
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -166,7 +164,6 @@ def table_signals(
         pick(before.ceasefire_ok, after.ceasefire_ok),
         pick(before.agreement_ok, after.agreement_ok),
         after.meetings,
-        pick(before.terms_pressured, after.terms_pressured),
     )
 
 
@@ -187,7 +184,7 @@ def _signals(
     at_table = all(b in plan.parties for b in plan.belligerents)
     if not at_table:
         never = np.zeros((n, horizon), dtype=bool)
-        return Signals(never, never, meetings, never)
+        return Signals(never, never, meetings)
     win_p = _projected_win_p(plan, x, months)
     parties = list(plan.parties)
     ideal = x["ideal"][:, parties, :]
@@ -207,14 +204,12 @@ def _signals(
     knot_of_month = (months // text_every).astype(int)
     u_text, red = u_text[:, knot_of_month], red[:, knot_of_month]
 
-    accepts_free = (u_text + paid >= fight_on).all(-1)
     accepts = (u_text + paid >= fight_on - imposed).all(-1)
     credible = ~_commitment(plan, x, win_p, months)
     agreement_ok = accepts & ~red & credible
-    pressured = agreement_ok & ~(accepts_free & ~red & credible)
 
     status_quo = np.nan_to_num(x["status_quo"], nan=50.0)
     u_freeze = outcomes.utility(status_quo, ideal, weights)[:, None, :]
     fighters = [parties.index(b) for b in plan.belligerents]
     freeze_ok = (u_freeze + paid >= fight_on - imposed)[..., fighters].all(-1)
-    return Signals(freeze_ok, agreement_ok, meetings, pressured)
+    return Signals(freeze_ok, agreement_ok, meetings)

@@ -142,7 +142,7 @@ def base_rate_curves(run: ForecastRun) -> np.ndarray:
     historical cases' abandonment rate; the same for every table."""
     h = run.config.horizon_months
     never = np.zeros((1, h), dtype=bool)
-    signals = Signals(never, never, np.ones(1), never)
+    signals = Signals(never, never, np.ones(1))
     assert run.scenario.war is not None
     model = base_rate_model()
     return question_curves(signals, model, run.scenario.war.kind, war_age_months(run.scenario))[0]

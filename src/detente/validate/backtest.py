@@ -281,7 +281,7 @@ def forecast_curves(c: CaseData, engine: str, model: HazardModel) -> np.ndarray:
 def outside_curves(c: CaseData, model: HazardModel) -> np.ndarray:
     """Curves that do not depend on the table's signals (base rates)."""
     never = np.zeros((1, HORIZON), dtype=bool)
-    return question_curves(Signals(never, never, np.ones(1), never), model, c.kind, c.age)[0]
+    return question_curves(Signals(never, never, np.ones(1)), model, c.kind, c.age)[0]
 
 
 def observed_curves(c: CaseData) -> np.ndarray:
