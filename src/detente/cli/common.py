@@ -1,12 +1,23 @@
-"""What several commands share: the engine list and writing files."""
+"""What several commands share: the engine list, date options and writing files."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
 from detente.errors import InputError
+
+
+def parse_date(text: str | None, flag: str) -> dt.date | None:
+    """A YYYY-MM-DD option, or an InputError naming the flag."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"expected a date YYYY-MM-DD, got {text!r}", field=flag) from None
 
 
 def engine_names() -> tuple[str, ...]:

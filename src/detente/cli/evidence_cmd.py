@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 
+from detente.cli.common import parse_date
 from detente.cli.layout import Col, err_console, out_console, progress, say, show
 from detente.cli.output import check_output, write_output
 from detente.errors import InputError
@@ -49,19 +50,6 @@ def _source(r) -> str:
     from detente.evidence.queries import source_label
 
     return source_label(r)
-
-
-def _day(value: str | None, flag: str):
-    import datetime as dt
-
-    from detente.errors import InputError
-
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"expected a date YYYY-MM-DD, got {value!r}", field=flag) from None
 
 
 def register(app: typer.Typer, groups) -> None:
@@ -264,7 +252,7 @@ def register(app: typer.Typer, groups) -> None:
         console = out_console()
         base = load_scenario(scenario)
         proposal = propose_update(
-            base, _open(db), since=_day(since, "--since"), until=_day(until, "--until")
+            base, _open(db), since=parse_date(since, "--since"), until=parse_date(until, "--until")
         )
         window = f"after {proposal.since}" if proposal.since else "at any date"
         console.print(

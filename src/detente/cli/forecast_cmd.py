@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.text import Text
 
-from detente.cli.common import check_engine, engines_help
+from detente.cli.common import check_engine, engines_help, parse_date
 from detente.cli.layout import Col, err_console, fit, out_console, print_all, progress, say
 from detente.cli.output import check_output, write_output
 from detente.errors import InputError
@@ -26,16 +25,6 @@ def _pct(value: float | None) -> str:
 
 def _num(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f}"
-
-
-def parse_date(text: str | None, flag: str) -> dt.date | None:
-    """A YYYY-MM-DD option, or an InputError naming the flag."""
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"expected a date YYYY-MM-DD, got {text!r}", field=flag) from None
 
 
 def parse_tables(tables: str | None) -> tuple[str, ...] | None:

@@ -166,13 +166,17 @@ def dated_chunk(
     return DatedAggregate(int(weight.shape[0]), curves.sum(0), float(weight.sum()), weight @ fates)
 
 
+def chunk_inputs(scenario: Scenario, chunk: Chunk) -> dict[str, np.ndarray]:
+    """The sampled inputs of one chunk (shared by every table: common random numbers)."""
+    return sample(input_space(scenario), chunk.size, np.random.default_rng(chunk.seed))
+
+
 def run_chunk(
     scenario: Scenario, config: ForecastConfig, chunk: Chunk
 ) -> dict[str, TableAggregate]:
     """Evaluate every table on one chunk of draws (all tables see the same sampled inputs;
     each table × purpose draws from its own stream)."""
-    space = input_space(scenario)
-    x = sample(space, chunk.size, np.random.default_rng(chunk.seed))
+    x = chunk_inputs(scenario, chunk)
     dated = dated_problem(scenario) is None and config.engine != PROTOCOL
     out: dict[str, TableAggregate] = {}
     for table_id in config.tables or ():
@@ -268,12 +272,10 @@ def engine_comparison(
     engines is the engine's effect alone."""
     from detente.engines import engine_names
 
-    small = dataclasses.replace(
-        config, draws=min(draws, config.draws), chunk_size=min(draws, config.draws)
-    )
-    small = dataclasses.replace(small, text_every=small.horizon_months)
+    n = min(draws, config.draws)
+    small = dataclasses.replace(config, draws=n, chunk_size=n, text_every=config.horizon_months)
     chunk = chunks(small)[0]
-    x = sample(input_space(scenario), chunk.size, np.random.default_rng(chunk.seed))
+    x = chunk_inputs(scenario, chunk)
     out: dict[str, dict[str, DatedAggregate]] = {}
     for engine in engine_names():
         out[engine] = {}

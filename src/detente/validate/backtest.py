@@ -32,7 +32,6 @@ from detente.conflict.base_rate import monthly_hazard
 from detente.engines import engine_names
 from detente.errors import InputError
 from detente.forecast.calendar import month_of, months_between
-from detente.forecast.inputs import input_space, sample
 from detente.forecast.monthly import TEXT_EVERY, Signals, table_signals
 from detente.forecast.questions import (
     COEFFICIENTS,
@@ -47,7 +46,7 @@ from detente.forecast.questions import (
     question_curves,
     transition_codes,
 )
-from detente.forecast.run import ForecastConfig, chunks
+from detente.forecast.run import ForecastConfig, chunk_inputs, chunks
 from detente.forecast.tables import plan_table
 from detente.validate.cases import Case
 
@@ -123,8 +122,7 @@ def case_signals(
         horizon_months=HORIZON,
         text_every=text_every,
     ).checked(scenario)
-    chunk = chunks(config)[0]
-    x = sample(input_space(scenario), chunk.size, np.random.default_rng(chunk.seed))
+    x = chunk_inputs(scenario, chunks(config)[0])
     plan = plan_table(scenario, case.resolution.table)
     return table_signals(plan, x, engine, np.random.default_rng([seed, 7]), HORIZON, text_every)
 
