@@ -102,6 +102,7 @@ def register(app: typer.Typer, groups) -> None:
             "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM claims),"
             " (SELECT count(*) FROM events), (SELECT count(*) FROM figures)"
         ).fetchone()
+        store.close()  # checkpoints the write-ahead log into the store file
         say(
             out_console(),
             f"added {len(report.added)}, already stored {len(report.duplicates)}, skipped "
