@@ -26,6 +26,7 @@ lint: $(STAMP_TEST)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # Browser tests drive Debian's chromium (never a downloaded browser); installed when missing.
 browser:

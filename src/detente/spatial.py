@@ -24,7 +24,7 @@ def crosses_red_line(point: np.ndarray, ideal: np.ndarray, red_line: np.ndarray)
     side_of_ideal = np.sign(ideal - red_line)
     side_of_point = np.sign(point[..., None, :] - red_line)
     crossed = (side_of_point != 0) & (side_of_point != side_of_ideal)
-    return np.where(np.isnan(red_line), False, crossed).any(axis=-1)
+    return np.any(np.where(np.isnan(red_line), False, crossed), axis=-1)
 
 
 def salience_weights(salience: np.ndarray) -> np.ndarray:

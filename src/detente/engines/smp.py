@@ -223,6 +223,8 @@ def choose(p: np.ndarray, transition: str, rng: np.random.Generator | None) -> n
     """Chosen option per actor: the first most likely (KTAB ndxMaxAbs) or a draw from p."""
     if transition == "deterministic":
         return p.argmax(axis=2)
+    if rng is None:
+        raise ValueError("a stochastic transition needs a random generator")
     u = rng.random(p.shape[:2])[..., None]
     chosen = (np.cumsum(p, axis=2) <= u).sum(axis=2)
     # guard against round-off past the last option with positive probability
@@ -472,7 +474,7 @@ def by_present_actors(
     patterns, group = np.unique(present, axis=0, return_inverse=True)
     draws, actors, dims = inp.shape
     outcome, rounds = np.empty((draws, dims)), np.zeros(draws, dtype=np.int64)
-    extras = {key: np.zeros((draws, actors)) for key in PER_ACTOR_EXTRAS}
+    extras: dict[str, np.ndarray] = {key: np.zeros((draws, actors)) for key in PER_ACTOR_EXTRAS}
     parts = []
     for index, pattern in enumerate(patterns):
         rows, cols = np.flatnonzero(group.ravel() == index), np.flatnonzero(pattern)
@@ -489,12 +491,13 @@ def by_present_actors(
     params = parts[0][2].params
     trajectory = None
     if record_trajectory:
-        length = max(len(r.trajectory) for _, _, r in parts)
+        traces = [np.asarray(r.trajectory) for _, _, r in parts]
+        length = max(len(t) for t in traces)
         trajectory = np.broadcast_to(inp.position, (length, *inp.shape)).copy()
         probability = np.zeros((length, draws, actors))
-        for rows, cols, r in parts:
+        for (rows, cols, r), trace in zip(parts, traces, strict=True):
             cells = (slice(None), rows[:, None], cols[None, :])
-            trajectory[cells] = np.stack(_pad(list(r.trajectory), length))
+            trajectory[cells] = np.stack(_pad(list(trace), length))
             probability[cells] = np.stack(_pad(list(r.extras["probability_trajectory"]), length))
         extras["probability_trajectory"] = probability
     return EngineResult("smp", VERSION, params, outcome, rounds, trajectory, extras)

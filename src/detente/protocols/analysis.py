@@ -30,10 +30,9 @@ def pareto_mask(utilities: np.ndarray) -> np.ndarray:
     mask = np.ones(n, dtype=bool)
     for start in range(0, n, 512):
         block = utilities[start : start + 512]
-        dominated = (
-            (utilities[None, :, :] >= block[:, None, :]).all(-1)
-            & (utilities[None, :, :] > block[:, None, :]).any(-1)
-        ).any(1)
+        weakly_better = np.all(utilities[None, :, :] >= block[:, None, :], axis=-1)
+        strictly_better = np.any(utilities[None, :, :] > block[:, None, :], axis=-1)
+        dominated = np.any(weakly_better & strictly_better, axis=1)
         mask[start : start + 512] = ~dominated
     return mask
 
@@ -65,7 +64,7 @@ def concessions(prefs: Preferences, trace: np.ndarray, proposer: np.ndarray) -> 
     rounds where it did not propose."""
     rounds = trace.shape[0]
     out = np.zeros((rounds, prefs.shape[0], prefs.shape[1]))
-    last = {}
+    last: dict[int, np.ndarray] = {}
     for r in range(rounds):
         who = int(proposer[r])
         if who < 0:

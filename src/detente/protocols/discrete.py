@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -38,7 +39,8 @@ ASPIRATION_TOLERANCE = 1e-4
 default ``eps`` for its time-based negotiators)."""
 NEAREST_BELOW = 1e-6
 """How far below the aspiration level an offer may lie when it is strictly nearer to it."""
-TIE_ORDERS = {"enumeration": "stable", "numpy": "quicksort"}
+SortKind = Literal["stable", "quicksort"]
+TIE_ORDERS: dict[str, SortKind] = {"enumeration": "stable", "numpy": "quicksort"}
 """How outcomes of equal utility to the proposer are ordered → NumPy sort kind."""
 
 
@@ -131,7 +133,7 @@ def _offer_ranks(ordered: np.ndarray, level: np.ndarray, row_of: np.ndarray) -> 
     return rank
 
 
-def _rational_last(u: np.ndarray, r: float, kind: str) -> np.ndarray:
+def _rational_last(u: np.ndarray, r: float, kind: SortKind) -> np.ndarray:
     """Outcome indices by ascending utility: those below ``r`` first (stably), then the rest
     sorted on their own with ``kind``."""
     below, above = np.flatnonzero(u < r), np.flatnonzero(u >= r)
@@ -140,7 +142,7 @@ def _rational_last(u: np.ndarray, r: float, kind: str) -> np.ndarray:
     )
 
 
-def _sorted(u: np.ndarray, r: np.ndarray, kind: str) -> tuple[np.ndarray, ...]:
+def _sorted(u: np.ndarray, r: np.ndarray, kind: SortKind) -> tuple[np.ndarray, ...]:
     """One party's utilities sorted (G, N), their outcome indices (G, N) and the row each
     negotiation uses (B,): u (R, N), r (B,).
 
@@ -181,7 +183,7 @@ def _check(utilities: np.ndarray, n_steps: int) -> None:
         raise InputError("n_steps must be at least 1", field="n_steps")
 
 
-def _offers(domains: np.ndarray, level: np.ndarray, r: np.ndarray, kind: str) -> np.ndarray:
+def _offers(domains: np.ndarray, level: np.ndarray, r: np.ndarray, kind: SortKind) -> np.ndarray:
     """Outcome each party proposes at each step: domains (R, 2, N), level (S, B, 2), r (B, 2)
     → (S, B, 2). A party with no outcome worth its reservation offers its best."""
     offers = np.empty(level.shape, dtype=np.intp)
@@ -193,16 +195,20 @@ def _offers(domains: np.ndarray, level: np.ndarray, r: np.ndarray, kind: str) ->
     return offers
 
 
-def _first_acceptance(accept_0: np.ndarray, accept_1: np.ndarray) -> tuple[np.ndarray, ...]:
+def _first_acceptance(
+    accept_0: np.ndarray, accept_1: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Earliest acceptance in event order (step 0: party 1; step s ≥ 1: party 0 then party 1):
     (S, B) each → agreed, step and the accepting party, (B,) each."""
     events = np.stack([accept_0, accept_1], axis=1).reshape(-1, accept_0.shape[1])
     first = np.argmax(events, axis=0)
-    agreed = events.any(axis=0)
+    agreed = np.asarray(events.any(axis=0))
     return agreed, np.where(agreed, first // 2, -1), np.where(agreed, first % 2, -1)
 
 
-def _settle(domains: np.ndarray, offers: np.ndarray, level: np.ndarray, r: np.ndarray):
+def _settle(
+    domains: np.ndarray, offers: np.ndarray, level: np.ndarray, r: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Each negotiation's first acceptance → agreed, outcome, step, proposer, utility (B, …)."""
     rows = np.arange(offers.shape[1])
     accept_0 = np.zeros(offers.shape[:2], dtype=bool)  # party 0 answers party 1's last offer

@@ -7,7 +7,7 @@ and CSV have lines), the field and what was expected.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -186,7 +186,7 @@ def _is_branch(part: object) -> bool:
     return isinstance(part, str) and (part == "float" or "Uncertain" in part)
 
 
-def _branch_matches(err: dict) -> bool:
+def _branch_matches(err: Mapping[str, Any]) -> bool:
     return ("Uncertain" in err["loc"][-1]) == isinstance(err.get("input"), dict)
 
 

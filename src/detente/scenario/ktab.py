@@ -108,7 +108,9 @@ def parse_ktab_csv(text: str, file: str | Path | None = None) -> KtabData:
         raise InputError(
             f"expected {n_actors} actor rows, found {len(body)}", file=file, line=3, field="nActors"
         )
-    names, descs, power = [], [], []
+    names: list[str] = []
+    descs: list[str] = []
+    power: list[float] = []
     position = np.empty((n_actors, n_dims))
     salience = np.empty((n_actors, n_dims))
     for a, (line, row) in enumerate(body):

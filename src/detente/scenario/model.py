@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -47,7 +47,7 @@ class Frozen(BaseModel):
     def _no_booleans(cls, value: object, info: ValidationInfo) -> object:
         """``true`` is not a number: refuse booleans outside boolean fields (pydantic would
         read them as 1 and 0)."""
-        annotation = cls.model_fields[info.field_name].annotation
+        annotation = cls.model_fields[str(info.field_name)].annotation
         if isinstance(value, bool) and annotation is not bool:
             wanted = "a number" if any(t in repr(annotation) for t in ("float", "int")) else "text"
             raise ValueError(f"expected {wanted}, got the boolean {str(value).lower()}")
@@ -87,9 +87,12 @@ def bounds_of(value: Judgment) -> tuple[float, float]:
     return float(value), float(value)
 
 
-def _check_bounds(value: Judgment | None, lo: float, hi: float) -> Judgment | None:
+_J = TypeVar("_J", bound="Judgment | None")
+
+
+def _check_bounds(value: _J, lo: float, hi: float) -> _J:
     if value is None:
-        return None
+        return value
     low, high = bounds_of(value)
     if low < lo or high > hi:
         got = f"{low:g}" if low == high else f"{low:g}..{high:g}"
@@ -565,11 +568,11 @@ def reference_problems(s: Scenario) -> list[tuple[str, str]]:
                 problems.append(
                     (f"{base}.parties[{j}]", f"party {party!r} has no position on {missing[0]!r}")
                 )
-    for i, m in enumerate(s.mechanisms):
-        for j, a in enumerate(m.providers):
+    for i, mechanism in enumerate(s.mechanisms):
+        for j, a in enumerate(mechanism.providers):
             need(actors, a, f"mechanisms[{i}].providers[{j}]", "actor")
-        for j, t in enumerate(m.tables):
-            need(tables, t, f"mechanisms[{i}].tables[{j}]", "table")
+        for j, table_id in enumerate(mechanism.tables):
+            need(tables, table_id, f"mechanisms[{i}].tables[{j}]", "table")
     if s.war is not None:
         for j, a in enumerate(s.war.belligerents):
             need(actors, a, f"war.belligerents[{j}]", "actor")
