@@ -168,11 +168,46 @@ def _unit_acts(doc, unit, actors, issues, state):
             continue
         if plan:
             stance = "propose" if stance in POSITIVE else stance
+        if stance == "propose" and _sets_conditions(tok, cues):
+            stance = "demand"
         governed = _governed(doc, unit, tok, subject, issues)
+        asked = _in_exchange_for(doc, unit, tok) if stance in ("propose", "accept") else []
         for issue in sorted({m.key for m in governed}):
-            poles = [m.pole for m in governed if m.key == issue and m.pole]
-            for agent in agents:
-                yield agent, issue, stance, cue_text, poles
+            for part_stance, part in _split_by_spans(governed, issue, stance, asked):
+                poles = [m.pole for m in part if m.pole]
+                for agent in agents:
+                    yield agent, issue, part_stance, cue_text, poles
+
+
+def _split_by_spans(governed, issue, stance, asked):
+    """(stance, mentions) of one issue: those inside an "in exchange for" phrase are what the
+    actor asks for (a demand), the rest carry the cue's stance."""
+    mine = [m for m in governed if m.key == issue]
+    wanted = [m for m in mine if any(a <= m.start and m.end <= b for a, b in asked)]
+    offered = [m for m in mine if m not in wanted]
+    return [(s, part) for s, part in ((stance, offered), ("demand", wanted)) if part]
+
+
+def _in_exchange_for(doc, unit, tok) -> list[tuple[int, int]]:
+    """Spans (in document offsets) of "in exchange for X" phrases inside the cue's phrase:
+    offering A in exchange for B proposes A and asks for B."""
+    head = tok.head if tok.dep_ == "amod" else tok
+    out = []
+    for t in head.subtree:
+        if t.lower_ == "for" and t.head.lower_ == "exchange" and t.head.head.lower_ == "in":
+            lo, hi = _edges(t)
+            out.append((unit.start + lo, unit.start + hi))
+    return out
+
+
+def _sets_conditions(tok, cues) -> bool:
+    """A proposal whose object is a demand noun ("outlined its conditions", "put forward
+    demands") states demands."""
+    inside = {t.i for t in tok.subtree}
+    return any(
+        stance == "demand" and c.pos_ == "NOUN" and c.i in inside and c.i != tok.i
+        for c, stance, _ in cues
+    )
 
 
 def _token_mentions(doc, unit, actors) -> dict[int, Mention]:
@@ -389,6 +424,7 @@ def _governed(doc, unit, tok, subject, issues):
         spans.append((ante.left_edge.idx, rel.left_edge.idx))
     if subject is not None and lo <= subject.idx < hi and subject.dep_ != "pobj":
         skips.append(_edges(subject))
+    skips.extend(_edges(t) for t in head.subtree if _context_phrase(t))
     out = []
     for m in issues:
         s, e = m.start - unit.start, m.end - unit.start
@@ -397,6 +433,19 @@ def _governed(doc, unit, tok, subject, issues):
         if any(a <= s and e <= b for a, b in spans):
             out.append(m)
     return out
+
+
+CONTEXT_PREPS = {"after", "before", "until", "following", "during", "amid"}
+
+
+def _context_phrase(t) -> bool:
+    """A time phrase ("in the hours after a ceasefire") or a frame ("as part of any ceasefire
+    deal") situates an act; the issues named there are not its content."""
+    if t.dep_ != "prep":
+        return False
+    if t.lower_ in CONTEXT_PREPS:
+        return True
+    return t.lower_ == "as" and any(c.lower_ == "part" for c in t.children)
 
 
 def _edges(tok) -> tuple[int, int]:
