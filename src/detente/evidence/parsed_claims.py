@@ -157,13 +157,17 @@ def _unit_acts(doc, unit, actors, issues, state):
     cues = _cues(doc)
     cue_tokens = {tok.i for tok, _, _ in cues}
     for tok, stance, cue_text in cues:
-        if _is_content(tok, cue_tokens) or _not_a_stance(tok):
+        owner = _noun_owner(tok, token_actor)
+        if (owner is None and _is_content(tok, cue_tokens)) or _not_a_stance(tok):
             continue
         if _negated(tok) and not NEGATIVE_CUE_RE.search(cue_text):
             if stance not in POSITIVE or stance == "demand":
                 continue
             stance = "reject"
-        agents, subject, plan = _agents(tok, token_actor, state)
+        if owner is not None:
+            agents, subject, plan = [token_actor[owner.i]], owner, False
+        else:
+            agents, subject, plan = _agents(tok, token_actor, state)
         if not agents:
             continue
         if plan:
@@ -233,6 +237,16 @@ def _cues(doc):
     return out
 
 
+def _noun_owner(tok, token_actor):
+    """The actor named as a noun cue's modifier ("a US proposal", "Russian demands"), when
+    the noun has no possessor."""
+    if tok.pos_ != "NOUN" or any(c.dep_ == "poss" for c in tok.children):
+        return None
+    return next(
+        (c for c in tok.children if c.dep_ in ("compound", "amod") and c.i in token_actor), None
+    )
+
+
 def _is_content(tok, cue_tokens: set[int]) -> bool:
     """A cue inside another cue's phrase is that act's content. Acts of their own: a noun cue
     with its own possessor, a participle before a possessed noun ("Moscow's proposed truce"),
@@ -285,6 +299,8 @@ def _agents(tok, token_actor, state):
         if t.lemma_.lower() in PLAN_LEMMAS and t.pos_ in ("NOUN", "PROPN") and t.i != tok.i:
             return _plan_agents(t, token_actor, state)
         subject = _subject_of(t)
+        if subject is not None and _recipient(t, subject):
+            return _offered_from(t, token_actor), subject, False
         if subject is not None:
             found = _resolve(subject, token_actor, state)
             if found is not None:
@@ -305,6 +321,28 @@ def _agents(tok, token_actor, state):
             break
         t = t.head
     return [], None, False
+
+
+OFFER_LEMMAS = {"offer", "promise", "grant", "give", "guarantee"} | OBJECT_CONTROL
+
+
+def _recipient(t, subject) -> bool:
+    """The passive subject of an offer or a request is its recipient ("Kyiv will be offered
+    guarantees", "Ukraine was urged to …"), not the actor."""
+    return subject.dep_ == "nsubjpass" and t.lemma_.lower() in OFFER_LEMMAS
+
+
+def _offered_from(t, token_actor) -> list[Mention]:
+    """The actors an offer comes from ("guarantees from the US and EU"), if the phrase names
+    them."""
+    out = []
+    for prep in t.subtree:
+        if prep.dep_ == "prep" and prep.lower_ == "from":
+            for g in prep.subtree:
+                m = token_actor.get(g.i)
+                if m is not None and m not in out:
+                    out.append(m)
+    return out
 
 
 def _subject_of(t):
@@ -331,7 +369,7 @@ def _resolve(subject, token_actor, state):
     if subject.dep_ == "csubj" or subject.pos_ in ("VERB", "AUX"):
         return None  # a clause as subject ("Maintaining the presence … is a condition")
     if low in PERSON_PRONOUNS:
-        person = state["person"]
+        person = _person_before(subject, token_actor) or state["person"]
         return ([person], subject, False) if person is not None else None
     if subject.lemma_.lower() in PLAN_LEMMAS and subject.pos_ in ("NOUN", "PROPN"):
         return _plan_agents(subject, token_actor, state)
@@ -339,6 +377,15 @@ def _resolve(subject, token_actor, state):
     if not found:
         return None
     return found, subject, False
+
+
+def _person_before(tok, token_actor) -> Mention | None:
+    """The last person named before ``tok`` in its own sentence."""
+    for i in range(tok.i - 1, -1, -1):
+        m = token_actor.get(i)
+        if m is not None and m.person:
+            return m
+    return None
 
 
 def _mentions_in(subject, token_actor, direct_only: bool) -> list[Mention]:
