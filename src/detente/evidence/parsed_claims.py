@@ -261,6 +261,8 @@ def _is_content(tok, cue_tokens: set[int]) -> bool:
     while t.head.i != t.i:
         if t.dep_ == "conj" and t.head.i in cue_tokens:
             return False
+        if _contrast_clause(t):
+            return False
         if own_subject and t.dep_ in ("advcl", "parataxis", "conj"):
             return False
         t = t.head
@@ -471,7 +473,11 @@ def _governed(doc, unit, tok, subject, issues):
         spans.append((ante.left_edge.idx, rel.left_edge.idx))
     if subject is not None and lo <= subject.idx < hi and subject.dep_ != "pobj":
         skips.append(_edges(subject))
-    skips.extend(_edges(t) for t in head.subtree if _context_phrase(t))
+    skips.extend(
+        _edges(t)
+        for t in head.subtree
+        if _context_phrase(t) or (_contrast_clause(t) and t.i != head.i)
+    )
     out = []
     for m in issues:
         s, e = m.start - unit.start, m.end - unit.start
@@ -480,6 +486,17 @@ def _governed(doc, unit, tok, subject, issues):
         if any(a <= s and e <= b for a, b in spans):
             out.append(m)
     return out
+
+
+CONTRAST_MARKS = {"while", "whereas", "although", "though"}
+
+
+def _contrast_clause(t) -> bool:
+    """A clause opened by "while", "whereas", "although" states an act of its own ("offered …
+    while refusing to cede territory")."""
+    return t.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in CONTRAST_MARKS for c in t.children
+    )
 
 
 CONTEXT_PREPS = {"after", "before", "until", "following", "during", "amid"}
