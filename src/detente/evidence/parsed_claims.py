@@ -54,6 +54,7 @@ STANCE_CUES: dict[str, list[str]] = {
         r"(?:give|gives|gave|giving) (?:its |his |her |their )?consent",
         r"back(?:s|ed|ing)?", r"support(?:s|ed|ing)?", r"welcom(?:e|es|ed|ing)",
         r"embrac(?:e|es|ed|ing)", r"hail(?:s|ed)?", r"commit(?:s|ted)? to",
+        r"respond(?:s|ed)? positively to",
     ],
     "reject": [
         r"reject(?:s|ed|ing|ion)?", r"refus(?:e|es|ed|al|ing)", r"rul(?:e|es|ed|ing) out",
@@ -62,6 +63,9 @@ STANCE_CUES: dict[str, list[str]] = {
         r"(?:will|would|does|do|did|can)(?:n[’']t| not| never)"
         r" (?:cede|concede|accept|agree|recogni[sz]e)",
         r"unlikely to (?:concede|cede|accept|agree)", r"never (?:accept|agree|recogni[sz]e)",
+        r"(?:is|are|was|were|do|does|did|will|would|can|could)(?:n[’']t| not| never)"
+        r" consider(?:ing)?",
+        r"h(?:olds?|eld|olding) firm against", r"(?:rebuff|spurn)(?:s|ed|ing)?",
     ],
     "warn": [
         r"warn(?:s|ed|ing)?", r"caution(?:s|ed)?", r"threat(?:en|ens|ened)?",
@@ -271,8 +275,14 @@ def _is_content(tok, cue_tokens: set[int]) -> bool:
     return False
 
 
+FAILURE_LEMMAS = {"unable", "fail", "failure"}
+
+
 def _not_a_stance(tok) -> bool:
-    """Hopes, expectations and conditionals state nobody's stance."""
+    """Hopes, expectations and conditionals state nobody's stance, nor does failing to act
+    ("were unable to agree on a ceasefire")."""
+    if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in FAILURE_LEMMAS:
+        return True
     for t in [tok, *tok.ancestors]:
         if t.i != tok.i and (HOPE_RE.fullmatch(t.lemma_) or HOPE_RE.fullmatch(t.text)):
             return True
