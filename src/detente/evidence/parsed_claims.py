@@ -118,13 +118,14 @@ def find_claims_parsed(text: str, units, actors: tuple[Mention, ...], issues):
     from detente.evidence.extract import Claim, _direction, _inside
 
     out: dict[tuple, Claim] = {}
-    state = {"person": None, "sponsor": None}
+    state = {"person": None, "sponsor": None, "quotes": quote_speakers(text, actors)}
     todo = [u for u in units if CUE_RE.search(u.text) or _mentions_plan(u.text)]
     docs = _nlp().pipe([u.text for u in todo])
     by_start = {u.start: d for u, d in zip(todo, docs, strict=True)}
     for unit in units:
         unit_actors = _inside(actors, unit.start, unit.end)
         doc = by_start.get(unit.start)
+        state["unit_start"] = unit.start
         if doc is not None:
             for actor, issue, stance, cue, poles in _unit_acts(
                 doc, unit, unit_actors, _inside(issues, unit.start, unit.end), state
@@ -145,6 +146,54 @@ def find_claims_parsed(text: str, units, actors: tuple[Mention, ...], issues):
         if people:
             state["person"] = people[-1]
     return list(out.values())
+
+
+QUOTE_RE = re.compile(r"“[^”\n]*”?|\"[^\"\n]*\"?")
+REPORT_VERB_RE = re.compile(
+    r"\b(?:said|says|told|tells|added|adds|stated|states|wrote|writes|noted|notes|declared"
+    r"|stressed|emphasi[sz]ed|insisted|explained|warned)\b",
+    re.IGNORECASE,
+)
+SPEAKER_REACH = 60  # characters between a quotation and its attribution
+FIRST_PERSON = {"we", "i", "us", "our", "my"}
+
+
+def quote_speakers(text: str, actors) -> list[tuple[int, int, Mention]]:
+    """(start, end, speaker) of each quotation attributed to an actor: "…," Zelensky said /
+    said Zelensky / Zelensky said: "…". A quotation without attribution continues the last
+    speaker's (news style: a further quoted paragraph is the same person's)."""
+    out: list[tuple[int, int, Mention]] = []
+    last: Mention | None = None
+    for q in QUOTE_RE.finditer(text):
+        if q.end() - q.start() < 3:
+            continue
+        speaker = _attribution(text, q.start(), q.end(), actors) or last
+        if speaker is not None:
+            out.append((q.start(), q.end(), speaker))
+            last = speaker
+    return out
+
+
+def _attribution(text: str, start: int, end: int, actors) -> Mention | None:
+    """The actor named next to a reporting verb just after or just before a quotation."""
+    after = text[end : end + SPEAKER_REACH].split("\n", 1)[0]
+    before_start = max(text.rfind("\n", 0, start) + 1, start - SPEAKER_REACH)
+    before = text[before_start:start]
+    for lo, window in ((end, after), (before_start, before)):
+        verb = REPORT_VERB_RE.search(window)
+        if verb is None or QUOTE_RE.search(window[: verb.start()]) and lo == end:
+            continue
+        near = [m for m in actors if lo <= m.start and m.end <= lo + len(window)]
+        if near:
+            v = lo + verb.start()
+            return min(near, key=lambda m: min(abs(m.start - v), abs(m.end - v)))
+    return None
+
+
+def _speaker_of(tok, unit_start: int, state) -> Mention | None:
+    """The speaker of the quotation a first-person pronoun stands in, if any."""
+    at = unit_start + tok.idx
+    return next((m for a, b, m in state.get("quotes", ()) if a <= at < b), None)
 
 
 PLAN_WORD_RE = re.compile(r"\b(?:plan|proposal|draft|roadmap|framework|memorandum)\b", re.I)
@@ -380,6 +429,9 @@ def _resolve(subject, token_actor, state):
         subject = antecedent
     if subject.dep_ == "csubj" or subject.pos_ in ("VERB", "AUX"):
         return None  # a clause as subject ("Maintaining the presence … is a condition")
+    if low in FIRST_PERSON:
+        speaker = _speaker_of(subject, state.get("unit_start", 0), state)
+        return ([speaker], subject, False) if speaker is not None else None
     if low in PERSON_PRONOUNS:
         person = _person_before(subject, token_actor) or state["person"]
         return ([person], subject, False) if person is not None else None
