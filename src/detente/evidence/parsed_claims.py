@@ -6,8 +6,11 @@ A cue word marks an act (docs/evidence.md lists them); the parse says who acts a
   passive, the possessor of a noun cue: "Russia's demands"), found by climbing from the cue
   through open complements, conjuncts and prepositions ("ready to accept" takes the subject of
   "ready"). An object-control verb gives its object ("urged Trump to insist": Trump insists).
-  A relative pronoun takes its antecedent, "he"/"she" the last person named. Reported speech
-  whose subject is no actor ("it was dependent on …", "the Kremlin said") takes the reporter.
+  A relative pronoun takes its antecedent, "he"/"she" the last person named (in the same
+  sentence first), "we"/"our" inside a quotation its speaker. Reported speech whose subject
+  is no actor ("it was dependent on …", "the Kremlin said") takes the reporter. A noun cue's
+  actor modifier owns it ("a US proposal"); the passive subject of an offer or a request is
+  its recipient, and the offer is credited to the actor named after "from".
 - **Plans.** When the subject is a plan, draft, proposal or framework, the act is a proposal of
   its sponsor: the actor that owns, drafted or advanced it ("Washington's draft plan", "the
   plan advanced by Trump's administration"), else the sponsor of the last plan the document
@@ -15,9 +18,12 @@ A cue word marks an act (docs/evidence.md lists them); the parse says who acts a
 - **Issue from the object.** The issues are those inside the cue's own phrase (its subtree, the
   subject left out); a copular "X is a condition" adds X. A cue inside another cue's phrase is
   that act's content ("urged … to agree to a ceasefire" is one demand), unless it is a noun
-  with its own possessor ("welcomed Trump's willingness").
-- **Not stances.** Cues under a verb of hoping, expecting or believing, or in a clause opened by
-  "if"/"unless", yield nothing.
+  with its own possessor or actor modifier ("welcomed Trump's willingness"), or stands in a
+  while/whereas clause. Issues in a time phrase ("after a ceasefire") or a frame ("as part of
+  any ceasefire deal") are no content; what is asked "in exchange for" an offer is a demand,
+  and proposing conditions is demanding them.
+- **Not stances.** Cues under a verb of hoping, expecting or believing, in a clause opened by
+  "if"/"unless", or after "unable to"/"failed to", yield nothing.
 
 The parser is loaded on first use, never at import; without spaCy or the pipeline,
 :func:`available` is False and the rule layer in :mod:`detente.evidence.extract` is used.
