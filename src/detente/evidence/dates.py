@@ -43,7 +43,8 @@ DATE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("dm", rf"\b(?P<d>{DAY}){RANGE_END}\s+(?P<mon>{MONTHS})(?![\w.]|\.?,?\s*(?:{YEAR}|\d))"),
     (
         "month",
-        rf"\b(?:(?:[Ii]n|[Ss]ince|[Ee]arly|[Ll]ate|[Mm]id-?|[Ll]ast|[Aa]n?)\s+(?P<mon>{MONTHS_NOT_MAY})"
+        rf"\b(?:(?:[Ii]n|[Ss]ince|[Ee]arly|[Ll]ate|[Mm]id-?|[Ll]ast|[Aa]n?"
+        rf"|(?:end|beginning|start|middle|half|rest) of)\s+(?P<mon>{MONTHS_NOT_MAY})"
         rf"(?!\s*(?:\d|{YEAR}))(?:\s+(?:{YEAR_NOUNS}))?\b|(?P<mon2>{MONTHS_NOT_MAY})[’']s)",
     ),
     ("weekday", rf"\b(?P<wd>{WEEKDAYS})(?:[’']s)?\b(?!,?\s+(?:\d|{MONTHS}))"),
@@ -166,7 +167,7 @@ FUTURE_RE = re.compile(
     r"|upcoming|to be held|is to be)\b",
     re.IGNORECASE,
 )
-DEADLINE_RE = re.compile(r"\b(?:until|by|before|next)\s+$", re.IGNORECASE)
+DEADLINE_RE = re.compile(r"\b(?:until|by|before|next|no later than(?: in)?)\s+$", re.IGNORECASE)
 FUTURE_WINDOW = 80
 
 
@@ -188,17 +189,25 @@ def _relative(kind, m: re.Match, text: str, doc_date, default_year) -> str | Non
         if month is None:
             return None
         first = dt.date.fromisoformat(month[0])
-        year = doc_date.year if first <= doc_date else doc_date.year - 1
+        if _speaks_of_future(m, text):
+            year = doc_date.year if first.month >= doc_date.month else doc_date.year + 1
+        else:
+            year = doc_date.year if first <= doc_date else doc_date.year - 1
         return f"{year:04d}-{first.month:02d}"
     wanted = WEEKDAY_INDEX[g["wd"].lower()]
-    before = text[max(0, m.start() - FUTURE_WINDOW) : m.start()]
-    future = FUTURE_RE.search(before) is not None or DEADLINE_RE.search(before) is not None
+    future = _speaks_of_future(m, text)
     delta = (wanted - doc_date.weekday()) % 7
     if delta == 0:
         return doc_date.isoformat()
     if future:
         return (doc_date + dt.timedelta(days=delta)).isoformat()
     return (doc_date - dt.timedelta(days=7 - delta)).isoformat()
+
+
+def _speaks_of_future(m: re.Match, text: str) -> bool:
+    """Whether the words just before a date speak of the future ("will", "due", "by")."""
+    before = text[max(0, m.start() - FUTURE_WINDOW) : m.start()]
+    return FUTURE_RE.search(before) is not None or DEADLINE_RE.search(before) is not None
 
 
 def _nearest_year(day: dt.date, doc_date: dt.date) -> dt.date:

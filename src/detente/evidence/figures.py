@@ -94,7 +94,7 @@ FIGURE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     (
         "half",
         re.compile(
-            rf"\b(?P<num>{N}|an?)(?:\s+and\s+a\s+half[\s-](?P<unit>{UNIT})s?"
+            rf"\b(?P<num>{N}|an?)(?:[\s-]+and[\s-]+a[\s-]+half[\s-](?P<unit>{UNIT})s?"
             rf"|[\s-](?P<unit2>{UNIT})s?\s+and\s+a\s+half)\b",
             re.IGNORECASE,
         ),
@@ -105,12 +105,15 @@ FIGURE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ),
     (
         "duration",
-        re.compile(rf"\b(?:{MEASURE})\s+(?P<num>an?)\s+(?P<unit>{UNIT})\b", re.IGNORECASE),
+        re.compile(
+            rf"\b(?:{MEASURE})\s+(?P<num>an?)\s+(?P<unit>{UNIT})\b(?!(?<=second)\s+[a-z])",
+            re.IGNORECASE,
+        ),  # "for a second round" is an ordinal
     ),
     (
         "count",
         re.compile(
-            rf"\b(?P<num>{N})(?:\s+(?:and|or)\s+(?P<num2>{N}))?[\s-](?:[A-Za-z]+\s+){{0,2}}?"
+            rf"\b(?P<num>{N})(?:\s+(?:and|or|to)\s+(?P<num2>{N}))?[\s-](?:[A-Za-z]+\s+){{0,2}}?"
             rf"(?P<noun>{COUNT})\b",
             re.IGNORECASE,
         ),

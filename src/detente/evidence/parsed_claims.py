@@ -6,8 +6,11 @@ A cue word marks an act (docs/evidence.md lists them); the parse says who acts a
   passive, the possessor of a noun cue: "Russia's demands"), found by climbing from the cue
   through open complements, conjuncts and prepositions ("ready to accept" takes the subject of
   "ready"). An object-control verb gives its object ("urged Trump to insist": Trump insists).
-  A relative pronoun takes its antecedent, "he"/"she" the last person named. Reported speech
-  whose subject is no actor ("it was dependent on …", "the Kremlin said") takes the reporter.
+  A relative pronoun takes its antecedent, "he"/"she" the last person named (in the same
+  sentence first), "we"/"our" inside a quotation its speaker. Reported speech whose subject
+  is no actor ("it was dependent on …", "the Kremlin said") takes the reporter. A noun cue's
+  actor modifier owns it ("a US proposal"); the passive subject of an offer or a request is
+  its recipient, and the offer is credited to the actor named after "from".
 - **Plans.** When the subject is a plan, draft, proposal or framework, the act is a proposal of
   its sponsor: the actor that owns, drafted or advanced it ("Washington's draft plan", "the
   plan advanced by Trump's administration"), else the sponsor of the last plan the document
@@ -15,9 +18,12 @@ A cue word marks an act (docs/evidence.md lists them); the parse says who acts a
 - **Issue from the object.** The issues are those inside the cue's own phrase (its subtree, the
   subject left out); a copular "X is a condition" adds X. A cue inside another cue's phrase is
   that act's content ("urged … to agree to a ceasefire" is one demand), unless it is a noun
-  with its own possessor ("welcomed Trump's willingness").
-- **Not stances.** Cues under a verb of hoping, expecting or believing, or in a clause opened by
-  "if"/"unless", yield nothing.
+  with its own possessor or actor modifier ("welcomed Trump's willingness"), or stands in a
+  while/whereas clause. Issues in a time phrase ("after a ceasefire") or a frame ("as part of
+  any ceasefire deal") are no content; what is asked "in exchange for" an offer is a demand,
+  and proposing conditions is demanding them.
+- **Not stances.** Cues under a verb of hoping, expecting or believing, in a clause opened by
+  "if"/"unless", or after "unable to"/"failed to", yield nothing.
 
 The parser is loaded on first use, never at import; without spaCy or the pipeline,
 :func:`available` is False and the rule layer in :mod:`detente.evidence.extract` is used.
@@ -54,6 +60,7 @@ STANCE_CUES: dict[str, list[str]] = {
         r"(?:give|gives|gave|giving) (?:its |his |her |their )?consent",
         r"back(?:s|ed|ing)?", r"support(?:s|ed|ing)?", r"welcom(?:e|es|ed|ing)",
         r"embrac(?:e|es|ed|ing)", r"hail(?:s|ed)?", r"commit(?:s|ted)? to",
+        r"respond(?:s|ed)? positively to",
     ],
     "reject": [
         r"reject(?:s|ed|ing|ion)?", r"refus(?:e|es|ed|al|ing)", r"rul(?:e|es|ed|ing) out",
@@ -62,6 +69,9 @@ STANCE_CUES: dict[str, list[str]] = {
         r"(?:will|would|does|do|did|can)(?:n[’']t| not| never)"
         r" (?:cede|concede|accept|agree|recogni[sz]e)",
         r"unlikely to (?:concede|cede|accept|agree)", r"never (?:accept|agree|recogni[sz]e)",
+        r"(?:is|are|was|were|do|does|did|will|would|can|could)(?:n[’']t| not| never)"
+        r" consider(?:ing)?",
+        r"h(?:olds?|eld|olding) firm against", r"(?:rebuff|spurn)(?:s|ed|ing)?",
     ],
     "warn": [
         r"warn(?:s|ed|ing)?", r"caution(?:s|ed)?", r"threat(?:en|ens|ened)?",
@@ -114,13 +124,14 @@ def find_claims_parsed(text: str, units, actors: tuple[Mention, ...], issues):
     from detente.evidence.extract import Claim, _direction, _inside
 
     out: dict[tuple, Claim] = {}
-    state = {"person": None, "sponsor": None}
+    state = {"person": None, "sponsor": None, "quotes": quote_speakers(text, actors)}
     todo = [u for u in units if CUE_RE.search(u.text) or _mentions_plan(u.text)]
     docs = _nlp().pipe([u.text for u in todo])
     by_start = {u.start: d for u, d in zip(todo, docs, strict=True)}
     for unit in units:
         unit_actors = _inside(actors, unit.start, unit.end)
         doc = by_start.get(unit.start)
+        state["unit_start"] = unit.start
         if doc is not None:
             for actor, issue, stance, cue, poles in _unit_acts(
                 doc, unit, unit_actors, _inside(issues, unit.start, unit.end), state
@@ -143,6 +154,54 @@ def find_claims_parsed(text: str, units, actors: tuple[Mention, ...], issues):
     return list(out.values())
 
 
+QUOTE_RE = re.compile(r"“[^”\n]*”?|\"[^\"\n]*\"?")
+REPORT_VERB_RE = re.compile(
+    r"\b(?:said|says|told|tells|added|adds|stated|states|wrote|writes|noted|notes|declared"
+    r"|stressed|emphasi[sz]ed|insisted|explained|warned)\b",
+    re.IGNORECASE,
+)
+SPEAKER_REACH = 60  # characters between a quotation and its attribution
+FIRST_PERSON = {"we", "i", "us", "our", "my"}
+
+
+def quote_speakers(text: str, actors) -> list[tuple[int, int, Mention]]:
+    """(start, end, speaker) of each quotation attributed to an actor: "…," Zelensky said /
+    said Zelensky / Zelensky said: "…". A quotation without attribution continues the last
+    speaker's (news style: a further quoted paragraph is the same person's)."""
+    out: list[tuple[int, int, Mention]] = []
+    last: Mention | None = None
+    for q in QUOTE_RE.finditer(text):
+        if q.end() - q.start() < 3:
+            continue
+        speaker = _attribution(text, q.start(), q.end(), actors) or last
+        if speaker is not None:
+            out.append((q.start(), q.end(), speaker))
+            last = speaker
+    return out
+
+
+def _attribution(text: str, start: int, end: int, actors) -> Mention | None:
+    """The actor named next to a reporting verb just after or just before a quotation."""
+    after = text[end : end + SPEAKER_REACH].split("\n", 1)[0]
+    before_start = max(text.rfind("\n", 0, start) + 1, start - SPEAKER_REACH)
+    before = text[before_start:start]
+    for lo, window in ((end, after), (before_start, before)):
+        verb = REPORT_VERB_RE.search(window)
+        if verb is None or QUOTE_RE.search(window[: verb.start()]) and lo == end:
+            continue
+        near = [m for m in actors if lo <= m.start and m.end <= lo + len(window)]
+        if near:
+            v = lo + verb.start()
+            return min(near, key=lambda m: min(abs(m.start - v), abs(m.end - v)))
+    return None
+
+
+def _speaker_of(tok, unit_start: int, state) -> Mention | None:
+    """The speaker of the quotation a first-person pronoun stands in, if any."""
+    at = unit_start + tok.idx
+    return next((m for a, b, m in state.get("quotes", ()) if a <= at < b), None)
+
+
 PLAN_WORD_RE = re.compile(r"\b(?:plan|proposal|draft|roadmap|framework|memorandum)\b", re.I)
 
 
@@ -157,22 +216,61 @@ def _unit_acts(doc, unit, actors, issues, state):
     cues = _cues(doc)
     cue_tokens = {tok.i for tok, _, _ in cues}
     for tok, stance, cue_text in cues:
-        if _is_content(tok, cue_tokens) or _not_a_stance(tok):
+        owner = _noun_owner(tok, token_actor)
+        if (owner is None and _is_content(tok, cue_tokens)) or _not_a_stance(tok):
             continue
         if _negated(tok) and not NEGATIVE_CUE_RE.search(cue_text):
             if stance not in POSITIVE or stance == "demand":
                 continue
             stance = "reject"
-        agents, subject, plan = _agents(tok, token_actor, state)
+        if owner is not None:
+            agents, subject, plan = [token_actor[owner.i]], owner, False
+        else:
+            agents, subject, plan = _agents(tok, token_actor, state)
         if not agents:
             continue
         if plan:
             stance = "propose" if stance in POSITIVE else stance
+        if stance == "propose" and _sets_conditions(tok, cues):
+            stance = "demand"
         governed = _governed(doc, unit, tok, subject, issues)
+        asked = _in_exchange_for(doc, unit, tok) if stance in ("propose", "accept") else []
         for issue in sorted({m.key for m in governed}):
-            poles = [m.pole for m in governed if m.key == issue and m.pole]
-            for agent in agents:
-                yield agent, issue, stance, cue_text, poles
+            for part_stance, part in _split_by_spans(governed, issue, stance, asked):
+                poles = [m.pole for m in part if m.pole]
+                for agent in agents:
+                    yield agent, issue, part_stance, cue_text, poles
+
+
+def _split_by_spans(governed, issue, stance, asked):
+    """(stance, mentions) of one issue: those inside an "in exchange for" phrase are what the
+    actor asks for (a demand), the rest carry the cue's stance."""
+    mine = [m for m in governed if m.key == issue]
+    wanted = [m for m in mine if any(a <= m.start and m.end <= b for a, b in asked)]
+    offered = [m for m in mine if m not in wanted]
+    return [(s, part) for s, part in ((stance, offered), ("demand", wanted)) if part]
+
+
+def _in_exchange_for(doc, unit, tok) -> list[tuple[int, int]]:
+    """Spans (in document offsets) of "in exchange for X" phrases inside the cue's phrase:
+    offering A in exchange for B proposes A and asks for B."""
+    head = tok.head if tok.dep_ == "amod" else tok
+    out = []
+    for t in head.subtree:
+        if t.lower_ == "for" and t.head.lower_ == "exchange" and t.head.head.lower_ == "in":
+            lo, hi = _edges(t)
+            out.append((unit.start + lo, unit.start + hi))
+    return out
+
+
+def _sets_conditions(tok, cues) -> bool:
+    """A proposal whose object is a demand noun ("outlined its conditions", "put forward
+    demands") states demands."""
+    inside = {t.i for t in tok.subtree}
+    return any(
+        stance == "demand" and c.pos_ == "NOUN" and c.i in inside and c.i != tok.i
+        for c, stance, _ in cues
+    )
 
 
 def _token_mentions(doc, unit, actors) -> dict[int, Mention]:
@@ -198,6 +296,16 @@ def _cues(doc):
     return out
 
 
+def _noun_owner(tok, token_actor):
+    """The actor named as a noun cue's modifier ("a US proposal", "Russian demands"), when
+    the noun has no possessor."""
+    if tok.pos_ != "NOUN" or any(c.dep_ == "poss" for c in tok.children):
+        return None
+    return next(
+        (c for c in tok.children if c.dep_ in ("compound", "amod") and c.i in token_actor), None
+    )
+
+
 def _is_content(tok, cue_tokens: set[int]) -> bool:
     """A cue inside another cue's phrase is that act's content. Acts of their own: a noun cue
     with its own possessor, a participle before a possessed noun ("Moscow's proposed truce"),
@@ -212,6 +320,8 @@ def _is_content(tok, cue_tokens: set[int]) -> bool:
     while t.head.i != t.i:
         if t.dep_ == "conj" and t.head.i in cue_tokens:
             return False
+        if _contrast_clause(t):
+            return False
         if own_subject and t.dep_ in ("advcl", "parataxis", "conj"):
             return False
         t = t.head
@@ -220,8 +330,14 @@ def _is_content(tok, cue_tokens: set[int]) -> bool:
     return False
 
 
+FAILURE_LEMMAS = {"unable", "fail", "failure"}
+
+
 def _not_a_stance(tok) -> bool:
-    """Hopes, expectations and conditionals state nobody's stance."""
+    """Hopes, expectations and conditionals state nobody's stance, nor does failing to act
+    ("were unable to agree on a ceasefire")."""
+    if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in FAILURE_LEMMAS:
+        return True
     for t in [tok, *tok.ancestors]:
         if t.i != tok.i and (HOPE_RE.fullmatch(t.lemma_) or HOPE_RE.fullmatch(t.text)):
             return True
@@ -250,6 +366,8 @@ def _agents(tok, token_actor, state):
         if t.lemma_.lower() in PLAN_LEMMAS and t.pos_ in ("NOUN", "PROPN") and t.i != tok.i:
             return _plan_agents(t, token_actor, state)
         subject = _subject_of(t)
+        if subject is not None and _recipient(t, subject):
+            return _offered_from(t, token_actor), subject, False
         if subject is not None:
             found = _resolve(subject, token_actor, state)
             if found is not None:
@@ -270,6 +388,28 @@ def _agents(tok, token_actor, state):
             break
         t = t.head
     return [], None, False
+
+
+OFFER_LEMMAS = {"offer", "promise", "grant", "give", "guarantee"} | OBJECT_CONTROL
+
+
+def _recipient(t, subject) -> bool:
+    """The passive subject of an offer or a request is its recipient ("Kyiv will be offered
+    guarantees", "Ukraine was urged to …"), not the actor."""
+    return subject.dep_ == "nsubjpass" and t.lemma_.lower() in OFFER_LEMMAS
+
+
+def _offered_from(t, token_actor) -> list[Mention]:
+    """The actors an offer comes from ("guarantees from the US and EU"), if the phrase names
+    them."""
+    out = []
+    for prep in t.subtree:
+        if prep.dep_ == "prep" and prep.lower_ == "from":
+            for g in prep.subtree:
+                m = token_actor.get(g.i)
+                if m is not None and m not in out:
+                    out.append(m)
+    return out
 
 
 def _subject_of(t):
@@ -295,8 +435,11 @@ def _resolve(subject, token_actor, state):
         subject = antecedent
     if subject.dep_ == "csubj" or subject.pos_ in ("VERB", "AUX"):
         return None  # a clause as subject ("Maintaining the presence … is a condition")
+    if low in FIRST_PERSON:
+        speaker = _speaker_of(subject, state.get("unit_start", 0), state)
+        return ([speaker], subject, False) if speaker is not None else None
     if low in PERSON_PRONOUNS:
-        person = state["person"]
+        person = _person_before(subject, token_actor) or state["person"]
         return ([person], subject, False) if person is not None else None
     if subject.lemma_.lower() in PLAN_LEMMAS and subject.pos_ in ("NOUN", "PROPN"):
         return _plan_agents(subject, token_actor, state)
@@ -304,6 +447,15 @@ def _resolve(subject, token_actor, state):
     if not found:
         return None
     return found, subject, False
+
+
+def _person_before(tok, token_actor) -> Mention | None:
+    """The last person named before ``tok`` in its own sentence."""
+    for i in range(tok.i - 1, -1, -1):
+        m = token_actor.get(i)
+        if m is not None and m.person:
+            return m
+    return None
 
 
 def _mentions_in(subject, token_actor, direct_only: bool) -> list[Mention]:
@@ -389,6 +541,11 @@ def _governed(doc, unit, tok, subject, issues):
         spans.append((ante.left_edge.idx, rel.left_edge.idx))
     if subject is not None and lo <= subject.idx < hi and subject.dep_ != "pobj":
         skips.append(_edges(subject))
+    skips.extend(
+        _edges(t)
+        for t in head.subtree
+        if _context_phrase(t) or (_contrast_clause(t) and t.i != head.i)
+    )
     out = []
     for m in issues:
         s, e = m.start - unit.start, m.end - unit.start
@@ -397,6 +554,30 @@ def _governed(doc, unit, tok, subject, issues):
         if any(a <= s and e <= b for a, b in spans):
             out.append(m)
     return out
+
+
+CONTRAST_MARKS = {"while", "whereas", "although", "though"}
+
+
+def _contrast_clause(t) -> bool:
+    """A clause opened by "while", "whereas", "although" states an act of its own ("offered …
+    while refusing to cede territory")."""
+    return t.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in CONTRAST_MARKS for c in t.children
+    )
+
+
+CONTEXT_PREPS = {"after", "before", "until", "following", "during", "amid"}
+
+
+def _context_phrase(t) -> bool:
+    """A time phrase ("in the hours after a ceasefire") or a frame ("as part of any ceasefire
+    deal") situates an act; the issues named there are not its content."""
+    if t.dep_ != "prep":
+        return False
+    if t.lower_ in CONTEXT_PREPS:
+        return True
+    return t.lower_ == "as" and any(c.lower_ == "part" for c in t.children)
 
 
 def _edges(tok) -> tuple[int, int]:

@@ -1,0 +1,169 @@
+"""One small synthetic sentence per claim rule of the parse layer (docs/evidence.md), plus the
+issue paraphrases, months after future words and the figure fixes that came with them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from detente.evidence import load_gazetteer, load_lexicon
+from detente.evidence.dates import find_dates
+from detente.evidence.extract import extract
+from detente.evidence.figures import find_figures
+from detente.evidence.parsed_claims import available, quote_speakers
+
+needs_parser = pytest.mark.skipif(not available(), reason="spaCy pipeline not installed")
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return load_gazetteer()
+
+
+@pytest.fixture(scope="module")
+def lex():
+    return load_lexicon()
+
+
+def claims_of(text, gaz, lex):
+    return {(c.actor, c.issue, c.stance) for c in extract(text, gaz, lex).claims}
+
+
+@needs_parser
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # What an offer asks for in exchange is a demand.
+        (
+            "Zelensky offered to drop Ukraine's bid to join NATO in exchange for security "
+            "guarantees.",
+            {("ukraine", "alliance", "propose"), ("ukraine", "guarantees", "demand")},
+        ),
+        # Proposed conditions are demands.
+        (
+            "The Kremlin outlined its conditions: a halt to foreign military aid and monitoring "
+            "of any ceasefire.",
+            {("russia", "army_limits", "demand"), ("russia", "ceasefire", "demand")},
+        ),
+        # A time phrase or a frame is no content.
+        (
+            "France said it is ready to deploy troops in the hours after a ceasefire.",
+            {("france", "guarantees", "accept")},
+        ),
+        (
+            "Zelensky rejected Putin's demand that Ukraine withdraw from Donetsk as part of any "
+            "ceasefire deal.",
+            {("ukraine", "territory", "reject"), ("russia", "territory", "demand")},
+        ),
+        # A noun cue's actor modifier owns it, also inside another act.
+        (
+            "Putin agreed to a US proposal for a 30-day ceasefire.",
+            {("russia", "ceasefire", "accept"), ("united_states", "ceasefire", "propose")},
+        ),
+        # The passive subject of an offer or a request is its recipient.
+        (
+            "Kyiv will be offered security guarantees from the US and the EU.",
+            {("united_states", "guarantees", "propose"), ("eu", "guarantees", "propose")},
+        ),
+        ("Ukraine was urged to accept a ceasefire.", set()),
+        # "her" is the person named earlier in the same sentence, not the one before it.
+        (
+            "Merz spoke first. Later, von der Leyen said that EU leaders had expressed interest "
+            "in her proposal for a reparations loan.",
+            {("eu", "reconstruction", "propose")},
+        ),
+        # A while-clause is an act of its own.
+        (
+            "Zelensky offered a ceasefire along the current front lines while refusing to cede "
+            "territory.",
+            {("ukraine", "ceasefire", "propose"), ("ukraine", "territory", "reject")},
+        ),
+        # Failing to agree is no stance.
+        ("Trump and Putin were unable to agree on a general ceasefire.", set()),
+        # Cue words of refusal and acceptance.
+        (
+            "Russia is not considering any deployment of European peacekeepers in Ukraine.",
+            {("russia", "guarantees", "reject")},
+        ),
+        ("Kyiv has held firm against ceding territory.", {("ukraine", "territory", "reject")}),
+        ("Putin responded positively to the idea of a truce.", {("russia", "ceasefire", "accept")}),
+        # A first person inside a quotation is its speaker.
+        (
+            "“We reject any territorial concessions,” Zelensky said.",
+            {("ukraine", "territory", "reject")},
+        ),
+        (
+            "Peskov told reporters: “Our demands on territory are well known.”",
+            {("russia", "territory", "demand")},
+        ),
+        (
+            "“Donbas is a springboard,” Zelensky said.\n“We demand security guarantees.”",
+            {("ukraine", "guarantees", "demand")},
+        ),
+        ("“We demand security guarantees,” the spokesman said.", set()),
+    ],
+)
+def test_claim_rules(gaz, lex, text, expected):
+    assert claims_of(text, gaz, lex) == expected
+
+
+@needs_parser
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Russia agreed to a pause in strikes on energy infrastructure.",
+            {("russia", "ceasefire", "accept", None)},
+        ),
+        (
+            "The Kremlin demanded a complete cessation of foreign military aid to Ukraine.",
+            {("russia", "army_limits", "demand", "high")},
+        ),
+        (
+            "Germany proposed a reparations loan backed by immobilised Russian assets.",
+            {("germany", "reconstruction", "propose", "low")},
+        ),
+        (
+            "Ukraine needs security that works like Article 5 of NATO.",
+            {("ukraine", "guarantees", "demand", "low")},
+        ),
+    ],
+)
+def test_issue_paraphrases(gaz, lex, text, expected):
+    found = {(c.actor, c.issue, c.stance, c.direction) for c in extract(text, gaz, lex).claims}
+    assert found == expected
+
+
+def test_quotations_take_the_attributed_or_the_last_speaker(gaz):
+    text = "“We will not leave,” Zelensky said.\n“We cannot.”\nPeskov said: “No.”"
+    speakers = [(text[a:b], m.key) for a, b, m in quote_speakers(text, tuple(gaz.find(text)))]
+    assert speakers == [
+        ("“We will not leave,”", "ukraine"), ("“We cannot.”", "ukraine"), ("“No.”", "russia"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "iso"),
+    [
+        ("Funds will be available in the second half of January.", "2025-12-19", "2026-01"),
+        ("Kyiv will need the money in April.", "2025-12-19", "2026-04"),
+        ("The money arrived in April.", "2025-12-19", "2025-04"),
+        ("the White House at the end of February.", "2025-07-10", "2025-02"),
+    ],
+)
+def test_months_after_future_words_are_ahead(text, published, iso):
+    day = dt.date.fromisoformat(published)
+    assert [d.iso for d in find_dates(text, day.year, day)] == [iso]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("met in Turkey for a second round of talks", []),
+        ("their two-and-a-half hour phone call", [("duration", 2.5, "hour")]),
+        ("from 28 to 20 points", [("count", 20, "point"), ("count", 28, "point")]),
+    ],
+)
+def test_figure_fixes(text, expected):
+    assert [(f.kind, f.value, f.unit) for f in find_figures(text)] == expected
