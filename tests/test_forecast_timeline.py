@@ -26,6 +26,11 @@ from detente.scenario import validate_data
 TODAY = dt.date(2026, 6, 1)
 
 
+def R(low: float, mode: float, high: float) -> dict:
+    """An uncertain judgment."""
+    return {"low": low, "mode": mode, "high": high}
+
+
 def small_case(as_of: str = "2025-03-01", sid: str = "pair-early") -> dict:
     """Two belligerents at two tables (one mediated by c), a war with costs and trends."""
     return {
@@ -35,8 +40,8 @@ def small_case(as_of: str = "2025-03-01", sid: str = "pair-early") -> dict:
         "series": "pair",
         "sources": [{"id": "s1", "title": "An early source", "date": "2025-02-01"}],
         "actors": [
-            {"id": "a", "name": "A", "kind": "state", "capability": {"low": 40, "mode": 55, "high": 70}},
-            {"id": "b", "name": "B", "kind": "state", "capability": {"low": 35, "mode": 45, "high": 60}},
+            {"id": "a", "name": "A", "kind": "state", "capability": R(40, 55, 70)},
+            {"id": "b", "name": "B", "kind": "state", "capability": R(35, 45, 60)},
             {"id": "c", "name": "C", "kind": "state", "capability": 20},
         ],
         "issues": [
@@ -46,26 +51,26 @@ def small_case(as_of: str = "2025-03-01", sid: str = "pair-early") -> dict:
              "anchors": [{"value": 0, "label": "none"}, {"value": 100, "label": "full"}]},
         ],
         "positions": [
-            {"actor": "a", "issue": "land", "ideal": {"low": 0, "mode": 10, "high": 25},
-             "salience": {"low": 60, "mode": 80, "high": 95}},
-            {"actor": "a", "issue": "pact", "ideal": 20, "salience": {"low": 30, "mode": 50, "high": 70}},
-            {"actor": "b", "issue": "land", "ideal": {"low": 75, "mode": 90, "high": 100},
-             "salience": {"low": 60, "mode": 75, "high": 90}},
-            {"actor": "b", "issue": "pact", "ideal": 80, "salience": {"low": 30, "mode": 45, "high": 60}},
+            {"actor": "a", "issue": "land", "ideal": R(0, 10, 25),
+             "salience": R(60, 80, 95)},
+            {"actor": "a", "issue": "pact", "ideal": 20, "salience": R(30, 50, 70)},
+            {"actor": "b", "issue": "land", "ideal": R(75, 90, 100),
+             "salience": R(60, 75, 90)},
+            {"actor": "b", "issue": "pact", "ideal": 80, "salience": R(30, 45, 60)},
             {"actor": "c", "issue": "land", "ideal": 50, "salience": 40},
-            {"actor": "c", "issue": "pact", "ideal": {"low": 40, "mode": 50, "high": 60}, "salience": 40},
+            {"actor": "c", "issue": "pact", "ideal": R(40, 50, 60), "salience": 40},
         ],
         "tables": [
             {"id": "direct", "name": "Direct talks", "parties": ["a", "b"],
-             "meetings_per_month": {"low": 0.3, "mode": 0.5, "high": 1.0}},
+             "meetings_per_month": R(0.3, 0.5, 1.0)},
             {"id": "mediated", "name": "Mediated talks", "parties": ["a", "b"],
-             "mediator": {"actor": "c", "leverage": {"low": 0.05, "mode": 0.1, "high": 0.2}},
+             "mediator": {"actor": "c", "leverage": R(0.05, 0.1, 0.2)},
              "protocol": "single_text", "meetings_per_month": 1.0},
         ],
         "war": {
             "belligerents": ["a", "b"], "kind": "interstate", "started": "2023-01-01",
-            "costs": [{"actor": "a", "cost": {"low": 0.02, "mode": 0.05, "high": 0.1}},
-                      {"actor": "b", "cost": {"low": 0.02, "mode": 0.05, "high": 0.1}}],
+            "costs": [{"actor": "a", "cost": R(0.02, 0.05, 0.1)},
+                      {"actor": "b", "cost": R(0.02, 0.05, 0.1)}],
         },
     }  # fmt: skip
 
@@ -178,9 +183,7 @@ def test_each_snapshot_answers_as_the_forecast_would(series_dir):
     data = run_timeline(snapshots, config)
     for n, s in enumerate(snapshots):
         alone = to_data(
-            run_forecast(
-                s.scenario, ForecastConfig(draws=400, seed=5, by=dt.date(2026, 3, 1))
-            )
+            run_forecast(s.scenario, ForecastConfig(draws=400, seed=5, by=dt.date(2026, 3, 1)))
         )
         for t, table in alone["tables"].items():
             assert data["tables"][t]["snapshots"][n]["by"] == table["by"]
@@ -297,3 +300,27 @@ def test_items_and_residual_add_up_and_the_bundled_pair_names_its_sources():
     assert any(s["source"] == "m05" and s["date"] == "2025-12-05" for s in territory["sources"])
     assert all(s["quote"] for s in territory["sources"])
     json.loads(timeline_json(data))
+
+
+def test_the_report_shows_the_forecast_over_time_of_a_later_snapshot(tmp_path, capsys):
+    from detente.cli.report_cmd import series_until
+    from detente.scenario import load_scenario
+
+    assert len(series_until("ukraine-2025", load_scenario("ukraine-2025"))) == 1
+    out = tmp_path / "r.md"
+    main(["report", "ukraine-2026-01", "-n", "200", "--out", str(out)])
+    text = out.read_text()
+    assert "## Forecast over time: P(event by 2027-01-22) at each snapshot" in text
+    assert "What moved them, 2025-08-21 → 2026-01-22" in text
+    assert (
+        "“Either we liberate these territories by force, or Ukrainian troops will leave,”" in text
+    )
+    assert "[m05, 2025-12-05]" in text
+
+
+def test_scenario_update_keeps_the_series():
+    from detente.evidence.update import UpdateProposal, apply_update
+
+    base = scenario(small_case())
+    updated = apply_update(base, UpdateProposal(base.id, base.as_of, None, 0, ()))
+    assert updated.series == "pair"

@@ -240,8 +240,8 @@ def _war(old: Scenario, new: Scenario, scenarios) -> list[Change]:
             for k in top:
                 data["war"][k] = copy.deepcopy(b[k])
 
-        out.append(Change("war:war", "war", "the war", tuple(_details(a, b, top)),
-                          _sources({"citations": b["citations"]}, a, *scenarios), edit_top))  # fmt: skip
+        cited = _sources({"citations": b["citations"]}, a, *scenarios)
+        out.append(Change("war:war", "war", "the war", tuple(_details(a, b, top)), cited, edit_top))
     actor = lambda i: i["actor"]  # noqa: E731
     out += _list_changes("war_cost", ("war", "costs"), a["costs"], b["costs"], actor,
                          lambda k: f"cost of war to {k}", scenarios)  # fmt: skip

@@ -109,9 +109,7 @@ def series_snapshots(spec: str | Path | None) -> tuple[Snapshot, ...]:
     return _sibling_series(path, scenario)
 
 
-def snapshot_as_of(
-    snapshots: tuple[Snapshot, ...], day: dt.date, today: dt.date
-) -> Snapshot:
+def snapshot_as_of(snapshots: tuple[Snapshot, ...], day: dt.date, today: dt.date) -> Snapshot:
     """The latest snapshot with ``as_of`` on or before ``day``: everything it cites was
     published by its ``as_of`` (scenario validation), so nothing published after ``day``
     enters. An InputError if ``day`` is after ``today`` or earlier than every snapshot."""

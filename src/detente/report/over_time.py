@@ -46,7 +46,9 @@ def timeline_chart(data: dict[str, Any], labels=None) -> alt.FacetChart:
         strokeDash=alt.StrokeDash(
             "kind:N",
             scale=alt.Scale(domain=["model", "base rate"], range=[[1, 0], [5, 4]]),
-            legend=alt.Legend(orient="bottom", title=None, symbolType="stroke"),
+            legend=alt.Legend(
+                orient="bottom", title=None, symbolType="stroke", symbolStrokeColor="#555"
+            ),
         ),
         tooltip=["table", "event", "kind", "date:T", alt.Tooltip("p:Q", format=".0%")],
     )
