@@ -296,3 +296,13 @@ def test_errors_are_pages(server, page):
     response = page.goto(server[0] + "/?scenario=atlantis")
     assert response.status == 400
     assert "atlantis" in page.inner_text("#error")
+
+
+def test_over_time_page_charts_the_series_and_what_moved_it(server, page, shots):
+    page.goto(server[0] + "/over-time?scenario=ukraine-2026-01")
+    page.wait_for_function(UPDATED.format("done"), timeout=120_000)
+    assert page.locator("#chart-over-time svg").count() == 1
+    assert page.locator("#over-time tr").count() == 1 + 6 * 2 + 2  # header, tables, base rate
+    assert page.locator("#moved tr").count() == 1 + 6 * 2
+    assert "russia" in page.inner_text("#moved").lower()
+    page.screenshot(path=str(shots / "over-time.png"), full_page=True)

@@ -62,6 +62,19 @@ CASES = (
     Case("negotiate-backchannel", ("negotiate", "--table", "backchannel", "--json", "n.json")),
     Case("forecast", ("forecast", "-n", "400", "--no-sensitivity")),
     Case(
+        "forecast-over-time",
+        (
+            "forecast",
+            "--over-time",
+            "-n",
+            "300",
+            "--attribution-draws",
+            "200",
+            "--tables",
+            "istanbul",
+        ),
+    ),
+    Case(
         "forecast-dated",
         (
             "forecast",

@@ -17,6 +17,11 @@ from detente.errors import InputError
 SCENARIO_ARG = typer.Argument(
     None, help="Scenario file (.yaml, .json) or bundled name; default: ukraine-2025."
 )
+SERIES_ARG = typer.Argument(
+    None,
+    help="Scenario file (.yaml, .json), bundled name, or (with --as-of or --over-time) a "
+    "directory of dated snapshots; default: ukraine-2025.",
+)
 
 
 def _pct(value: float | None) -> str:
@@ -180,12 +185,88 @@ def run_with_progress(
     return run
 
 
+def chosen_scenario(spec: str | None, day):
+    """The scenario to forecast: the argument itself, or with ``--as-of`` the latest snapshot of
+    its series dated on or before that day (said on the terminal)."""
+    from detente.scenario import load_scenario
+
+    if day is None:
+        return load_scenario(spec)
+    import datetime as dt
+
+    from detente.cli.over_time import used_snapshot_lines
+    from detente.forecast.series import series_snapshots, snapshot_as_of
+
+    snapshots = series_snapshots(spec)
+    chosen = snapshot_as_of(snapshots, day, dt.date.today())
+    console = out_console()
+    for line in used_snapshot_lines(chosen, day, len(snapshots)):
+        say(console, line)
+    return chosen.scenario
+
+
+def forecast_over_time(
+    spec, day, draws, seed, by, engine, tables, attribution_draws, backend, json_out
+) -> None:
+    """``detente forecast --over-time``: the timeline of the series, printed and written."""
+    import datetime as dt
+
+    from detente.cli.over_time import items_table, moved_lines, over_time_table
+    from detente.forecast.series import series_snapshots, snapshot_as_of, snapshots_until
+    from detente.forecast.timeline import TimelineConfig, run_timeline, timeline_json
+
+    if backend != "local":
+        raise InputError("--over-time runs on the local backend only", field="--backend")
+    if not 1 <= attribution_draws <= 100_000:
+        raise InputError(
+            f"must be between 1 and 100,000, got {attribution_draws:,}",
+            field="--attribution-draws",
+        )
+    snapshots = series_snapshots(spec)
+    if day is not None:
+        snapshot_as_of(snapshots, day, dt.date.today())
+        snapshots = snapshots_until(snapshots, day)
+    config = TimelineConfig(
+        draws=draws,
+        seed=seed,
+        by=by,
+        engine=engine,
+        tables=tables,
+        attribution_draws=attribution_draws,
+    )
+    with progress(err_console()) as bar:
+        task = bar.add_task("timeline", total=2 * len(snapshots) - 1)
+        data = run_timeline(
+            snapshots,
+            config,
+            on_step=lambda label: bar.update(task, description=label, advance=1),
+        )
+    if json_out is not None:
+        write_output(json_out, timeline_json(data), "--json")
+    console = out_console()
+    print_all(console, over_time_table(data, console.width))
+    for step in data["steps"]:
+        for line in moved_lines(step):
+            say(console, line)
+        print_all(console, items_table(step, console.width))
+    meta = data["meta"]
+    for s in meta["snapshots"]:
+        say(console, f"snapshot {s['id']}: as_of {s['as_of']}, input {s['input_hash'][:12]}")
+    say(
+        console,
+        f"engine {meta['engine']} {meta['engine_version']}, seed {meta['seed']}, "
+        f"{meta['draws']:,} draws per snapshot, {meta['attribution_draws']:,} per item",
+    )
+    if json_out is not None:
+        say(console, f"wrote {json_out}")
+
+
 def register(app: typer.Typer, groups) -> None:
     """Add the forecast commands."""
 
     @app.command("forecast")
     def forecast(
-        scenario: str = SCENARIO_ARG,
+        scenario: str = SERIES_ARG,
         draws: int = typer.Option(10_000, "--draws", "-n", help="Monte Carlo draws."),
         seed: int = typer.Option(0, "--seed", help="Seed; the same seed gives the same bytes."),
         tables: str | None = typer.Option(None, "--tables", help="Comma-separated table ids."),
@@ -204,14 +285,37 @@ def register(app: typer.Typer, groups) -> None:
         scheduler: str | None = typer.Option(
             None, "--scheduler", help="Dask scheduler address (default: a LocalCluster)."
         ),
+        as_of: str | None = typer.Option(
+            None,
+            "--as-of",
+            help="Date (YYYY-MM-DD): use the latest snapshot of the scenario's series dated on "
+            "or before it.",
+        ),
+        over_time: bool = typer.Option(
+            False,
+            "--over-time",
+            help="One forecast per snapshot of the series, all asking P(event by --by), with "
+            "the items that moved them (--json writes the timeline).",
+        ),
+        attribution_draws: int = typer.Option(
+            2_000,
+            "--attribution-draws",
+            help="Draws of each item's re-run with --over-time.",
+        ),
     ) -> None:
         """Forecast every negotiation table: outcome classes, terms, coercion, durability."""
         from detente.forecast import ForecastConfig, to_data, to_json
-        from detente.scenario import load_scenario
 
         check_output(json_out, "--json")
         check_engine(engine, True)
-        loaded = load_scenario(scenario)
+        day = parse_date(as_of, "--as-of")
+        if over_time:
+            forecast_over_time(
+                scenario, day, draws, seed, parse_date(by, "--by"), engine,
+                parse_tables(tables), attribution_draws, backend, json_out,
+            )  # fmt: skip
+            return
+        loaded = chosen_scenario(scenario, day)
         config = ForecastConfig(
             draws=draws,
             seed=seed,

@@ -17,8 +17,22 @@ SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md
 CHROMIUM = Path("/usr/bin/chromium")
 
 
-def _build_with_progress(scenario, draws: int, seed: int, engine: str, db: Path | None):
-    """Forecast, sensitivity and charts behind one progress bar (draws, then two steps)."""
+def series_until(spec: str | None, scenario):
+    """The snapshots of the scenario's series dated up to its own ``as_of`` (nothing later
+    enters its report), or () when it belongs to no series or cannot have dated questions."""
+    from detente.forecast.run import dated_problem
+    from detente.forecast.series import series_snapshots, snapshots_until
+
+    if scenario.series is None or dated_problem(scenario) is not None:
+        return ()
+    return snapshots_until(series_snapshots(spec), scenario.as_of)
+
+
+def _build_with_progress(
+    scenario, draws: int, seed: int, engine: str, db: Path | None, snapshots=()
+):
+    """Forecast, sensitivity, the forecast over time (a series of more than one snapshot) and
+    charts behind one progress bar (draws, then two steps)."""
     from detente.report import build_report
     from detente.report.build import run_forecast_for_report
 
@@ -28,8 +42,15 @@ def _build_with_progress(scenario, draws: int, seed: int, engine: str, db: Path 
         run = run_forecast_for_report(
             scenario, draws, seed, engine, on_chunk=lambda n: bar.advance(task, n)
         )
+        timeline = None
+        if len(snapshots) > 1 and engine != "protocol":
+            from detente.forecast.timeline import TimelineConfig, run_timeline
+
+            bar.update(task, description="forecast over time")
+            config = TimelineConfig(draws=draws, seed=seed, engine=engine)
+            timeline = run_timeline(snapshots, config)
         bar.update(task, description="charts and evidence", advance=steps)
-        context = build_report(scenario, run, db)
+        context = build_report(scenario, run, db, timeline)
         bar.update(task, description="done", advance=steps)
     return context
 
@@ -121,7 +142,8 @@ def register(app: typer.Typer, groups) -> None:
         if db is not None and not db.is_file():
             raise InputError("no such evidence store", file=db)
         loaded = load_scenario(scenario)
-        context = _build_with_progress(loaded, draws, seed, engine, db)
+        snapshots = series_until(scenario, loaded)
+        context = _build_with_progress(loaded, draws, seed, engine, db, snapshots)
         if kind == "pdf":
             html_to_pdf(render_html(context), out)
             size = out.stat().st_size

@@ -149,8 +149,17 @@ def chart_svgs(scenario: Scenario, data: dict[str, Any], engine: str, seed: int)
     return {k: _svg(v) for k, v in svgs.items()}, first, negotiations
 
 
-def build_report(scenario: Scenario, run: ForecastRun, db: Path | None = None) -> dict[str, Any]:
-    """Everything a report shows, as a template context (charts already SVG)."""
+def build_report(
+    scenario: Scenario,
+    run: ForecastRun,
+    db: Path | None = None,
+    timeline: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Everything a report shows, as a template context (charts already SVG); ``timeline`` is
+    the forecast over time of the scenario's series (forecast.timeline), shown when it has more
+    than one snapshot."""
+    from detente.report.over_time import timeline_context
+
     data = to_data(run)
     svgs, first, negotiations = chart_svgs(scenario, data, run.config.engine, run.config.seed)
     labels = Labels(scenario)
@@ -175,6 +184,7 @@ def build_report(scenario: Scenario, run: ForecastRun, db: Path | None = None) -
         "sources": scenario.sources,
         "audit": evidence_audit(scenario, db),
         "db": str(db) if db is not None else None,
+        "over_time": timeline_context(timeline, labels),
     }
 
 

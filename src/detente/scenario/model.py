@@ -404,12 +404,17 @@ class War(Cited):
 
 
 class Scenario(Cited):
-    """A whole negotiation case: sources, actors, issues, positions, tables, mechanisms, events."""
+    """A whole negotiation case: sources, actors, issues, positions, tables, mechanisms, events.
+
+    ``series`` names the process a dated snapshot belongs to: snapshots of one series, each
+    with its own ``as_of``, are the same negotiation coded again as news arrived.
+    """
 
     id: str = Field(min_length=1, pattern=r"^[a-z0-9_\-]+$")
     name: str = Field(min_length=1)
     description: str | None = None
     as_of: dt.date | None = None
+    series: str | None = Field(None, min_length=1, pattern=r"^[a-z0-9_\-]+$")
     sources: tuple[Source, ...] = Field((), max_length=MAX_ITEMS)
     actors: tuple[Actor, ...] = Field(min_length=2, max_length=MAX_ACTORS)
     issues: tuple[Issue, ...] = Field(min_length=1, max_length=MAX_ISSUES)

@@ -298,6 +298,41 @@ def export_chart(request: Request, run_id: int, name: str, fmt: str) -> Response
     return _download(chart_bytes(chart, fmt), f"detente-run-{run_id}-{name}.{fmt}")
 
 
+@router.get("/timeline")
+async def timeline(
+    request: Request,
+    scenario: str = "ukraine-2026-01",
+    draws: int = Query(10_000, ge=1, le=100_000),
+    seed: int = Query(0, ge=0, le=2**63 - 1),
+    engine: str = "compromise",
+) -> Response:
+    """The forecast over time of a scenario's series (its snapshots up to its own as_of, among
+    the bundled and uploaded scenarios): every snapshot asked P(event by the same date) with the
+    same seed and draws, and between consecutive snapshots the items that moved each table's
+    P(ceasefire) and P(agreement), with their sources; ``chart`` is the report's chart as SVG.
+    Refused (400) over the work budget; 503 when every worker is busy."""
+    from detente.web.over_time import check_timeline_budget, store_series, timeline_data
+
+    snapshots = await anyio.to_thread.run_sync(store_series, _data_dir(request), scenario)
+    if not snapshots:
+        raise InputError(f"scenario {scenario!r} has no as_of date", field="scenario")
+    check_timeline_budget(snapshots, draws, engine)
+
+    def job(cancel) -> bytes:
+        from detente.report.charts import to_svg
+        from detente.report.over_time import moved_rows, timeline_chart
+        from detente.report.words import Labels
+
+        data = timeline_data(snapshots, draws, seed, engine, cancel)
+        labels = Labels(snapshots[-1].scenario)
+        chart = to_svg(timeline_chart(data, labels)) if len(snapshots) > 1 else None
+        moved = [moved_rows(step, labels) for step in data["steps"]]
+        return json.dumps({"timeline": data, "chart": chart, "moved": moved}).encode()
+
+    body = await request.app.state.forecast_pool.run(request, job)
+    return Response(body, media_type="application/json")
+
+
 EXAMPLE_QUERIES = (
     "ceasefire monitoring",
     "security guarantees",

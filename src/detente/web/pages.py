@@ -64,6 +64,13 @@ def forecast_page(request: Request, scenario: str = DEFAULT_SCENARIO, run: int |
     return render(request, "forecast.html", scenario=loaded, name=scenario, run=run)
 
 
+@router.get("/over-time", response_class=HTMLResponse)
+def over_time_page(request: Request, scenario: str = "ukraine-2026-01"):
+    """The forecast over time of the scenario's series; the page asks /api/timeline."""
+    loaded = request.app.state.data_dir.load(scenario)
+    return render(request, "over_time.html", scenario=loaded, name=scenario)
+
+
 @router.get("/whatif", response_class=HTMLResponse)
 def whatif_page(request: Request, scenario: str = DEFAULT_SCENARIO):
     """Form controls for judgments; the page asks /api/forecast with the edits."""
