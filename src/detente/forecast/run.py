@@ -18,7 +18,7 @@ import numpy as np
 from detente.errors import InputError
 from detente.forecast import durability
 from detente.forecast.aggregate import DatedAggregate, TableAggregate, summarise
-from detente.forecast.calendar import add_months, months_between
+from detente.forecast.calendar import add_months, calendar_months, months_between
 from detente.forecast.inputs import input_space, materialize, sample
 from detente.forecast.monthly import DEFAULT_HORIZON, MAX_HORIZON, TEXT_EVERY, table_signals
 from detente.forecast.partial import (
@@ -201,11 +201,11 @@ def separable_chunk_inputs(
 
 
 def months_to_by(scenario: Scenario, config: ForecastConfig) -> float | None:
-    """Months from ``as_of`` to the date of interest ``by``; None without one (then the outcome
-    classes apply every intervention)."""
+    """Calendar months from ``as_of`` to the date of interest ``by`` (the months the dated
+    questions count); None without one (then the outcome classes apply every intervention)."""
     if config.by is None or scenario.as_of is None:
         return None
-    return months_between(scenario.as_of, config.by)
+    return calendar_months(scenario.as_of, config.by)
 
 
 def run_chunk(
