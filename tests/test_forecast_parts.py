@@ -76,7 +76,8 @@ def test_red_line_binds_only_past_it_away_from_ideal():
 def test_classify_orders_settlement_frozen_war():
     settled = np.array([True, False, False])
     freeze = np.array([False, True, False])
-    assert outcomes.classify(settled, freeze).tolist() == [0, 1, 2]
+    codes = [outcomes.SETTLEMENT, outcomes.FROZEN, outcomes.WAR]
+    assert outcomes.classify(settled, freeze).tolist() == codes
 
 
 def test_coercion_flags_acceptance_below_outside_option_and_lopsided_deals():

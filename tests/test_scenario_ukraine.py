@@ -34,7 +34,10 @@ ISSUES = (
     "army_limits",
     "reconstruction",
     "zaporizhzhia",
+    "prisoners",
+    "energy_strikes",
 )
+SEPARABLE = ("prisoners", "energy_strikes")
 
 # Coded stance of every position's ideal point against the status quo, one character per issue
 # in ISSUES order (docs/scenario-ukraine-2025.md, "Coding rules"): "+" the actor wants to move
@@ -43,25 +46,25 @@ ISSUES = (
 # position is ".".
 IDEAL_STANCE = {
     "ukraine-2025": {
-        "russia": "++++=+++",
-        "ukraine": "---=-=--",
-        "united_states": "++-+-++-",
-        "european_core": "---=-==-",
-        "eastern_flank": "---=-=--",
-        "china": "++++-++=",
-        "coalition_willing": "..-.....",
-        "iaea": ".......-",
+        "russia": "++++=+++--",
+        "ukraine": "---=-=----",
+        "united_states": "++-+-++-..",
+        "european_core": "---=-==-..",
+        "eastern_flank": "---=-=--..",
+        "china": "++++-++=..",
+        "coalition_willing": "..-.......",
+        "iaea": ".......-..",
     },
     "ukraine-2026-01": {
-        "russia": "++++=+++",
+        "russia": "++++=+++--",
         # Kyiv offers to drop the NATO bid for guarantees (m06): content with the status quo.
-        "ukraine": "-=-=-=--",
-        "united_states": "++-+-++-",
-        "european_core": "---=-=--",
-        "eastern_flank": "---=-=--",
-        "china": "++++-++=",
-        "coalition_willing": "..-.....",
-        "iaea": ".......-",
+        "ukraine": "-=-=-=----",
+        "united_states": "++-+-++-..",
+        "european_core": "---=-=--..",
+        "eastern_flank": "---=-=--..",
+        "china": "++++-++=..",
+        "coalition_willing": "..-.......",
+        "iaea": ".......-..",
     },
 }
 
@@ -295,6 +298,20 @@ def test_turkey_uae_iaea_and_the_coalition_are_actors_with_citations(case):
         "europe_led",
     }
     assert len(case.issues) == len(ISSUES) and len(case.timeline) >= 12
+
+
+@pytest.mark.parametrize("name", SNAPSHOTS)
+def test_separable_issues_are_held_by_the_belligerents_with_cited_positions(name):
+    """Prisoner exchanges and a pause in strikes on energy sites can be settled alone while the
+    war goes on: only they are separable, each with a status quo, and each belligerent's
+    position on them cites a source."""
+    case = load_scenario(name)
+    assert tuple(i.id for i in case.separable_issues) == SEPARABLE
+    for issue_id in SEPARABLE:
+        assert case.issue(issue_id).status_quo is not None
+        for actor in case.war.belligerents:
+            assert case.position(actor, issue_id).citations, (actor, issue_id)
+    assert all(not i.separable for i in case.linked_issues)
 
 
 # --- time inputs -----------------------------------------------------------------------------

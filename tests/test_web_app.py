@@ -120,7 +120,12 @@ def test_whatif_reports_the_difference_from_the_baseline(client):
     ).json()
     assert set(body["difference"]) == set(body["forecast"]["tables"])
     bilateral = body["difference"]["bilateral"]
-    classes = ("comprehensive_settlement", "ceasefire_frozen_conflict", "collapse_war")
+    classes = (
+        "comprehensive_settlement",
+        "ceasefire_frozen_conflict",
+        "partial_agreement",
+        "collapse_war",
+    )
     assert sum(bilateral[c] for c in classes) == pytest.approx(0.0, abs=1e-9)
     # every output has a difference and a noise band: dated questions, coercion, durability
     for key in ("ceasefire", "agreement", "abandoned", "ongoing", "peace_holds_5y"):

@@ -41,19 +41,23 @@ def parse_tables(tables: str | None) -> tuple[str, ...] | None:
 
 def summary_table(data: dict[str, Any], width: int) -> list:
     """Formats side by side: outcome classes, coercion, durability; one row per table, fitted
-    to ``width`` (stacked rows when the columns do not fit)."""
-    cols = [Col("table")] + [
-        Col(h, "right")
-        for h in ("settlement", "frozen ceasefire", "war", "coerced", "treaty holds 2y", "peace 5y")
+    to ``width`` (stacked rows when the columns do not fit). A partial-deal column (and the
+    limited deal's terms) appear when the scenario has separable issues."""
+    separable = data["meta"].get("separable_issues") or []
+    classes = [
+        ("comprehensive_settlement", "settlement"),
+        ("ceasefire_frozen_conflict", "frozen ceasefire"),
+        *([("partial_agreement", "partial deal")] if separable else []),
+        ("collapse_war", "war"),
     ]
+    heads = [h for _, h in classes] + ["coerced", "treaty holds 2y", "peace 5y"]
+    cols = [Col("table")] + [Col(h, "right") for h in heads]
     rows = []
     for table_id, t in data["tables"].items():
         c = t["outcome_classes"]
         rows.append([
             table_id,
-            _pct(c["comprehensive_settlement"]["p"]),
-            _pct(c["ceasefire_frozen_conflict"]["p"]),
-            _pct(c["collapse_war"]["p"]),
+            *(_pct(c[name]["p"]) for name, _ in classes),
             _few(t["coercion"]["rate_among_settlements"], t["coercion"]["settled_draws"]),
             _few(t["durability"]["settlement"]["2y"], t["coercion"]["settled_draws"]),
             _pct(t["durability"]["peace_holds"]["5y"]),
@@ -63,7 +67,45 @@ def summary_table(data: dict[str, Any], width: int) -> list:
     if any("(n=" in cell for row in rows for cell in row):
         note = f"(n=N): the figure rests on N < {threshold} settled draws; read it with care"
         parts.append(Text(note, style="dim"))
+    if data["meta"].get("by"):
+        note = f"Outcome classes: each table as it stands on {data['meta']['by']}"
+        note += " (interventions due later do not apply)."
+        if separable:
+            note += (
+                f" Partial deal: the war goes on with a limited deal on {', '.join(separable)};"
+                " no dated question (docs/forecast-questions.md)."
+            )
+        parts.append(Text(note, style="dim"))
+    if separable:
+        parts += partial_terms_table(data, width)
     return parts
+
+
+def partial_terms_table(data: dict[str, Any], width: int) -> list:
+    """The limited deal's terms per separable issue and table over the partial-agreement draws:
+    median [p10–p90], with the count when it rests on few draws."""
+    tables = [t for t in data["tables"] if data["tables"][t].get("partial_agreement_terms")]
+    if not tables:
+        return []
+    threshold = data["meta"].get("few_draws_threshold", 30)
+    rows = []
+    for issue in data["meta"]["separable_issues"]:
+        cells = []
+        for t in tables:
+            s = data["tables"][t]["partial_agreement_terms"][issue]
+            cell = "–"
+            if s["median"] is not None:
+                cell = f"{_num(s['median'])} [{_num(s['p10'])}–{_num(s['p90'])}]"
+                cell += f" (n={s['draws']})" if s["draws"] < threshold else ""
+            cells.append(cell)
+        rows.append([issue, *cells])
+    return fit(
+        "Limited deal's terms if a partial agreement: median [p10–p90] on 0–100",
+        [Col("issue"), *(Col(t, "right") for t in tables)],
+        rows,
+        width,
+        fallback=("compact", "panels"),
+    )
 
 
 def _few(value: float | None, draws: int, threshold: int = 30) -> str:

@@ -12,6 +12,8 @@ from detente.parse import parse_json
 from detente.scenario.io import read_text
 
 CLASSES = ("comprehensive_settlement", "ceasefire_frozen_conflict", "collapse_war")
+OPTIONAL_CLASSES = ("partial_agreement",)
+"""Classes a forecast JSON written before they existed lacks."""
 NUMBER_PATHS = (
     ("coercion", "rate_among_settlements"),
     ("durability", "settlement", "2y"),
@@ -36,11 +38,13 @@ def _number(value: Any, field: str) -> None:
 def _check_table(table: Any, issues: list[str], where: str) -> None:
     for key, expected in (("outcome_classes", set(CLASSES)), ("settlement", set(issues))):
         found = _get(table, (key,), where)
-        if not isinstance(found, dict) or set(found) != expected:
+        optional = set(OPTIONAL_CLASSES) if key == "outcome_classes" else set()
+        if not isinstance(found, dict) or not expected <= set(found) <= expected | optional:
             raise InputError(
                 f"expected entries for {', '.join(sorted(expected))}", field=f"{where}.{key}"
             )
-    for name in CLASSES:
+    present = [c for c in OPTIONAL_CLASSES if c in table["outcome_classes"]]
+    for name in (*CLASSES, *present):
         for key in ("p", "low", "high"):
             value = _get(table, ("outcome_classes", name, key), where)
             _number(value, f"{where}.outcome_classes.{name}.{key}")

@@ -96,7 +96,7 @@ def register(app: typer.Typer, groups) -> None:
         moves = {move["round"]: move for move in data["trace"]}
         last = data["round"] if data["agreed"] else max(moves)
         shown = [r for r in trace_rounds(last) if r in moves]
-        issues = [i.id for i in loaded.issues]
+        issues = [i.id for i in loaded.linked_issues]
         show(
             console,
             trace_heading(shown, bool(data["agreed"])),

@@ -46,17 +46,25 @@ def merge_optional(a, b):
     return a.merge(b)
 
 
+def merge_optional_arrays(a, b):
+    """Add two optional count arrays."""
+    if a is None or b is None:
+        return a if b is None else b
+    return a + b
+
+
 @dataclass
 class TableAggregate:
     """Mergeable summary of one table over some draws."""
 
     n: int
-    class_counts: np.ndarray  # (3,)
+    class_counts: np.ndarray  # (len(OUTCOME_CLASSES),)
     coerced: int
     settlement_hist: np.ndarray  # (issues, N_BINS) settled draws' outcomes
     survival_sum: np.ndarray  # (2, len(SURVIVAL_YEARS)): settlement, frozen
     utility_sum: np.ndarray  # (parties,) over settled draws
     dated: DatedAggregate | None = None
+    partial_hist: np.ndarray | None = None  # (separable issues, N_BINS) struck deals' terms
 
     def merge(self, other: TableAggregate) -> TableAggregate:
         """The summary of both sets of draws."""
@@ -68,6 +76,7 @@ class TableAggregate:
             self.survival_sum + other.survival_sum,
             self.utility_sum + other.utility_sum,
             merge_optional(self.dated, other.dated),
+            merge_optional_arrays(self.partial_hist, other.partial_hist),
         )
 
 
@@ -79,9 +88,20 @@ def histogram(values: np.ndarray) -> np.ndarray:
     return np.bincount(flat.ravel(), minlength=k * N_BINS).reshape(k, N_BINS)
 
 
-def summarise(klass, coerced, outcome, survival, utilities, dated=None) -> TableAggregate:
+def masked_histogram(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Counts of 0–100 values per column over the rows ``keep`` marks in that column:
+    (columns, N_BINS)."""
+    bins = np.clip((values * BINS_PER_POINT).astype(np.int64), 0, N_BINS - 1)
+    rows = [np.bincount(bins[keep[:, k], k], minlength=N_BINS) for k in range(values.shape[1])]
+    return np.array(rows, dtype=np.int64).reshape(values.shape[1], N_BINS)
+
+
+def summarise(
+    klass, coerced, outcome, survival, utilities, dated=None, deals=None
+) -> TableAggregate:
     """Reduce one chunk of per-draw results; ``survival`` is (n, len(SURVIVAL_YEARS)) for the
-    draw's settlement type (ignored for war draws)."""
+    draw's settlement type (ignored for war draws); ``deals`` the limited deals' terms and which
+    of them each draw struck, both (n, separable issues), or None without separable issues."""
     settled = klass == SETTLEMENT
     frozen = klass == FROZEN
     return TableAggregate(
@@ -92,6 +112,7 @@ def summarise(klass, coerced, outcome, survival, utilities, dated=None) -> Table
         survival_sum=np.stack([survival[settled].sum(0), survival[frozen].sum(0)]),
         utility_sum=utilities[settled].sum(0),
         dated=dated,
+        partial_hist=None if deals is None else _struck_hist(*deals),
     )
 
 
@@ -118,3 +139,11 @@ def wilson_interval(successes: int, n: int, z: float = 1.959964) -> tuple[float,
     centre = (p + z * z / (2 * n)) / denom
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
     return float(max(0.0, centre - half)), float(min(1.0, centre + half))
+
+
+def _struck_hist(terms, struck) -> np.ndarray:
+    """The struck deals' terms per separable issue; empty counts at a table where none can be
+    struck (``terms`` None)."""
+    if terms is None:
+        return np.zeros((struck.shape[1], N_BINS), dtype=np.int64)
+    return masked_histogram(terms, struck)

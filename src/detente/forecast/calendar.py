@@ -34,6 +34,14 @@ def month_of(as_of: dt.date, day: dt.date) -> int:
     return m
 
 
+def calendar_months(as_of: dt.date, day: dt.date) -> float:
+    """Calendar months from ``as_of`` to ``day`` (after it): whole months, plus the share of
+    the month in which ``day`` falls, by days; month ends count as whole months."""
+    m = month_of(as_of, day)
+    start, end = add_months(as_of, m - 1), add_months(as_of, m)
+    return (m - 1) + (day - start).days / max((end - start).days, 1)
+
+
 def value_by(as_of: dt.date, by: dt.date, curve: list[float], at_start: float = 0.0) -> float:
     """A monthly curve's value at the date ``by``, interpolated by days between the ends of the
     two months around it (``at_start`` at ``as_of``)."""

@@ -7,7 +7,7 @@ import numpy as np
 
 from detente.conflict.durability import MECHANISM_EFFECTS, draw_parameters, survival
 from detente.forecast.aggregate import SURVIVAL_YEARS
-from detente.forecast.outcomes import SETTLEMENT, WAR
+from detente.forecast.outcomes import PARTIAL, SETTLEMENT, WAR
 
 CEASEFIRE_DAYS = (30, 60, 90)
 HOLDS_YEARS = (1, 2, 5)
@@ -17,7 +17,8 @@ FATES = ("under_30_days", "30_60_days", "61_90_days", "over_90_days", "1y", "2y"
 def survival_by_class(
     klass: np.ndarray, mechanisms: tuple[str, ...], rng: np.random.Generator
 ) -> np.ndarray:
-    """Survival at :data:`SURVIVAL_YEARS` per draw (n, years); zero for draws that end in war.
+    """Survival at :data:`SURVIVAL_YEARS` per draw (n, years); zero for draws where the war goes
+    on (collapse, or a partial agreement: the limited deal stops no fighting).
 
     Each draw gets its own coefficient draw, so parameter uncertainty enters the averages.
     Mechanisms without a durability effect (sanctions relief) do not change survival."""
@@ -25,7 +26,8 @@ def survival_by_class(
     params = draw_parameters(klass.shape[0], rng)
     treaty = (klass == SETTLEMENT).astype(float)
     curves = survival(SURVIVAL_YEARS, treaty, in_force, params)
-    return np.where((klass == WAR)[:, None], 0.0, curves)
+    fighting = (klass == WAR) | (klass == PARTIAL)
+    return np.where(fighting[:, None], 0.0, curves)
 
 
 def ceasefire_fates(mechanisms: tuple[str, ...], n: int, rng: np.random.Generator) -> np.ndarray:

@@ -71,10 +71,12 @@ def _collector(modes: dict[str, np.ndarray], params: list[Parameter]):
     return put
 
 
-def input_space(scenario: Scenario) -> InputSpace:
-    """Collect every input a forecast uses, with the uncertain ones as parameters."""
+def input_space(scenario: Scenario, separable: bool = False) -> InputSpace:
+    """Collect every input a forecast uses, with the uncertain ones as parameters: on the
+    issues of the comprehensive bargain, or (``separable``) on the separable issues instead."""
     actors = tuple(a.id for a in scenario.actors)
-    issues = tuple(i.id for i in scenario.issues)
+    chosen = scenario.separable_issues if separable else scenario.linked_issues
+    issues = tuple(i.id for i in chosen)
     tables = tuple(t.id for t in scenario.tables)
     a_idx = {a: n for n, a in enumerate(actors)}
     k_idx = {k: n for n, k in enumerate(issues)}
@@ -97,9 +99,11 @@ def input_space(scenario: Scenario) -> InputSpace:
     put = _collector(modes, params)
     for a in scenario.actors:
         put("capability", (a_idx[a.id],), a.capability, f"capability[{a.id}]")
-    for i in scenario.issues:
+    for i in chosen:
         put("status_quo", (k_idx[i.id],), i.status_quo, f"status_quo[{i.id}]")
     for p in scenario.positions:
+        if p.issue not in k_idx:
+            continue
         at = (a_idx[p.actor], k_idx[p.issue])
         for field in ("ideal", "salience", "red_line", "reservation"):
             put(field, at, getattr(p, field), f"{field}[{p.actor}, {p.issue}]")

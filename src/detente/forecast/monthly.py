@@ -35,7 +35,12 @@ from detente.conflict.outside_options import salience_weights, war_utility, win_
 from detente.engines import get_engine
 from detente.errors import InputError
 from detente.forecast import outcomes
-from detente.forecast.tables import TablePlan, engine_input, mediator_lever
+from detente.forecast.tables import (
+    TablePlan,
+    engine_input,
+    intervention_month,
+    mediator_lever,
+)
 
 DEFAULT_HORIZON = 24
 MAX_HORIZON = 120
@@ -60,11 +65,6 @@ class Signals:
         return self.agreement_ok.shape  # type: ignore[return-value]
 
 
-def month_of_round(round_: int, meetings_mode: float) -> float:
-    """The month in which a table's round falls, at its most likely meeting rate."""
-    return round_ / meetings_mode if meetings_mode > 0 else float("inf")
-
-
 def capability_path(
     plan: TablePlan,
     x: dict[str, np.ndarray],
@@ -76,11 +76,10 @@ def capability_path(
     actors = list(range(x["capability"].shape[1])) if actors is None else actors
     trend = x["trend"][:, None, actors] * months[None, :, None]
     base = x["capability"][:, None, actors] * np.exp(trend)
-    meetings = float(np.median(x["meetings"][:, plan.index]))
     for iv in plan.table.interventions:
         actor = plan.actor_ids.index(iv.actor) if iv.actor else None
         if iv.kind == "capability_shock" and actor in actors:
-            after = (months >= month_of_round(iv.round, meetings))[None, :]
+            after = (months >= intervention_month(plan.table, iv.round))[None, :]
             factor = x["shock"][:, plan.index, actor][:, None]
             base[:, :, actors.index(actor)] *= np.where(after, factor, 1.0)
     return base
@@ -90,9 +89,8 @@ def mediator_presence(plan: TablePlan, x: dict[str, np.ndarray], months: np.ndar
     """1 while the mediator is at the table, 0 from the month it withdraws (months,)."""
     if plan.mediator is None:
         return np.zeros(months.size)
-    meetings = float(np.median(x["meetings"][:, plan.index]))
     rounds = [iv.round for iv in plan.table.interventions if iv.kind == "mediator_withdraws"]
-    leaves = month_of_round(min(rounds), meetings) if rounds else float("inf")
+    leaves = intervention_month(plan.table, min(rounds)) if rounds else float("inf")
     return (months < leaves).astype(float)
 
 
@@ -154,8 +152,7 @@ def table_signals(
     meetings per month), the table without every leaver from then on."""
     if not plan.leaving:
         return _signals(plan, x, engine, rng, horizon, text_every)
-    meetings = float(np.median(x["meetings"][:, plan.index]))
-    leaves = min(month_of_round(r, meetings) for _, r in plan.leaving)
+    leaves = min(intervention_month(plan.table, r) for _, r in plan.leaving)
     before = _signals(plan.before_leaving(), x, engine, rng, horizon, text_every)
     after = _signals(plan, x, engine, rng, horizon, text_every)
     gone = (np.arange(horizon) >= leaves)[None, :]

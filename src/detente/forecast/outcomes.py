@@ -10,8 +10,15 @@ import numpy as np
 from detente.spatial import crosses_red_line
 from detente.spatial import linear_utility as utility
 
-SETTLEMENT, FROZEN, WAR = 0, 1, 2
-OUTCOME_CLASSES = ("comprehensive_settlement", "ceasefire_frozen_conflict", "collapse_war")
+SETTLEMENT, FROZEN, PARTIAL, WAR = 0, 1, 2, 3
+OUTCOME_CLASSES = (
+    "comprehensive_settlement",
+    "ceasefire_frozen_conflict",
+    "partial_agreement",
+    "collapse_war",
+)
+"""Outcome classes by code, from the most to the least peace: a partial agreement is war with a
+limited deal on the separable issues (forecast/partial.py)."""
 
 # Interpretive constants, documented in docs/decisions.md (## Forecast).
 COERCION_LOSS = 0.45
@@ -22,7 +29,8 @@ COERCION_RATIO = 1.5
 
 def classify(settled: np.ndarray, freeze_acceptable: np.ndarray) -> np.ndarray:
     """Outcome class per draw: settlement if agreed, else a frozen ceasefire if every belligerent
-    prefers freezing to fighting, else war. Returns int8 codes (see :data:`OUTCOME_CLASSES`)."""
+    prefers freezing to fighting, else war. Returns int8 codes (see :data:`OUTCOME_CLASSES`);
+    forecast/partial.py turns war draws that admit a limited deal into partial agreements."""
     return np.where(settled, SETTLEMENT, np.where(freeze_acceptable, FROZEN, WAR)).astype(np.int8)
 
 
@@ -53,6 +61,7 @@ __all__ = [
     "COERCION_RATIO",
     "FROZEN",
     "OUTCOME_CLASSES",
+    "PARTIAL",
     "SETTLEMENT",
     "WAR",
     "classify",

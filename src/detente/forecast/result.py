@@ -48,18 +48,31 @@ def _classes(agg: TableAggregate) -> dict[str, dict[str, float]]:
     return out
 
 
+def _partial_terms(agg: TableAggregate, scenario: Scenario) -> dict[str, dict[str, Any]]:
+    """The limited deal's terms on each separable issue over the partial-agreement draws."""
+    if agg.partial_hist is None:
+        return {}
+    return {
+        issue.id: _quantiles(agg.partial_hist[k])
+        for k, issue in enumerate(scenario.separable_issues)
+    }
+
+
+def _quantiles(hist: np.ndarray) -> dict[str, Any]:
+    return {
+        "median": _r(quantile_from_hist(hist, 0.5)),
+        "p10": _r(quantile_from_hist(hist, 0.1)),
+        "p90": _r(quantile_from_hist(hist, 0.9)),
+        "draws": int(hist.sum()),
+        "few_draws": bool(hist.sum() < FEW_DRAWS),
+    }
+
+
 def _settlement(agg: TableAggregate, scenario: Scenario) -> dict[str, dict[str, Any]]:
-    out = {}
-    for k, issue in enumerate(scenario.issues):
-        hist = agg.settlement_hist[k]
-        out[issue.id] = {
-            "median": _r(quantile_from_hist(hist, 0.5)),
-            "p10": _r(quantile_from_hist(hist, 0.1)),
-            "p90": _r(quantile_from_hist(hist, 0.9)),
-            "draws": int(hist.sum()),
-            "few_draws": bool(hist.sum() < FEW_DRAWS),
-        }
-    return out
+    return {
+        issue.id: _quantiles(agg.settlement_hist[k])
+        for k, issue in enumerate(scenario.linked_issues)
+    }
 
 
 def _survival_curves(agg: TableAggregate) -> dict[str, list[float | None]]:
@@ -108,6 +121,7 @@ def table_summary(plan: TablePlan, agg: TableAggregate, scenario: Scenario) -> d
             "few_draws": settled < FEW_DRAWS,
         },
         "settlement": _settlement(agg, scenario),
+        "partial_agreement_terms": _partial_terms(agg, scenario),
         "durability": {name: _at_years(curve) for name, curve in curves.items()},
         "durability_draws": {name: _draws_behind(name, agg) for name in curves},
         "survival_curve": {"years": [float(y) for y in SURVIVAL_YEARS], **curves},
@@ -251,7 +265,8 @@ def to_data(run: ForecastRun) -> dict[str, Any]:
             "tables": list(run.config.tables or ()),
             "outcome_classes": list(OUTCOME_CLASSES),
             "sources": cited_sources(run.scenario),
-            "issues": [i.id for i in run.scenario.issues],
+            "issues": [i.id for i in run.scenario.linked_issues],
+            "separable_issues": [i.id for i in run.scenario.separable_issues],
             **_dated_meta(run),
         },
         "tables": tables,

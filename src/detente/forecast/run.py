@@ -18,11 +18,18 @@ import numpy as np
 from detente.errors import InputError
 from detente.forecast import durability
 from detente.forecast.aggregate import DatedAggregate, TableAggregate, summarise
-from detente.forecast.calendar import add_months, months_between
-from detente.forecast.inputs import input_space, sample
+from detente.forecast.calendar import add_months, calendar_months, months_between
+from detente.forecast.inputs import input_space, materialize, sample
 from detente.forecast.monthly import DEFAULT_HORIZON, MAX_HORIZON, TEXT_EVERY, table_signals
+from detente.forecast.partial import (
+    ISSUE_FIELDS,
+    deal_terms,
+    limited_deals,
+    separable_inputs,
+    with_partial,
+)
 from detente.forecast.questions import HazardModel, question_curves, shipped_model
-from detente.forecast.tables import PROTOCOL, TablePlan, evaluate_table, plan_table
+from detente.forecast.tables import PROTOCOL, TablePlan, evaluate_table, plan_by, plan_table
 from detente.scenario import Scenario, dump_json
 
 CHUNK_SIZE = 5_000
@@ -127,7 +134,7 @@ def chunks(config: ForecastConfig) -> list[Chunk]:
     return [Chunk(i, s, seq) for i, (s, seq) in enumerate(zip(sizes, seeds, strict=True))]
 
 
-PURPOSES = ("engine", "durability", "dated_engine", "dated_durability")
+PURPOSES = ("engine", "durability", "dated_engine", "dated_durability", "partial")
 
 
 def stream(chunk: Chunk, table_id: str, purpose: str) -> np.random.Generator:
@@ -171,19 +178,59 @@ def chunk_inputs(scenario: Scenario, chunk: Chunk) -> dict[str, np.ndarray]:
     return sample(input_space(scenario), chunk.size, np.random.default_rng(chunk.seed))
 
 
+SEPARABLE_KEY = 0x5E9A
+"""Spawn key of a chunk's stream for its draws of the separable issues' inputs."""
+
+
+def separable_chunk_inputs(
+    scenario: Scenario, chunk: Chunk, x: dict[str, np.ndarray]
+) -> dict[str, np.ndarray] | None:
+    """The chunk's inputs on the separable issues (None without any): the same draws of actors
+    and tables as ``x``, the issue judgments sampled from their own stream, so marking an issue
+    separable leaves every other number of the forecast as it was."""
+    if not scenario.separable_issues:
+        return None
+    space = input_space(scenario, separable=True)
+    own = tuple(p for p in space.parameters if p.field in ISSUE_FIELDS)
+    space = dataclasses.replace(space, parameters=own)
+    seq = np.random.SeedSequence(
+        chunk.seed.entropy, spawn_key=(*chunk.seed.spawn_key, SEPARABLE_KEY)
+    )
+    u = np.random.default_rng(seq).random((chunk.size, space.dim))
+    return separable_inputs(x, materialize(space, u))
+
+
+def months_to_by(scenario: Scenario, config: ForecastConfig) -> float | None:
+    """Calendar months from ``as_of`` to the date of interest ``by`` (the months the dated
+    questions count); None without one (then the outcome classes apply every intervention)."""
+    if config.by is None or scenario.as_of is None:
+        return None
+    return calendar_months(scenario.as_of, config.by)
+
+
 def run_chunk(
     scenario: Scenario, config: ForecastConfig, chunk: Chunk
 ) -> dict[str, TableAggregate]:
     """Evaluate every table on one chunk of draws (all tables see the same sampled inputs;
-    each table × purpose draws from its own stream)."""
+    each table × purpose draws from its own stream). The outcome classes describe the table at
+    ``by``: interventions due after it do not apply (:func:`~detente.forecast.tables.plan_by`);
+    the dated questions time every intervention by its month."""
     x = chunk_inputs(scenario, chunk)
+    xs = separable_chunk_inputs(scenario, chunk, x)
     dated = dated_problem(scenario) is None and config.engine != PROTOCOL
+    at_by = months_to_by(scenario, config)
     out: dict[str, TableAggregate] = {}
     for table_id in config.tables or ():
         plan = plan_table(scenario, table_id)
-        draws = evaluate_table(plan, x, config.engine, stream(chunk, table_id, "engine"))
+        now = plan_by(scenario, table_id, at_by)
+        draws = evaluate_table(now, x, config.engine, stream(chunk, table_id, "engine"))
+        klass, terms, deals = draws.klass, None, None
+        if xs is not None:
+            terms = deal_terms(now, xs, config.engine, stream(chunk, table_id, "partial"))
+            deals = limited_deals(klass, now, xs, terms)
+            klass = with_partial(klass, deals)
         survival = durability.survival_by_class(
-            draws.klass, plan.mechanisms, stream(chunk, table_id, "durability")
+            klass, plan.mechanisms, stream(chunk, table_id, "durability")
         )
         dated_part = None
         if dated:
@@ -193,7 +240,13 @@ def run_chunk(
             )
             dated_part = dated_chunk(scenario, plan, x, config, rngs)
         out[table_id] = summarise(
-            draws.klass, draws.coerced, draws.outcome, survival, draws.utilities, dated_part
+            klass,
+            draws.coerced,
+            draws.outcome,
+            survival,
+            draws.utilities,
+            dated_part,
+            (terms, deals) if xs is not None else None,
         )
     return out
 

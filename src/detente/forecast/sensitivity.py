@@ -61,7 +61,7 @@ def table_drivers(
             "p_settlement": (draws.klass == SETTLEMENT).astype(float),
             "p_war": (draws.klass == WAR).astype(float),
         }
-        for k, issue in enumerate(scenario.issues):
+        for k, issue in enumerate(scenario.linked_issues):
             outputs[f"outcome:{issue.id}"] = draws.outcome[:, k]
         out[table_id] = {}
         for result, y in outputs.items():

@@ -24,7 +24,7 @@ from detente.engines import EngineInput, get_engine
 from detente.errors import InputError
 from detente.forecast import outcomes
 from detente.protocols import Setting, configure, negotiate, preferences
-from detente.scenario import Scenario, Table
+from detente.scenario import Scenario, Table, mode_of
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,32 @@ def plan_table(scenario: Scenario, table_id: str) -> TablePlan:
     )
 
 
+def month_of_round(round_: int, meetings_per_month: float) -> float:
+    """The month (after the scenario's ``as_of``) in which a table's round falls."""
+    return round_ / meetings_per_month if meetings_per_month > 0 else float("inf")
+
+
+def intervention_month(table: Table, round_: int) -> float:
+    """The month of a table's round at its most likely meeting rate (the mode of
+    ``meetings_per_month``), the same in every chunk of draws."""
+    return month_of_round(round_, float(mode_of(table.meetings_per_month)))
+
+
+def plan_by(scenario: Scenario, table_id: str, months: float | None) -> TablePlan:
+    """The table as it stands ``months`` after ``as_of``: only the interventions whose month
+    (:func:`intervention_month`) falls before then apply; None applies every intervention.
+    docs/decisions.md (## Forecast, "Interventions in the outcome classes")."""
+    if months is None:
+        return plan_table(scenario, table_id)
+    table = scenario.table(table_id)
+    kept = tuple(iv for iv in table.interventions if intervention_month(table, iv.round) < months)
+    if len(kept) == len(table.interventions):
+        return plan_table(scenario, table_id)
+    timed = table.model_copy(update={"interventions": kept})
+    tables = tuple(timed if t.id == table_id else t for t in scenario.tables)
+    return plan_table(scenario.model_copy(update={"tables": tables}), table_id)
+
+
 def scenario_mechanism_kind(scenario: Scenario, mechanism_id: str) -> str:
     """The kind of a mechanism (security_guarantee, peacekeeping, …) by its id."""
     return next(m.kind for m in scenario.mechanisms if m.id == mechanism_id)
@@ -139,8 +165,13 @@ def _mediator_inputs(plan: TablePlan, x: dict[str, np.ndarray], capability, pres
 
 
 def table_capability(plan: TablePlan, x: dict[str, np.ndarray]) -> np.ndarray:
-    """Every actor's capability at this table, after the table's capability shocks (n, A)."""
-    return x["capability"] * x["shock"][:, plan.index, :]
+    """Every actor's capability at this table, after the capability shocks the plan applies
+    (n, A): an actor with no shock among ``plan.table.interventions`` keeps its capability."""
+    shocked = np.zeros(x["capability"].shape[1], dtype=bool)
+    for iv in plan.table.interventions:
+        if iv.kind == "capability_shock" and iv.actor in plan.actor_ids:
+            shocked[plan.actor_ids.index(iv.actor)] = True
+    return x["capability"] * np.where(shocked, x["shock"][:, plan.index, :], 1.0)
 
 
 def engine_input(

@@ -68,7 +68,7 @@ def negotiation_data(neg: TableNegotiation, seed: int | None = None) -> dict[str
     """The negotiation as JSON-ready data: agreement, utilities, outside options, the trace."""
     scenario, result = neg.scenario, neg.result
     parties = [scenario.actors[p].id for p in neg.plan.parties]
-    issues = [i.id for i in scenario.issues]
+    issues = [i.id for i in scenario.linked_issues]
     agreed = bool(result.agreed[0])
 
     def by(who: int) -> str:
@@ -135,7 +135,7 @@ def engine_path(scenario: Scenario, table_id: str, engine: str, seed: int = 0) -
     if inp.position.shape[1] > len(actors):
         actors.append(f"{plan.table.mediator.actor} (mediator)")
     positions = result.trajectory[:, 0] if result.trajectory is not None else inp.position[None, 0]
-    return EnginePath(table_id, name, actors, [i.id for i in scenario.issues], positions)
+    return EnginePath(table_id, name, actors, [i.id for i in scenario.linked_issues], positions)
 
 
 def negotiation_path(scenario: Scenario, table_id: str) -> NegotiationPath:
@@ -151,7 +151,7 @@ def negotiation_path(scenario: Scenario, table_id: str) -> NegotiationPath:
     return NegotiationPath(
         table=table_id,
         protocol=neg.plan.table.protocol,
-        issues=[i.id for i in scenario.issues],
+        issues=[i.id for i in scenario.linked_issues],
         offers=offers,
         proposers=proposers[: len(offers)],
         agreed=agreed,

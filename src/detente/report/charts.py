@@ -11,9 +11,10 @@ import vl_convert as vlc
 CLASS_LABELS = {
     "comprehensive_settlement": "settlement",
     "ceasefire_frozen_conflict": "frozen ceasefire",
+    "partial_agreement": "partial deal, war goes on",
     "collapse_war": "war",
 }
-CLASS_COLOURS = ["#2a9d8f", "#e9c46a", "#e76f51"]
+CLASS_COLOURS = ["#2a9d8f", "#e9c46a", "#9c89b8", "#e76f51"]
 
 
 def to_svg(chart: alt.TopLevelMixin) -> str:
@@ -72,7 +73,7 @@ def positions_chart(scenario) -> alt.Chart:
 def classes_chart(data: dict[str, Any]) -> alt.Chart:
     """Outcome-class probabilities per table, stacked."""
     rows = [
-        {"table": t, "outcome": CLASS_LABELS[c], "p": v["p"]}
+        {"table": t, "outcome": CLASS_LABELS[c], "rank": list(CLASS_LABELS).index(c), "p": v["p"]}
         for t, table in data["tables"].items()
         for c, v in table["outcome_classes"].items()
     ]
@@ -86,7 +87,7 @@ def classes_chart(data: dict[str, Any]) -> alt.Chart:
                 "outcome:N",
                 scale=alt.Scale(domain=list(CLASS_LABELS.values()), range=CLASS_COLOURS),
             ),
-            order=alt.Order("outcome:N"),
+            order=alt.Order("rank:Q"),
         )
         .properties(width=560, height=160, title="What each format produces")
     )

@@ -18,11 +18,13 @@ QUESTION_GOOD = {"ceasefire": True, "agreement": True, "abandoned": False, "ongo
 CLASS_LABELS = {
     "comprehensive_settlement": "settlement",
     "ceasefire_frozen_conflict": "frozen ceasefire",
+    "partial_agreement": "partial deal, war goes on",
     "collapse_war": "war",
 }
 CLASS_GOOD = {
     "comprehensive_settlement": True,
     "ceasefire_frozen_conflict": True,
+    "partial_agreement": True,
     "collapse_war": False,
 }
 PROTOCOL_LABELS = {
@@ -59,6 +61,12 @@ GLOSSARY: dict[str, str] = {
         "A settlement counts as coerced when some party accepted terms worth less to it than its "
         "outside option (the war), or when the weaker belligerent bears a loss many times the "
         "stronger one's."
+    ),
+    "partial deal": (
+        "One-shot outcome class: the war goes on (no settlement, no freeze either side accepts), "
+        "but both belligerents at the table prefer a limited deal on an issue that can be "
+        "settled alone (prisoner exchanges, a pause in strikes on energy sites) to none. It has "
+        "no dated question: no base rate of such deals exists to anchor one."
     ),
     "treaty holds": "The share of settlements still standing after so many years.",
     "peace holds": (

@@ -31,7 +31,7 @@ def actors_with_positions(scenario: Scenario) -> tuple[str, ...]:
     return tuple(
         a.id
         for a in scenario.actors
-        if all(scenario.position(a.id, i.id) is not None for i in scenario.issues)
+        if all(scenario.position(a.id, i.id) is not None for i in scenario.linked_issues)
     )
 
 
@@ -41,7 +41,7 @@ def mode_arrays(scenario: Scenario, actors: tuple[str, ...] | None = None) -> Sc
     actor_ids = tuple(actors) if actors is not None else actors_with_positions(scenario)
     if not actor_ids:
         raise InputError("no actor holds a position on every issue", field="positions")
-    issue_ids = tuple(i.id for i in scenario.issues)
+    issue_ids = tuple(i.id for i in scenario.linked_issues)
     ideal = np.empty((len(actor_ids), len(issue_ids)))
     salience = np.empty_like(ideal)
     for a, actor_id in enumerate(actor_ids):
@@ -55,6 +55,6 @@ def mode_arrays(scenario: Scenario, actors: tuple[str, ...] | None = None) -> Sc
             salience[a, k] = mode_of(pos.salience)
     capability = np.array([mode_of(scenario.actor(a).capability) for a in actor_ids])
     status_quo = np.array(
-        [np.nan if i.status_quo is None else mode_of(i.status_quo) for i in scenario.issues]
+        [np.nan if i.status_quo is None else mode_of(i.status_quo) for i in scenario.linked_issues]
     )
     return ScenarioArrays(actor_ids, issue_ids, capability, ideal, salience, status_quo)

@@ -285,7 +285,14 @@ def ktab_losses(scenario: Scenario) -> list[str]:
     ranges = _count(scenario, Uncertain)
     if ranges:
         lost.append(f"{ranges} ranges (their most likely values are written)")
-    missing = len(arrays.actor_ids) * len(arrays.issue_ids) - len(scenario.positions)
+    linked = set(arrays.issue_ids)
+    held = sum(p.issue in linked for p in scenario.positions)
+    missing = len(arrays.actor_ids) * len(arrays.issue_ids) - held
+    separable = [i.id for i in scenario.separable_issues]
+    if separable:
+        lost.append(
+            f"{len(separable)} separable issues ({', '.join(separable)}) and their positions"
+        )
     if missing > 0:
         lost.append(f"{missing} missing positions (written as filled in)")
     counted = [

@@ -196,6 +196,11 @@ class Issue(Cited):
     ``holders`` are actors whose consent a settlement of the issue needs besides the parties
     (the EU for EU sanctions and the frozen assets it immobilises): a table settles the issue
     only when every holder sits at it or has delegated to a party there.
+
+    A ``separable`` issue (prisoner exchanges, a pause in strikes on energy sites) can be
+    settled alone while the war goes on: it stays out of the comprehensive bargain and is
+    weighed only for a partial agreement (docs/decisions.md, "Partial agreements"). Its status
+    quo is what holds without a deal, so it needs one.
     """
 
     id: str = Field(min_length=1, pattern=r"^[a-z0-9_\-]+$")
@@ -205,8 +210,15 @@ class Issue(Cited):
     status_quo: Judgment | None = None
     options: tuple[Option, ...] = Field((), max_length=MAX_ISSUES)
     holders: tuple[str, ...] = Field((), max_length=MAX_ACTORS)
+    separable: bool = False
 
     _status_quo_on_scale = field_validator("status_quo")(_on_scale)
+
+    @model_validator(mode="after")
+    def _separable_needs_status_quo(self) -> Issue:
+        if self.separable and self.status_quo is None:
+            raise ValueError("a separable issue needs a status quo (what holds without a deal)")
+        return self
 
 
 class Position(Cited):
@@ -443,6 +455,16 @@ class Scenario(Cited):
         """The issue with this id."""
         return _by_id(self.issues, issue_id, "issue")
 
+    @property
+    def linked_issues(self) -> tuple[Issue, ...]:
+        """The issues of the comprehensive bargain: every issue not marked separable."""
+        return tuple(i for i in self.issues if not i.separable)
+
+    @property
+    def separable_issues(self) -> tuple[Issue, ...]:
+        """The issues a limited deal can settle alone while the war goes on."""
+        return tuple(i for i in self.issues if i.separable)
+
     def table(self, table_id: str) -> Table:
         """The table with this id."""
         return _by_id(self.tables, table_id, "table")
@@ -568,7 +590,8 @@ def reference_problems(s: Scenario) -> list[tuple[str, str]]:
                     (f"{base}.interventions[{j}].kind", "mediator_withdraws needs a mediator")
                 )
         for j, party in enumerate(t.parties):
-            missing = [i.id for i in s.issues if s.position(party, i.id) is None]
+            needed = s.issues if s.war is None else s.linked_issues
+            missing = [i.id for i in needed if s.position(party, i.id) is None]
             if missing:
                 problems.append(
                     (f"{base}.parties[{j}]", f"party {party!r} has no position on {missing[0]!r}")
@@ -587,6 +610,12 @@ def reference_problems(s: Scenario) -> list[tuple[str, str]]:
             need(set(s.war.belligerents), tr.actor, f"war.trends[{j}].actor", "belligerent")
             problems += _citation_problems(tr, f"war.trends[{j}]", sources)
         problems += _citation_problems(s.war, "war", sources)
+        for j, b in enumerate(s.war.belligerents):
+            missing = [i.id for i in s.separable_issues if s.position(b, i.id) is None]
+            if missing and any(b in t.parties for t in s.tables):
+                problems.append(
+                    (f"war.belligerents[{j}]", f"{b!r} has no position on {missing[0]!r}")
+                )
     for i, e in enumerate(s.timeline):
         for j, a in enumerate(e.actors):
             need(actors, a, f"timeline[{i}].actors[{j}]", "actor")

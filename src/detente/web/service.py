@@ -117,6 +117,7 @@ OUTPUTS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "ongoing": (("by", "ongoing"), None),
     "comprehensive_settlement": (("outcome_classes", "comprehensive_settlement", "p"), None),
     "ceasefire_frozen_conflict": (("outcome_classes", "ceasefire_frozen_conflict", "p"), None),
+    "partial_agreement": (("outcome_classes", "partial_agreement", "p"), None),
     "collapse_war": (("outcome_classes", "collapse_war", "p"), None),
     "coerced": (("coercion", "rate_among_settlements"), "settled"),
     "ceasefire_holds_2y": (("if_ceasefire", "holds", "2y"), "ceasefires"),

@@ -158,10 +158,15 @@ const D = {
 
   // The one-shot classes side by side; `difference` adds a Δ column per output (with noise).
   formatsTable(forecast, difference, noise = null) {
+    const partial = (forecast.meta.separable_issues || []).length
+      ? [["partial_agreement", "partial deal, war goes on", true]] : [];
     const classes = [["comprehensive_settlement", "settlement", true], ["ceasefire_frozen_conflict", "frozen ceasefire", true],
-                     ["collapse_war", "war", false]];
+                     ...partial, ["collapse_war", "war", false]];
     const headers = ["format"];
-    classes.forEach(([, l]) => { headers.push(l); if (difference) headers.push("Δ"); });
+    classes.forEach(([c, l]) => {
+      headers.push(c === "partial_agreement" ? D.term(l, "partial deal") : l);
+      if (difference) headers.push("Δ");
+    });
     headers.push(D.term("coerced"), D.term("treaty holds 2 y", "treaty holds"), D.term("peace holds 5 y", "peace holds"));
     if (difference) headers.push("Δ peace 5 y");
     const rows = Object.entries(forecast.tables).map(([id, t]) => {
