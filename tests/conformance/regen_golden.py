@@ -1,5 +1,6 @@
 """Regenerate the golden files: every bundled scenario's every table, negotiated by
-``detente negotiate --json`` on the most likely inputs with the default strategy.
+``detente negotiate --json`` on the most likely inputs with the default strategy, and every
+bundled scenario's seeded forecast (``detente forecast --json``, :data:`FORECAST_ARGS`).
 
     PYTHONPATH=src python tests/conformance/regen_golden.py
 
@@ -36,12 +37,38 @@ def negotiate_json(scenario: str, table: str, out: Path) -> None:
         main(["negotiate", scenario, "--table", table, "--json", str(out)])
 
 
+FORECAST_ARGS = ("--draws", "400", "--seed", "0", "--no-sensitivity")
+"""Small enough to run in the test suite; every number of the forecast JSON is still covered."""
+
+
+def bundled() -> list[str]:
+    from detente.scenario.io import bundled_scenarios
+
+    return list(bundled_scenarios())
+
+
+def forecast_golden_path(scenario: str) -> Path:
+    return GOLDEN / f"forecast__{scenario}.json"
+
+
+def forecast_json(scenario: str, out: Path) -> None:
+    """Write the CLI's seeded forecast JSON for one scenario to ``out``."""
+    from detente.cli import main
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        main(["forecast", scenario, *FORECAST_ARGS, "--json", str(out)])
+
+
 def regenerate() -> list[Path]:
     GOLDEN.mkdir(exist_ok=True)
     written = []
     for scenario, table in cases():
         path = golden_path(scenario, table)
         negotiate_json(scenario, table, path)
+        written.append(path)
+    for scenario in bundled():
+        path = forecast_golden_path(scenario)
+        forecast_json(scenario, path)
         written.append(path)
     return written
 

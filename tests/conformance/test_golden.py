@@ -1,11 +1,19 @@
-"""Every bundled table's negotiation trace against its golden file (regen_golden.py)."""
+"""Every bundled table's negotiation trace and every bundled scenario's seeded forecast against
+their golden files (regen_golden.py)."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-from regen_golden import cases, golden_path, negotiate_json
+from regen_golden import (
+    bundled,
+    cases,
+    forecast_golden_path,
+    forecast_json,
+    golden_path,
+    negotiate_json,
+)
 
 
 def _same(got, want, where="") -> None:
@@ -32,8 +40,19 @@ def test_negotiation_trace_matches_golden(scenario, table, tmp_path):
     _same(json.loads(out.read_text(encoding="utf-8")), json.loads(path.read_text("utf-8")))
 
 
-def test_every_golden_file_has_a_table():
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", bundled())
+def test_seeded_forecast_matches_golden(scenario, tmp_path):
+    path = forecast_golden_path(scenario)
+    assert path.is_file(), f"no golden file {path.name}: run tests/conformance/regen_golden.py"
+    out = tmp_path / "forecast.json"
+    forecast_json(scenario, out)
+    _same(json.loads(out.read_text(encoding="utf-8")), json.loads(path.read_text("utf-8")))
+
+
+def test_every_golden_file_has_a_run():
     from regen_golden import GOLDEN
 
     expected = {golden_path(s, t).name for s, t in cases()}
+    expected |= {forecast_golden_path(s).name for s in bundled()}
     assert {p.name for p in GOLDEN.glob("*.json")} == expected
