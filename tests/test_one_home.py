@@ -58,3 +58,31 @@ def test_typical_draw_is_every_judgment_at_its_mode():
     assert x.keys() == modes.keys()
     for key, value in modes.items():
         assert x[key].shape == (1, *np.shape(value))
+
+
+def test_sweep_and_what_if_move_a_judgment_alike():
+    """Both shift an uncertain judgment's range with its mode (clipped to the scale) instead of
+    one of them dropping the range."""
+    from detente.forecast.sweep import parse_vary, variant
+    from detente.scenario import bounds_of, mode_of
+    from detente.web.whatif import Edits, apply_edits
+
+    scenario = load_scenario(None)
+    position = scenario.position("russia", "territory")
+    assert bounds_of(position.ideal)[0] < mode_of(position.ideal)  # an uncertain judgment
+    vary = parse_vary("positions[russia,territory].ideal=60:60:1")
+    swept = variant(scenario, {vary: 60.0}).position("russia", "territory").ideal
+    edited = apply_edits(scenario, Edits(ideal={"russia/territory": 60.0}))
+    assert swept == edited.position("russia", "territory").ideal
+    shift = 60.0 - mode_of(position.ideal)
+    low, high = bounds_of(position.ideal)
+    assert bounds_of(swept) == (pytest.approx(low + shift), pytest.approx(min(high + shift, 100)))
+
+
+def test_a_sweep_off_the_scale_names_the_vary_option():
+    from detente.forecast.sweep import parse_vary, variant
+
+    vary = parse_vary("positions[russia,territory].ideal=120:120:1")
+    with pytest.raises(InputError, match="between 0 and 100") as info:
+        variant(load_scenario(None), {vary: 120.0})
+    assert info.value.field == "vary"

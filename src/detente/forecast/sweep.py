@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from detente.errors import InputError
-from detente.scenario import Scenario, validate_data
+from detente.scenario import Scenario, moved, validate_data
 from detente.scenario.io import scenario_to_data
 
 PATH_PATTERN = re.compile(
@@ -85,11 +85,15 @@ def _target(data: dict[str, Any], vary: Vary) -> tuple[dict[str, Any], str]:
 
 
 def variant(scenario: Scenario, settings: dict[Vary, float]) -> Scenario:
-    """The scenario with each swept judgment set to its value, validated again."""
+    """The scenario with each swept judgment moved to its value (a range shifts with it, as in
+    the what-if: :func:`detente.scenario.moved`), validated again."""
     data = scenario_to_data(scenario)
     for vary, value in settings.items():
         target, field = _target(data, vary)
-        target[field] = value
+        try:
+            target[field] = moved(target.get(field), value, field)
+        except InputError as exc:
+            raise InputError(f"{vary.path}: {exc.message}", field="vary") from None
     return validate_data(data)
 
 

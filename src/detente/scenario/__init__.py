@@ -1,6 +1,7 @@
 """The scenario: a validated, cited description of a negotiation and its readers/writers."""
 
 from detente.scenario.arrays import ScenarioArrays, actors_with_positions, mode_arrays
+from detente.scenario.edit import FIELD_SCALES, moved
 from detente.scenario.holders import absent_holders, unsettled_issues
 from detente.scenario.io import (
     DEFAULT_SCENARIO,
@@ -38,6 +39,7 @@ from detente.scenario.model import (
 
 __all__ = [
     "DEFAULT_SCENARIO",
+    "FIELD_SCALES",
     "FORMATS",
     "Actor",
     "Citation",
@@ -68,6 +70,7 @@ __all__ = [
     "loads",
     "mode_arrays",
     "mode_of",
+    "moved",
     "seated_at",
     "unsettled_issues",
     "validate_data",

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from detente.errors import InputError
-from detente.scenario import Scenario, validate_data
+from detente.scenario import Scenario, moved, validate_data
 from detente.scenario.io import scenario_to_data
 
 
@@ -37,29 +37,6 @@ class Edits(BaseModel):
     def is_empty(self) -> bool:
         """Whether nothing is edited."""
         return not any(getattr(self, name) for name in type(self).model_fields)
-
-
-SCALES = {
-    "capability": (0.0, float("inf")),
-    "ideal": (0.0, 100.0),
-    "salience": (0.0, 100.0),
-    "leverage": (0.0, 1.0),
-    "bias": (0.0, 1.0),
-}
-
-
-def moved(judgment: Any, mode: float, field: str) -> Any:
-    """A judgment (plain number or {low, mode, high}) moved to a new mode: the range shifts with
-    it and is clipped to the field's scale; a plain number becomes the new value."""
-    lo, hi = SCALES[field]
-    if not lo <= mode <= hi:
-        raise InputError(f"{field} must be between {lo:g} and {hi:g}, got {mode:g}", field=field)
-    if not isinstance(judgment, dict):
-        return mode
-    shift = mode - judgment["mode"]
-    low = min(max(judgment["low"] + shift, lo), mode)
-    high = max(min(judgment["high"] + shift, hi), mode)
-    return {"low": round(low, 9), "mode": mode, "high": round(high, 9)}
 
 
 def _find(items: list[dict], what: str, **match: str) -> dict:
