@@ -86,3 +86,12 @@ def test_a_sweep_off_the_scale_names_the_vary_option():
     with pytest.raises(InputError, match="between 0 and 100") as info:
         variant(load_scenario(None), {vary: 120.0})
     assert info.value.field == "vary"
+
+
+def test_mechanisms_with_a_durability_effect_are_scenario_mechanism_kinds():
+    from typing import get_args
+
+    from detente.conflict.durability import MECHANISM_EFFECTS
+    from detente.scenario.model import MechanismKind
+
+    assert set(MECHANISM_EFFECTS) <= set(get_args(MechanismKind))

@@ -98,7 +98,7 @@ def _checks_table(model: dict, width: int) -> list:
         rows.append([f"Cox HR {name} (war controls)", f"{cox[name]['hr']:.2f}", f"{ref:.2f}"])
     for kind, ref in REFERENCE_KM.items():
         got = checks["kaplan_meier_failure"][kind]
-        fitted = "/".join(f"{got[f'{y}y']:.0%}" for y in (1, 2, 5))
+        fitted = "/".join(f"{v:.0%}" for v in got.values())
         rows.append([f"KM failure {kind} 1/2/5 y", fitted, "/".join(f"{r:.0%}" for r in ref)])
     term = checks.get("ucdp_termination_cox")
     if term is not None:

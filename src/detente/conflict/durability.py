@@ -33,7 +33,8 @@ MECHANISM_EFFECTS = (
     "monitoring",
     "joint_commission",
 )
-REPORT_YEARS = (1.0, 2.0, 5.0)
+REPORT_YEARS = (1, 2, 5)
+"""The horizons (years) at which every survival figure is reported: forecast, report, validation."""
 
 
 @lru_cache(maxsize=1)

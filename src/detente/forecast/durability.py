@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from detente.conflict.durability import MECHANISM_EFFECTS, draw_parameters, survival
+from detente.conflict.durability import (
+    MECHANISM_EFFECTS,
+    REPORT_YEARS,
+    draw_parameters,
+    survival,
+)
 from detente.forecast.aggregate import SURVIVAL_YEARS
 from detente.forecast.outcomes import PARTIAL, SETTLEMENT, WAR
 
 CEASEFIRE_DAYS = (30, 60, 90)
-HOLDS_YEARS = (1, 2, 5)
 FATES = ("under_30_days", "30_60_days", "61_90_days", "over_90_days", "1y", "2y", "5y")
 
 
@@ -35,7 +39,7 @@ def ceasefire_fates(mechanisms: tuple[str, ...], n: int, rng: np.random.Generato
     61–90 and over 90 days, then that it holds 1, 2 and 5 years (:data:`FATES`); a truce with
     the table's mechanisms in force, one coefficient draw per draw."""
     in_force = tuple(m for m in mechanisms if m in MECHANISM_EFFECTS)
-    years = np.array([d / 365.25 for d in CEASEFIRE_DAYS] + list(HOLDS_YEARS), dtype=float)
+    years = np.array([d / 365.25 for d in CEASEFIRE_DAYS] + list(REPORT_YEARS), dtype=float)
     s = survival(years, np.zeros(n), in_force, draw_parameters(n, rng))
     s30, s60, s90 = s[:, 0], s[:, 1], s[:, 2]
     bins = np.stack([1.0 - s30, s30 - s60, s60 - s90, s90], axis=1)

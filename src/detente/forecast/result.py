@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from detente import __version__
+from detente.conflict.durability import REPORT_YEARS
 from detente.engines import get_engine
 from detente.forecast.aggregate import (
     FEW_DRAWS,
@@ -32,7 +33,6 @@ from detente.forecast.tables import PROTOCOL, PROTOCOL_VERSION, TablePlan
 from detente.scenario import Scenario, absent_holders, unsettled_issues
 
 DIGITS = 6
-REPORT_YEARS = (1, 2, 5)
 
 
 def _r(value: float | None) -> float | None:

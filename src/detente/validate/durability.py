@@ -28,10 +28,10 @@ from typing import Any
 
 import numpy as np
 
+from detente.conflict.durability import REPORT_YEARS
 from detente.errors import InputError
 
 DAYS_PER_YEAR = 365.25
-KM_YEARS = (1, 2, 5)
 FORTNA_CONTROLS = ("wartype", "logdead", "wardur")
 UCDP_AGREEMENTS_END = "2021-12-31"
 UCDP_TERMINATION_END = "2020-12-31"
@@ -171,7 +171,7 @@ def kaplan_meier_failure(raw) -> dict[str, dict[str, float]]:
         km = KaplanMeierFitter().fit(
             g["_t"] / DAYS_PER_YEAR, g["_d"], entry=g["_t0"] / DAYS_PER_YEAR
         )
-        out[kind] = {f"{y}y": round(1 - float(km.predict(y)), 4) for y in KM_YEARS}
+        out[kind] = {f"{y}y": round(1 - float(km.predict(y)), 4) for y in REPORT_YEARS}
     return out
 
 
