@@ -49,3 +49,14 @@ def test_the_layers_contract_holds():
     env = {"PYTHONPATH": str(root / "src"), "PATH": str(Path(sys.executable).parent)}
     done = subprocess.run([exe], cwd=root, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout[-2000:]
+
+
+def test_the_test_layout_mirrors_the_packages():
+    """Tests of one package live in tests/<package>/; only cross-cutting tests, the conformance
+    suite and test data sit elsewhere."""
+    tests = Path(__file__).resolve().parent
+    folders = {p.name for p in tests.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))}
+    packages = {m.name for m in pkgutil.iter_modules(detente.__path__) if m.ispkg}
+    assert folders - {"conformance", "data", "golden"} <= packages
+    for folder in folders & packages:
+        assert any((tests / folder).glob("test_*.py")), f"tests/{folder} holds no tests"

@@ -1,6 +1,6 @@
 """Every command's golden output: the cases, how they run, and the README tour.
 
-Used by tests/test_cli_golden.py and tests/test_cli_readme_tour.py (which compare) and by
+Used by tests/cli/test_cli_golden.py and tests/cli/test_cli_readme_tour.py (which compare) and by
 tests/golden/regen.py (which rewrites the golden files and the tour after an intended change).
 Each case runs in-process with typer's CliRunner at a fixed terminal width, in a scratch
 directory holding a link to the repository's ``tests`` folder, an evidence store built from

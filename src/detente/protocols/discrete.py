@@ -5,7 +5,7 @@ The outcomes are an enumerated list; each party's utility of every outcome is gi
 Both parties concede with time (aspiration a(t) = 1 − t^(1/e): e < 1 Boulware, e = 1 linear,
 e > 1 Conceder) and follow the time-based conceding semantics of NegMAS's ``BoulwareTB`` /
 ``LinearTB`` / ``ConcederTBNegotiator`` under its ``SAOMechanism`` (checked against NegMAS in
-tests/test_negmas_conformance.py; the package never imports NegMAS):
+tests/protocols/test_negmas_conformance.py; the package never imports NegMAS):
 
 - steps s = 0 … S−1 at relative time t = (s + 1)/(S + 1); in every step party 0 answers the
   standing offer (from step s − 1) and, rejecting, proposes; then party 1 answers that offer and,

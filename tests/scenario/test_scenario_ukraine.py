@@ -24,7 +24,7 @@ from detente.scenario import (
 )
 
 CASE = "ukraine-2025"
-MINIMAL = Path(__file__).resolve().parent / "data" / "minimal.yaml"
+MINIMAL = Path(__file__).resolve().parents[1] / "data" / "minimal.yaml"
 ISSUES = (
     "territory",
     "alliance",

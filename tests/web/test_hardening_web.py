@@ -18,8 +18,8 @@ from detente.web.guard import allowed_hosts_for, host_name  # noqa: E402
 from detente.web.serving import bound_socket, default_data_dir  # noqa: E402
 
 LOCAL = "http://127.0.0.1:8000"
-ARTICLES = Path(__file__).parent / "data" / "evidence" / "articles"
-UPLOAD = (Path(__file__).parent / "data" / "minimal.yaml").read_bytes()
+ARTICLES = Path(__file__).parents[1] / "data" / "evidence" / "articles"
+UPLOAD = (Path(__file__).parents[1] / "data" / "minimal.yaml").read_bytes()
 
 
 @pytest.fixture()

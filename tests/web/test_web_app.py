@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from detente.web import create_app  # noqa: E402
 
-ARTICLES = Path(__file__).parent / "data" / "evidence" / "articles"
+ARTICLES = Path(__file__).parents[1] / "data" / "evidence" / "articles"
 MINIMAL_UPLOAD = b"""id: uploaded
 name: Uploaded case
 actors:

@@ -16,7 +16,7 @@ from detente.evidence.extract import extract
 from detente.evidence.figures import find_figures
 from detente.evidence.reader import read_article, read_header
 
-DATA = Path(__file__).parent / "data" / "evidence"
+DATA = Path(__file__).parents[1] / "data" / "evidence"
 UNSEEN = DATA / "unseen"
 
 

@@ -17,7 +17,7 @@ import detente
 from detente.cli import build_app, main
 from detente.cli.common import forecast_engines
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 MINIMAL = REPO / "tests" / "data" / "minimal.yaml"
 ENV = {"COLUMNS": "80", "FORCE_COLOR": None, "NO_COLOR": "1"}
 

@@ -14,7 +14,7 @@ from detente.engines.base import EngineInput
 from detente.errors import InputError
 from detente.scenario.ktab import parse_ktab_csv
 
-DATA = Path(__file__).resolve().parent / "data" / "ktab"
+DATA = Path(__file__).resolve().parents[1] / "data" / "ktab"
 TOL = 5e-5  # the reference log prints 4 decimals
 REFERENCES = [
     ("dummyData_3Dim.csv", "ref-dummyData_3Dim.json"),

@@ -11,7 +11,7 @@ import pytest
 from detente.cli import main
 from detente.validate.cases import bundled_cases_dir, load_cases
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "ucdp"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "ucdp"
 TERMINATION = SHARED / "ucdp-conflict-termination-dyad-v3-2021.csv"
 SOME_CASES = ("dayton-1995", "istanbul-2022", "kargil-1999", "korea-1951", "minsk-2014")
 

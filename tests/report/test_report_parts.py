@@ -14,7 +14,7 @@ from detente.report.build import citations, judgment_text
 from detente.scenario import Uncertain, load_scenario, validate_data
 from detente.scenario.io import scenario_to_data
 
-MINIMAL = Path(__file__).parent / "data" / "minimal.yaml"
+MINIMAL = Path(__file__).parents[1] / "data" / "minimal.yaml"
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 if not Path(CHROMIUM).exists():
     pytest.skip("Debian chromium is not installed (make test installs it)", allow_module_level=True)
 
-ARTICLES = Path(__file__).parent / "data" / "evidence" / "articles"
+ARTICLES = Path(__file__).parents[1] / "data" / "evidence" / "articles"
 ARGS = [
     "--headless",
     "--no-sandbox",

@@ -11,7 +11,7 @@ from detente.cli import main
 from detente.evidence import audit, evaluate, ingest, load_gazetteer, open_store, read_gold
 from detente.scenario import load_scenario
 
-DATA = Path(__file__).parent / "data" / "evidence"
+DATA = Path(__file__).parents[1] / "data" / "evidence"
 ARTICLES = DATA / "articles"
 GOLD = DATA / "gold-seeds.jsonl"
 

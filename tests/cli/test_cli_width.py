@@ -17,7 +17,7 @@ from detente.cli import layout
 from detente.cli.scenario_cmd import fmt_judgment
 from detente.scenario import load_scenario, mode_arrays
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "golden"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "golden"))
 
 import cases  # noqa: E402
 

@@ -14,7 +14,7 @@ from detente.cli.output import check_output, write_output
 from detente.errors import InputError
 from detente.evidence import open_store
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 ARTICLES = DATA / "evidence" / "articles"
 MINIMAL = DATA / "minimal.yaml"
 

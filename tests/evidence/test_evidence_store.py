@@ -24,7 +24,7 @@ from detente.evidence import (
 )
 from detente.evidence import store as store_module
 
-ARTICLES = Path(__file__).parent / "data" / "evidence" / "articles"
+ARTICLES = Path(__file__).parents[1] / "data" / "evidence" / "articles"
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from detente.evidence.extract import extract, find_figures, split_units
 from detente.evidence.lexicon import load_gazetteer, load_lexicon
 from detente.evidence.reader import Article, read_article, strip_boilerplate
 
-ARTICLES = Path(__file__).parent / "data" / "evidence" / "articles"
+ARTICLES = Path(__file__).parents[1] / "data" / "evidence" / "articles"
 
 
 @pytest.fixture(scope="module")

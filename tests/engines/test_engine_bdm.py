@@ -16,7 +16,9 @@ from detente.engines import EngineInput, get_engine
 from detente.errors import InputError
 
 FIXTURE = json.loads(
-    (Path(__file__).parent / "data" / "bdm" / "ec-car-emissions.json").read_text(encoding="utf-8")
+    (Path(__file__).parents[1] / "data" / "bdm" / "ec-car-emissions.json").read_text(
+        encoding="utf-8"
+    )
 )
 ACTORS = [a["name"] for a in FIXTURE["actors"]]
 # positions are years (4–10); the engine takes saliences on 0–100

@@ -17,7 +17,7 @@ from schemathesis.checks import not_a_server_error  # noqa: E402
 from detente.evidence import ingest, open_store  # noqa: E402
 from detente.web import create_app  # noqa: E402
 
-ARTICLES = Path(__file__).parent / "data" / "evidence" / "articles"
+ARTICLES = Path(__file__).parents[1] / "data" / "evidence" / "articles"
 
 
 def _app():
