@@ -22,6 +22,13 @@ A cue word marks an act (docs/evidence.md lists them); the parse says who acts a
   while/whereas clause. Issues in a time phrase ("after a ceasefire") or a frame ("as part of
   any ceasefire deal") are no content; what is asked "in exchange for" an offer is a demand,
   and proposing conditions is demanding them.
+- **Reported "must", alternatives set aside.** What a reported speaker says a party must or
+  should do is the speaker's demand ("As Peskov stated, Ukraine must withdraw from Donbas");
+  the alternative set aside ("not a mere ceasefire", "rather than a ceasefire") is rejected by
+  the quotation's speaker or the sentence's subject.
+- **Parse repairs.** A verb list after an infinitive that the parser hung elsewhere is
+  re-attached to it; "which"/"that" never stand for a person; a relative clause with a subject
+  of its own is an act of its own.
 - **Not stances.** Cues under a verb of hoping, expecting or believing, in a clause opened by
   "if"/"unless", or after "unable to"/"failed to", yield nothing.
 
