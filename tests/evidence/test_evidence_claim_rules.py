@@ -167,3 +167,72 @@ def test_months_after_future_words_are_ahead(text, published, iso):
 )
 def test_figure_fixes(text, expected):
     assert [(f.kind, f.value, f.unit) for f in find_figures(text)] == expected
+
+
+@needs_parser
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "The aggressor country" is Russia (Ukrainian outlets' usage; gazetteer).
+        (
+            "The aggressor country demands the withdrawal of Ukrainian troops from Donetsk.",
+            {("russia", "territory", "demand")},
+        ),
+        # A verb list after an infinitive stays inside the act the parser split it from.
+        (
+            "The plan, drafted by Witkoff, would compel Ukraine to renounce ambitions to join "
+            "NATO, accept limits on its military, and cede territory.",
+            {
+                ("united_states", "alliance", "propose"),
+                ("united_states", "army_limits", "propose"),
+                ("united_states", "territory", "propose"),
+            },
+        ),
+        # A relative clause with a subject of its own is an act of its own.
+        (
+            "The United States insists on the transfer of Donetsk and Luhansk to Russia, to "
+            "which Zelensky does not give consent.",
+            {("united_states", "territory", "demand"), ("ukraine", "territory", "reject")},
+        ),
+        # "that"/"which" never stand for a person: the proposal, not its messenger, seeks.
+        (
+            "Zelensky rejected a proposal from Putin, conveyed by Trump, that sought to freeze "
+            "the front lines.",
+            {("ukraine", "territory", "reject"), ("russia", "territory", "propose")},
+        ),
+        # What a reported speaker says a party must or should do is the speaker's demand.
+        (
+            "As Peskov stated, the Ukrainian forces must withdraw from Donbas.",
+            {("russia", "territory", "demand")},
+        ),
+        (
+            "Peskov said Ukraine should withdraw its troops from Donbas.",
+            {("russia", "territory", "demand")},
+        ),
+        ("Analysts say Ukraine should withdraw its troops from Donbas.", set()),
+        # The alternative set aside ("not a mere …", "rather than …") is rejected.
+        (
+            '"The best way is a peace agreement, and not a mere ceasefire," Trump wrote.',
+            {("united_states", "ceasefire", "reject")},
+        ),
+        (
+            "Russia says it seeks a peace treaty rather than an immediate ceasefire.",
+            {("russia", "ceasefire", "reject")},
+        ),
+        # Helping to guarantee a country's security offers guarantees.
+        (
+            "Trump said the United States would help guarantee Ukraine's security.",
+            {("united_states", "guarantees", "propose")},
+        ),
+    ],
+)
+def test_claim_rules_round_three(gaz, lex, text, expected):
+    assert claims_of(text, gaz, lex) == expected
+
+
+@needs_parser
+def test_giving_up_a_possessed_nato_bid_points_high(gaz, lex):
+    found = extract("Zelensky offered to drop Ukraine's bid to join NATO.", gaz, lex).claims
+    assert [(c.actor, c.issue, c.stance, c.direction) for c in found] == [
+        ("ukraine", "alliance", "propose", "high")
+    ]

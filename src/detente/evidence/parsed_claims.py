@@ -22,6 +22,13 @@ A cue word marks an act (docs/evidence.md lists them); the parse says who acts a
   while/whereas clause. Issues in a time phrase ("after a ceasefire") or a frame ("as part of
   any ceasefire deal") are no content; what is asked "in exchange for" an offer is a demand,
   and proposing conditions is demanding them.
+- **Reported "must", alternatives set aside.** What a reported speaker says a party must or
+  should do is the speaker's demand ("As Peskov stated, Ukraine must withdraw from Donbas");
+  the alternative set aside ("not a mere ceasefire", "rather than a ceasefire") is rejected by
+  the quotation's speaker or the sentence's subject.
+- **Parse repairs.** A verb list after an infinitive that the parser hung elsewhere is
+  re-attached to it; "which"/"that" never stand for a person; a relative clause with a subject
+  of its own is an act of its own.
 - **Not stances.** Cues under a verb of hoping, expecting or believing, in a clause opened by
   "if"/"unless", or after "unable to"/"failed to", yield nothing.
 
@@ -52,6 +59,7 @@ STANCE_CUES: dict[str, list[str]] = {
         r"propos(?:e|es|ed|al|als|ing)", r"offer(?:s|ed|ing)?", r"suggest(?:s|ed|ion|ing)?",
         r"put(?:s|ting)? forward", r"float(?:s|ed)", r"outlin(?:e|es|ed|ing)",
         r"envisag(?:e|es|ed)", r"envision(?:s|ed)?", r"plans? (?:for|to)",
+        r"help(?:s|ed)? (?:to )?guarantee",
     ],
     "accept": [
         r"agree(?:s|d)?(?: to| on| that)?", r"agreement to", r"accept(?:s|ed|ing|ance)?",
@@ -125,7 +133,14 @@ def find_claims_parsed(text: str, units, actors: tuple[Mention, ...], issues):
 
     out: dict[tuple, Claim] = {}
     state = {"person": None, "sponsor": None, "quotes": quote_speakers(text, actors)}
-    todo = [u for u in units if CUE_RE.search(u.text) or _mentions_plan(u.text)]
+    todo = [
+        u
+        for u in units
+        if CUE_RE.search(u.text)
+        or _mentions_plan(u.text)
+        or MODAL_RE.search(u.text)
+        or CONTRAST_RE.search(u.text)
+    ]
     docs = _nlp().pipe([u.text for u in todo])
     by_start = {u.start: d for u, d in zip(todo, docs, strict=True)}
     for unit in units:
@@ -211,8 +226,13 @@ def _mentions_plan(text: str) -> bool:
 
 def _unit_acts(doc, unit, actors, issues, state):
     """(actor mention, issue, stance, cue text, poles) for each act in one parsed unit."""
+    _repair_lists(doc)
     token_actor = _token_mentions(doc, unit, actors)
     _note_sponsor(doc, token_actor, state)
+    contrasted = _contrasted(unit, issues)
+    issues = [m for m in issues if m not in contrasted]
+    yield from _contrast_rejects(doc, unit, contrasted, token_actor, state)
+    yield from _modal_demands(doc, unit, issues, token_actor, state)
     cues = _cues(doc)
     cue_tokens = {tok.i for tok, _, _ in cues}
     for tok, stance, cue_text in cues:
@@ -316,6 +336,10 @@ def _is_content(tok, cue_tokens: set[int]) -> bool:
     if tok.dep_ == "amod" and any(c.dep_ == "poss" for c in tok.head.children):
         return False
     own_subject = any(c.dep_ in SUBJECT_DEPS for c in tok.children)
+    if tok.dep_ == "relcl" and any(
+        c.dep_ in SUBJECT_DEPS and c.lower_ not in RELATIVE_PRONOUNS for c in tok.children
+    ):
+        return False  # "the transfer of Donetsk, to which Zelensky does not give consent"
     t = tok
     while t.head.i != t.i:
         if t.dep_ == "conj" and t.head.i in cue_tokens:
@@ -430,6 +454,8 @@ def _resolve(subject, token_actor, state):
     low = subject.lower_
     if low in RELATIVE_PRONOUNS and subject.head.dep_ == "relcl":
         antecedent = subject.head.head
+        if low != "who" and _is_person(antecedent, token_actor):
+            antecedent = _plan_before(antecedent) or antecedent
         if antecedent.lemma_.lower() in PLAN_LEMMAS:
             return _plan_agents(antecedent, token_actor, state)
         subject = antecedent
@@ -447,6 +473,21 @@ def _resolve(subject, token_actor, state):
     if not found:
         return None
     return found, subject, False
+
+
+def _is_person(tok, token_actor) -> bool:
+    m = token_actor.get(tok.i)
+    return m is not None and m.person
+
+
+def _plan_before(tok):
+    """The last plan noun before ``tok`` in its sentence: "which"/"that" never stand for a
+    person, so "a proposal from Putin, conveyed by Trump, that sought …" is the proposal's."""
+    for i in range(tok.i - 1, tok.sent.start - 1, -1):
+        t = tok.doc[i]
+        if t.lemma_.lower() in PLAN_LEMMAS and t.pos_ == "NOUN":
+            return t
+    return None
 
 
 def _person_before(tok, token_actor) -> Mention | None:
@@ -582,3 +623,114 @@ def _context_phrase(t) -> bool:
 
 def _edges(tok) -> tuple[int, int]:
     return tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge)
+
+
+def _repair_lists(doc) -> None:
+    """Re-attach the items of a verb list after an infinitive ("would compel Ukraine to renounce
+    X, accept Y, and cede Z") that the parser hung elsewhere: a bare verb with no subject or
+    auxiliary right after the comma that ends the infinitive's phrase is its conjunct."""
+    for tok in doc:
+        if tok.tag_ != "VB" or tok.i < 2 or doc[tok.i - 1].text != ",":
+            continue
+        if any(c.dep_ in SUBJECT_DEPS or c.dep_ in ("aux", "auxpass") for c in tok.children):
+            continue
+        inf = next(
+            (
+                v
+                for v in doc[: tok.i - 1]
+                if v.tag_ == "VB"
+                and v.right_edge.i == tok.i - 2
+                and any(c.dep_ == "aux" and c.lower_ == "to" for c in v.children)
+            ),
+            None,
+        )
+        if inf is None or (tok.dep_ == "conj" and tok.head.i == inf.i):
+            continue
+        if tok in inf.ancestors or inf.sent.start != tok.sent.start:
+            continue
+        tok.head = inf
+        tok.dep_ = "conj"
+
+
+MODAL_RE = re.compile(r"\b(?:must|should)\b", re.IGNORECASE)
+MODALS = {"must", "should"}
+
+
+def _modal_demands(doc, unit, issues, token_actor, state):
+    """What a reported speaker says a party must or should do is the speaker's demand ("As
+    Peskov stated, the Ukrainian forces must withdraw from Donbas"; "Russia says Ukraine should
+    pull back"; a quotation's speaker)."""
+    for verb in doc:
+        if not any(c.dep_ == "aux" and c.lower_ in MODALS for c in verb.children):
+            continue
+        if _not_a_stance(verb):
+            continue
+        speaker = _reporter(verb, token_actor, state)
+        if speaker is None:
+            continue
+        stance = "reject" if _negated(verb) else "demand"
+        own = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
+        governed = _governed(doc, unit, verb, own, issues)
+        for issue in sorted({m.key for m in governed}):
+            poles = [m.pole for m in governed if m.key == issue and m.pole]
+            yield speaker, issue, stance, doc[verb.i - 1].text + " " + verb.text, poles
+
+
+def _reporter(verb, token_actor, state) -> Mention | None:
+    """The actor who states a clause: "as X stated", "X said (that) …", or the speaker of the
+    quotation the clause stands in."""
+    for c in verb.children:
+        if c.dep_ == "advcl" and c.lemma_.lower() in REPORT_LEMMAS:
+            if any(g.dep_ == "mark" and g.lower_ == "as" for g in c.children):
+                found = _actor_subject(c, token_actor, state)
+                if found is not None:
+                    return found
+    if verb.dep_ == "ccomp" and verb.head.lemma_.lower() in REPORT_LEMMAS:
+        found = _actor_subject(verb.head, token_actor, state)
+        if found is not None:
+            return found
+    return _speaker_of(verb, state.get("unit_start", 0), state)
+
+
+def _actor_subject(verb, token_actor, state) -> Mention | None:
+    subject = _subject_of(verb)
+    if subject is None:
+        return None
+    found = _resolve(subject, token_actor, state)
+    return found[0][0] if found and found[0] else None
+
+
+CONTRAST_RE = re.compile(
+    r"\b(?:rather than|not (?:a |an )?(?:mere|simple)|not (?:merely|just|simply))\b", re.I
+)
+CONTRAST_BEFORE_RE = re.compile(
+    r"\b(?:rather than|not (?:a |an )?(?:mere|simple)|not (?:merely|just|simply))"
+    r"\s+(?:(?:a|an|the|any)\s+)?(?:[\w-]+,?\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+def _contrasted(unit, issues) -> list[Mention]:
+    """Issue mentions set aside as the alternative not wanted ("a peace agreement, and not a
+    mere ceasefire"; "rather than an immediate ceasefire")."""
+    out = []
+    for m in issues:
+        before = unit.text[max(0, m.start - unit.start - 60) : m.start - unit.start]
+        if CONTRAST_BEFORE_RE.search(before):
+            out.append(m)
+    return out
+
+
+def _contrast_rejects(doc, unit, contrasted, token_actor, state):
+    """The alternative set aside is rejected by the speaker of its quotation, else by the
+    actor who is the sentence's subject."""
+    for m in contrasted:
+        span = doc.char_span(m.start - unit.start, m.end - unit.start, alignment_mode="expand")
+        if span is None:
+            continue
+        speaker = _speaker_of(span[0], state.get("unit_start", 0), state)
+        if speaker is None:
+            speaker = _actor_subject(span[0].sent.root, token_actor, state)
+        if speaker is None:
+            continue
+        yield speaker, m.key, "reject", "contrast", [m.pole] if m.pole else []
