@@ -262,6 +262,7 @@ def to_data(run: ForecastRun) -> dict[str, Any]:
             "chunk_size": run.config.chunk_size,
             "engine": name,
             "engine_version": version,
+            "engine_options": dict(run.config.engine_options),
             "tables": list(run.config.tables or ()),
             "outcome_classes": list(OUTCOME_CLASSES),
             "sources": cited_sources(run.scenario),
