@@ -170,7 +170,7 @@ def input_space(scenario: Scenario, separable: bool = False) -> InputSpace:
             put("leverage", (t_i,), t.mediator.leverage, f"leverage[{t.id}]")
             put("bias", (t_i,), t.mediator.bias, f"bias[{t.id}]")
         for j, iv in enumerate(t.interventions):
-            if iv.kind == "capability_shock":
+            if iv.kind == "capability_shock" and iv.actor is not None:
                 at = (t_i, a_idx[iv.actor])
                 put("shock", at, iv.factor, f"shock[{t.id}, {iv.actor}, #{j}]")
     return InputSpace(actors, issues, tables, modes, tuple(params))
@@ -184,7 +184,8 @@ def materialize(space: InputSpace, u: np.ndarray) -> TableInputs:
     n = u.shape[0]
     out = {k: np.broadcast_to(v, (n, *v.shape)).copy() for k, v in space.modes.items()}
     for j, p in enumerate(space.parameters):
-        out[p.field][(slice(None), *p.index)] = triangular_ppf(u[:, j], p.low, p.mode, p.high)
+        where: tuple[slice | int, ...] = (slice(None), *p.index)
+        out[p.field][where] = triangular_ppf(u[:, j], p.low, p.mode, p.high)
     return TableInputs(**out)
 
 

@@ -172,10 +172,9 @@ def table_signals(
     before = _signals(plan.before_leaving(), x, engine, rng, horizon, text_every, opts)
     after = _signals(plan, x, engine, rng, horizon, text_every, opts)
     gone = (np.arange(horizon) >= leaves)[None, :]
-    pick = lambda a, b: np.where(gone, b, a)  # noqa: E731
     return Signals(
-        pick(before.ceasefire_ok, after.ceasefire_ok),
-        pick(before.agreement_ok, after.agreement_ok),
+        np.where(gone, after.ceasefire_ok, before.ceasefire_ok),
+        np.where(gone, after.agreement_ok, before.agreement_ok),
         after.meetings,
     )
 

@@ -81,7 +81,8 @@ def plan_table(scenario: Scenario, table_id: str) -> TablePlan:
         presence = min(1.0, min(withdrawals) / deadline) if withdrawals else 1.0
     belligerents = None
     if scenario.war is not None:
-        belligerents = tuple(ids.index(b) for b in scenario.war.belligerents)
+        first, second = scenario.war.belligerents
+        belligerents = (ids.index(first), ids.index(second))
     kinds = tuple(sorted({scenario_mechanism_kind(scenario, m) for m in table.mechanisms}))
     return TablePlan(
         table=table,
@@ -218,7 +219,7 @@ def war_lottery(plan: TablePlan, x: TableInputs):
         x.salience[:, who, :],
         capability,
         np.nan_to_num(x.war_cost[:, who], nan=0.0),
-        tuple(who.index(b) for b in plan.belligerents),
+        (who.index(plan.belligerents[0]), who.index(plan.belligerents[1])),
     )
 
 

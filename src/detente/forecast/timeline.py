@@ -88,9 +88,8 @@ def common_by(snapshots: tuple[Snapshot, ...], by: dt.date | None) -> dt.date:
         problem = dated_problem(s.scenario)
         if problem is not None:
             raise InputError(f"{s.scenario.id}: {problem}", file=s.origin, field="as_of")
-    dates = [s.scenario.as_of for s in snapshots]
-    assert all(d is not None for d in dates)
-    last = max(dates)  # type: ignore[type-var]
+    dates = [s.scenario.as_of for s in snapshots if s.scenario.as_of is not None]
+    last = max(dates)
     if by is None:
         return add_months(last, 12)
     if by <= last:
@@ -99,7 +98,7 @@ def common_by(snapshots: tuple[Snapshot, ...], by: dt.date | None) -> dt.date:
             "still be open at every snapshot",
             field="by",
         )
-    first = min(dates)  # type: ignore[type-var]
+    first = min(dates)
     if month_of(first, by) > MAX_HORIZON:
         raise InputError(
             f"{by} is more than {MAX_HORIZON} months after the first snapshot ({first})",

@@ -140,8 +140,9 @@ def engine_path(
     inp = engine_input(plan, modal_inputs(scenario))
     result = get_engine(name).run(inp, rng=np.random.default_rng(seed), **kwargs)
     actors = [scenario.actors[i].id for i in plan.drafters]
-    if inp.position.shape[1] > len(actors):
-        actors.append(f"{plan.table.mediator.actor} (mediator)")
+    mediator = plan.table.mediator
+    if mediator is not None and inp.position.shape[1] > len(actors):
+        actors.append(f"{mediator.actor} (mediator)")
     positions = result.trajectory[:, 0] if result.trajectory is not None else inp.position[None, 0]
     return EnginePath(table_id, name, actors, [i.id for i in scenario.linked_issues], positions)
 
