@@ -49,15 +49,16 @@ def test_uploads_parse_through_scenario_loads():
 
 
 def test_typical_draw_is_every_judgment_at_its_mode():
-    from detente.forecast.inputs import input_space
+    from detente.forecast.inputs import INPUT_FIELDS, input_space
     from detente.forecast.typical import modal_inputs
 
     scenario = load_scenario(None)
     x = modal_inputs(scenario)
     modes = input_space(scenario).modes
-    assert x.keys() == modes.keys()
+    assert set(INPUT_FIELDS) == modes.keys()
     for key, value in modes.items():
-        assert x[key].shape == (1, *np.shape(value))
+        assert getattr(x, key).shape == (1, *np.shape(value))
+        assert np.array_equal(getattr(x, key)[0], value, equal_nan=True)
 
 
 def test_sweep_and_what_if_move_a_judgment_alike():

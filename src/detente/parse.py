@@ -96,9 +96,9 @@ def parse_yaml(text: str, file: str | Path | None = None) -> Any:
         raise exc.located(file=file) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
+        at_line: int | None = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or "malformed YAML"
-        raise InputError(f"malformed YAML: {problem}", file=file, line=line) from None
+        raise InputError(f"malformed YAML: {problem}", file=file, line=at_line) from None
 
 
 class _DuplicateKey(Exception):

@@ -37,7 +37,7 @@ def test_unreachable_scheduler_is_a_clear_error_not_a_hang():
     config = ForecastConfig(draws=100, seed=0)
     with pytest.raises(InputError) as err:
         run_forecast(scenario, config, backend_for("dask", "tcp://127.0.0.1:9"))
-    assert err.value.field == "--scheduler"
+    assert err.value.field == "scheduler"
 
 
 @pytest.mark.slow

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 
@@ -292,14 +293,19 @@ def test_deadline_moved_moves_the_talks_deadline(bundled):
 def test_weaker_and_stronger_are_read_per_draw(bundled):
     """Without a war model, the two strongest parties are chosen in every draw, not draw 0."""
     from detente.forecast.tables import _weaker_and_stronger, plan_table
+    from detente.forecast.typical import modal_inputs
 
     scenario = bundled.model_copy(update={"war": None})
     plan = plan_table(scenario, "trilateral")
     n, a = 2, len(scenario.actors)
-    x = {"capability": np.ones((n, a)), "shock": np.ones((n, len(scenario.tables), a))}
+    x = dataclasses.replace(
+        modal_inputs(scenario).mapped(lambda v: np.repeat(v, n, axis=0)),
+        capability=np.ones((n, a)),
+        shock=np.ones((n, len(scenario.tables), a)),
+    )
     parties = list(plan.parties)
-    x["capability"][0, parties] = [10.0, 5.0, 1.0]
-    x["capability"][1, parties] = [1.0, 5.0, 10.0]
+    x.capability[0, parties] = [10.0, 5.0, 1.0]
+    x.capability[1, parties] = [1.0, 5.0, 10.0]
     weaker, stronger = _weaker_and_stronger(plan, x)
     assert stronger.tolist() == [0, 2] and weaker.tolist() == [1, 1]
 
@@ -331,11 +337,11 @@ def test_interventions_take_effect_at_their_month(bundled):
     scenario = bundled.model_copy(update={"tables": tables})
     plan = plan_table(scenario, "us_mediated")
     x = sample(input_space(scenario), 20, np.random.default_rng(0))
-    x["trend"][:] = 0.0
+    x.trend[:] = 0.0
     months = np.arange(6, dtype=float)
     ukraine = [a.id for a in scenario.actors].index("ukraine")
     path = capability_path(plan, x, months)[:, :, ukraine]
-    base = x["capability"][:, ukraine][:, None]
+    base = x.capability[:, ukraine][:, None]
     assert np.allclose(path[:, :2], base)  # rounds 0-5 fall in months 0 and 1
     assert np.allclose(path[:, 2:], 0.5 * base)
     assert mediator_presence(plan, x, months).tolist() == [1, 1, 1, 0, 0, 0]

@@ -8,7 +8,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from detente.forecast import aggregate, outcomes
-from detente.forecast.inputs import input_space, materialize, sample, triangular_ppf
+from detente.forecast.inputs import (
+    INPUT_FIELDS,
+    input_space,
+    materialize,
+    sample,
+    triangular_ppf,
+)
 from detente.scenario import load_scenario
 
 
@@ -43,18 +49,18 @@ def test_materialize_puts_quantiles_in_place(minimal_scenario_path):
     u[1] = 1.0
     u[2] = 0.5
     x = materialize(space, u)
-    cap = x["capability"][:, 0]
+    cap = x.capability[:, 0]
     assert cap[0] == pytest.approx(40.0) and cap[1] == pytest.approx(80.0)
     assert cap[2] == pytest.approx(60.0)  # symmetric triangle: median = mode
-    assert np.all(x["capability"][:, 1] == 40.0)  # fixed judgment broadcast
+    assert np.all(x.capability[:, 1] == 40.0)  # fixed judgment broadcast
 
 
 def test_sample_is_seeded(minimal_scenario_path):
     space = input_space(load_scenario(minimal_scenario_path))
     a = sample(space, 100, np.random.default_rng(7))
     b = sample(space, 100, np.random.default_rng(7))
-    for key in a:
-        np.testing.assert_array_equal(a[key], b[key])
+    for key in INPUT_FIELDS:
+        np.testing.assert_array_equal(getattr(a, key), getattr(b, key))
 
 
 def test_utility_is_one_at_ideal_and_linear():

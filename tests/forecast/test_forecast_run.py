@@ -54,11 +54,11 @@ def test_outputs_are_coherent(minimal):
 @pytest.mark.parametrize(
     "config, field",
     [
-        (ForecastConfig(draws=0), "--draws"),
-        (ForecastConfig(draws=10**9), "--draws"),
-        (ForecastConfig(tables=("nowhere",)), "--tables"),
+        (ForecastConfig(draws=0), "draws"),
+        (ForecastConfig(draws=10**9), "draws"),
+        (ForecastConfig(tables=("nowhere",)), "tables"),
         (ForecastConfig(engine="oracle"), "engine"),
-        (ForecastConfig(seed=-1), "--seed"),
+        (ForecastConfig(seed=-1), "seed"),
     ],
 )
 def test_bad_config_is_invalid_input(minimal, config, field):
@@ -92,7 +92,7 @@ def test_mediator_pressure_never_makes_war_likelier_for_a_given_text():
     text = evaluate_table(plan, x, "compromise", np.random.default_rng(0)).outcome
     rates = []
     for leverage in (0.0, 0.5, 1.0):
-        x["leverage"][:, plan.index] = leverage
+        x.leverage[:, plan.index] = leverage
         rates.append(float((judge_text(plan, x, text).klass != WAR).mean()))
     assert rates == sorted(rates)
     assert rates[-1] > rates[0]

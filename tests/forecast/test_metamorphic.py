@@ -4,13 +4,15 @@ share their random inputs (common random numbers), so every property holds draw 
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detente.engines import get_engine
-from detente.forecast.inputs import input_space, sample
+from detente.forecast.inputs import TableInputs, input_space, sample
 from detente.forecast.monthly import table_signals
 from detente.forecast.tables import engine_input, plan_table
 from detente.scenario import load_scenario
@@ -20,17 +22,17 @@ TABLES = tuple(t.id for t in SCENARIO.tables)
 DRAWS = 300
 
 
-def _inputs(seed: int = 0) -> dict[str, np.ndarray]:
+def _inputs(seed: int = 0) -> TableInputs:
     return sample(input_space(SCENARIO), DRAWS, np.random.default_rng(seed))
 
 
-def _signals(table: str, x: dict[str, np.ndarray]):
+def _signals(table: str, x: TableInputs):
     plan = plan_table(SCENARIO, table)
     return table_signals(plan, x, "compromise", np.random.default_rng(1), horizon=12)
 
 
-def _copy(x):
-    return {k: v.copy() for k, v in x.items()}
+def _copy(x: TableInputs) -> TableInputs:
+    return x.mapped(np.copy)
 
 
 @settings(max_examples=12, deadline=None)
@@ -39,8 +41,7 @@ def test_costlier_war_never_takes_a_freeze_out_of_reach(table, extra, seed):
     """Fearon (1995): the costs of fighting open the bargaining range; a freeze preferred to war
     at cost c is preferred at any higher cost."""
     x = _inputs(seed)
-    y = _copy(x)
-    y["war_cost"] = np.where(np.isnan(y["war_cost"]), np.nan, y["war_cost"] + extra)
+    y = dataclasses.replace(x, war_cost=np.where(np.isnan(x.war_cost), np.nan, x.war_cost + extra))
     before, after = _signals(table, x), _signals(table, y)
     assert not (before.ceasefire_ok & ~after.ceasefire_ok).any()
 
@@ -53,7 +54,7 @@ def test_more_leverage_never_takes_a_deal_out_of_reach(table):
     x = _inputs()
     t = [tt.id for tt in SCENARIO.tables].index(table)
     y = _copy(x)
-    y["leverage"][:, t] = np.minimum(1.0, y["leverage"][:, t] + 0.3)
+    y.leverage[:, t] = np.minimum(1.0, y.leverage[:, t] + 0.3)
     before, after = _signals(table, x), _signals(table, y)
     assert not (before.ceasefire_ok & ~after.ceasefire_ok).any()
     assert not (before.agreement_ok & ~after.agreement_ok).any()
@@ -70,10 +71,10 @@ def test_a_party_gaining_capability_never_gets_worse_terms(factor, seed):
     ukraine = SCENARIO.actors.index(SCENARIO.actor("ukraine"))
     compromise = get_engine("compromise")
     y = _copy(x)
-    y["capability"][:, ukraine] *= factor
+    y.capability[:, ukraine] *= factor
     before = compromise.run(engine_input(plan, x), record_trajectory=False).outcome
     after = compromise.run(engine_input(plan, y), record_trajectory=False).outcome
-    ideal = x["ideal"][:, ukraine, :]
+    ideal = x.ideal[:, ukraine, :]
     assert (np.abs(after - ideal) <= np.abs(before - ideal) + 1e-9).all()
 
 
@@ -100,9 +101,9 @@ def test_a_faster_rising_side_never_makes_a_deal_more_credible(table):
     plan = plan_table(SCENARIO, table)
     x = _inputs()
     b = list(plan.belligerents)
-    rising = np.array(b)[np.argmax(x["trend"][:, b], axis=1)]
+    rising = np.array(b)[np.argmax(x.trend[:, b], axis=1)]
     y = _copy(x)
-    y["trend"][np.arange(DRAWS), rising] += 0.05
+    y.trend[np.arange(DRAWS), rising] += 0.05
     months = np.arange(1, dtype=float)
     blocked_before = _commitment(plan, x, _projected_win_p(plan, x, months), months)
     blocked_after = _commitment(plan, y, _projected_win_p(plan, y, months), months)

@@ -7,6 +7,7 @@ draw."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import numpy as np
@@ -15,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detente.forecast import ForecastConfig, run_forecast, to_data
-from detente.forecast.inputs import input_space, sample
+from detente.forecast.inputs import TableInputs, input_space, sample
 from detente.forecast.outcomes import FROZEN, OUTCOME_CLASSES, PARTIAL, SETTLEMENT, WAR
 from detente.forecast.partial import (
     deal_terms,
@@ -41,8 +42,8 @@ def _inputs(seed: int = 0):
     return x, xs
 
 
-def _copy(x):
-    return {k: v.copy() for k, v in x.items()}
+def _copy(x: TableInputs) -> TableInputs:
+    return x.mapped(np.copy)
 
 
 def _deals(table: str, x, xs, engine: str = "compromise"):
@@ -121,9 +122,9 @@ def test_opposite_ideals_on_an_issue_strike_no_deal_on_it(table, issue, seed):
     no draw, at any table, strikes a deal on that issue."""
     x, xs = _inputs(seed)
     russia, ukraine = _belligerents()
-    sq = xs["status_quo"][:, issue]
-    xs["ideal"][:, russia, issue] = np.minimum(100.0, sq + 5.0)
-    xs["ideal"][:, ukraine, issue] = np.maximum(0.0, sq - 5.0)
+    sq = xs.status_quo[:, issue]
+    xs.ideal[:, russia, issue] = np.minimum(100.0, sq + 5.0)
+    xs.ideal[:, ukraine, issue] = np.maximum(0.0, sq - 5.0)
     deals, _ = _deals(table, x, xs)
     assert not deals[:, issue].any()
 
@@ -138,10 +139,10 @@ def test_a_worse_status_quo_for_both_never_takes_a_deal_or_partial_agreement_awa
     every deal that was struck (the compromise text does not depend on the status quo), so
     P(partial agreement or better) never falls."""
     x, xs = _inputs(seed)
-    both_below = (xs["ideal"][:, _belligerents(), :] < xs["status_quo"][:, None, :]).all(axis=1)
-    widened = _copy(xs)
-    widened["status_quo"] = np.where(
-        both_below, np.minimum(100.0, xs["status_quo"] + shift), xs["status_quo"]
+    both_below = (xs.ideal[:, _belligerents(), :] < xs.status_quo[:, None, :]).all(axis=1)
+    widened = dataclasses.replace(
+        xs,
+        status_quo=np.where(both_below, np.minimum(100.0, xs.status_quo + shift), xs.status_quo),
     )
     before, klass_before = _deals(table, x, xs)
     after, klass_after = _deals(table, x, widened)
@@ -158,7 +159,7 @@ def test_dropping_red_lines_on_separable_issues_never_lowers_partial_or_better(t
     x, xs = _inputs(seed)
     russia, ukraine = _belligerents()
     lined = _copy(xs)
-    lined["red_line"][:, russia, :] = lined["ideal"][:, russia, :] + 10.0  # limits concessions
+    lined.red_line[:, russia, :] = lined.ideal[:, russia, :] + 10.0  # limits concessions
     before, klass_before = _deals(table, x, lined)
     after, klass_after = _deals(table, x, xs)
     assert not (before & ~after).any()

@@ -240,14 +240,14 @@ def test_single_text_runs_the_strategy_it_is_given(name):
 
 
 def test_negotiate_on_a_mediated_table_follows_the_strategy():
-    from detente.forecast.inputs import input_space
+    from detente.forecast.inputs import input_space, modal_draw
     from detente.forecast.tables import negotiate_table, plan_table
     from detente.scenario import load_scenario
 
     scenario = load_scenario(None)
     plan = plan_table(scenario, "us_mediated")
-    x = {k: v[None].copy() for k, v in input_space(scenario).modes.items()}
-    x["red_line"][:] = np.nan  # without red lines the parties' strategies decide the talks
+    x = modal_draw(input_space(scenario))
+    x.red_line[:] = np.nan  # without red lines the parties' strategies decide the talks
     outcome = {}
     for s in ("linear", "tit_for_tat", "aspiration"):
         result = negotiate_table(plan, x, [s])[1]
@@ -270,13 +270,13 @@ def test_scenario_protocols_are_the_registered_ones():
 
 
 def test_negotiate_table_checks_options_by_name():
-    from detente.forecast.inputs import input_space
+    from detente.forecast.inputs import input_space, modal_draw
     from detente.forecast.tables import negotiate_table, plan_table
     from detente.scenario import load_scenario
 
     scenario = load_scenario(None)
     plan = plan_table(scenario, "us_mediated")
-    x = {k: v[None].copy() for k, v in input_space(scenario).modes.items()}
+    x = modal_draw(input_space(scenario))
     short = negotiate_table(plan, x, None, {"deadline": "3"})[1]
     assert len(short.trace) <= 3
     with pytest.raises(InputError, match="unknown option"):

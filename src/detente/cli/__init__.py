@@ -4,6 +4,7 @@ module, importing heavy dependencies only when a command runs."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass
 
@@ -59,6 +60,7 @@ FLAGS = {
     "strategy": "--strategy",
     "strategies": "--strategy",
     "options": "--option",
+    "engine_options": "--option",
     "draws": "--draws",
     "seed": "--seed",
     "engine": "--engine",
@@ -66,6 +68,9 @@ FLAGS = {
     "backend": "--backend",
     "scheduler": "--scheduler",
     "by": "--by",
+    "as_of": "--as-of",
+    "tables": "--tables",
+    "vary": "--vary",
     "horizon_months": "--horizon",
     "max_mb": "--max-mb",
     "db": "--db",
@@ -75,16 +80,21 @@ FLAGS = {
 }
 """Parameter names the lower layers use in errors → the flags a user types."""
 
+_PARAMETER = re.compile(r"(?P<head>[a-z_]+)(?:[. ](?P<rest>.*))?", re.DOTALL)
+
 
 def in_flag_terms(exc: InputError) -> InputError:
     """The error with its field named as the command line's flag (``strategies`` →
-    ``--strategy``; ``strategy.e`` → ``--strategy e``)."""
-    if not exc.field:
+    ``--strategy``; ``strategy.e`` → ``--strategy e``; ``engine_options.q`` → ``--option q``;
+    ``vary SPEC`` → ``--vary SPEC``). A field of a file (the error names one) is left as it
+    is."""
+    if not exc.field or exc.file:
         return exc
-    head, _, rest = exc.field.partition(".")
-    if head not in FLAGS:
+    match = _PARAMETER.fullmatch(exc.field)
+    if match is None or match["head"] not in FLAGS:
         return exc
-    field = FLAGS[head] + (f" {rest}" if rest else "")
+    rest = match["rest"]
+    field = FLAGS[match["head"]] + (f" {rest}" if rest else "")
     return InputError(exc.message, file=exc.file, line=exc.line, field=field)
 
 

@@ -24,6 +24,27 @@ SERIES_ARG = typer.Argument(
 )
 
 
+OPTION_HELP = (
+    "name=value: an option of --engine (`detente run --help` lists them), repeatable; "
+    "none for None."
+)
+
+
+def engine_options(pairs: list[str]) -> tuple[tuple[str, Any], ...]:
+    """``-o name=value`` flags as the (name, value) pairs a ForecastConfig takes (validated
+    there against the engine's typed options)."""
+    from detente.options import parse_assignments
+
+    return tuple(parse_assignments(pairs).items())
+
+
+def engine_line(meta: dict[str, Any]) -> str:
+    """``engine NAME VERSION`` with the options it ran with, when it has any."""
+    options = meta.get("engine_options") or {}
+    shown = ", ".join(f"{k}={v}" for k, v in options.items())
+    return f"engine {meta['engine']} {meta['engine_version']}" + (f" ({shown})" if shown else "")
+
+
 def _pct(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.0f}%"
 
@@ -248,8 +269,9 @@ def chosen_scenario(spec: str | None, day):
 
 
 def forecast_over_time(
-    spec, day, draws, seed, by, engine, tables, attribution_draws, backend, json_out
-) -> None:
+    spec, day, draws, seed, by, engine, tables, attribution_draws, backend, json_out,
+    options=(),
+) -> None:  # fmt: skip
     """``detente forecast --over-time``: the timeline of the series, printed and written."""
     import datetime as dt
 
@@ -275,6 +297,7 @@ def forecast_over_time(
         engine=engine,
         tables=tables,
         attribution_draws=attribution_draws,
+        engine_options=options,
     )
     with progress(err_console()) as bar:
         task = bar.add_task("timeline", total=2 * len(snapshots) - 1)
@@ -296,7 +319,7 @@ def forecast_over_time(
         say(console, f"snapshot {s['id']}: as_of {s['as_of']}, input {s['input_hash'][:12]}")
     say(
         console,
-        f"engine {meta['engine']} {meta['engine_version']}, seed {meta['seed']}, "
+        f"{engine_line(meta)}, seed {meta['seed']}, "
         f"{meta['draws']:,} draws per snapshot, {meta['attribution_draws']:,} per item",
     )
     if json_out is not None:
@@ -315,6 +338,7 @@ def register(app: typer.Typer, groups) -> None:
         engine: str = typer.Option(
             "compromise", "--engine", help=f"Engine predicting the text: {engines_help(True)}."
         ),
+        option: list[str] = typer.Option([], "--option", "-o", help=OPTION_HELP),
         json_out: Path | None = typer.Option(None, "--json", help="Write the forecast JSON here."),
         sensitivity: bool = typer.Option(True, help="Rank input drivers (SALib Morris)."),
         by: str | None = typer.Option(
@@ -350,11 +374,12 @@ def register(app: typer.Typer, groups) -> None:
 
         check_output(json_out, "--json")
         check_engine(engine, True)
+        options = engine_options(option)
         day = parse_date(as_of, "--as-of")
         if over_time:
             forecast_over_time(
                 scenario, day, draws, seed, parse_date(by, "--by"), engine,
-                parse_tables(tables), attribution_draws, backend, json_out,
+                parse_tables(tables), attribution_draws, backend, json_out, options,
             )  # fmt: skip
             return
         loaded = chosen_scenario(scenario, day)
@@ -363,6 +388,7 @@ def register(app: typer.Typer, groups) -> None:
             seed=seed,
             tables=parse_tables(tables),
             engine=engine,
+            engine_options=options,
             horizon_months=horizon,
             by=parse_date(by, "--by"),
         )
@@ -387,7 +413,7 @@ def register(app: typer.Typer, groups) -> None:
         meta = data["meta"]
         say(
             console,
-            f"engine {meta['engine']} {meta['engine_version']}, seed {meta['seed']}, "
+            f"{engine_line(meta)}, seed {meta['seed']}, "
             f"{meta['draws']:,} draws, input {meta['input_hash'][:12]}",
         )
         if json_out is not None:
@@ -405,6 +431,7 @@ def register(app: typer.Typer, groups) -> None:
         engine: str = typer.Option(
             "compromise", "--engine", help=f"Engine predicting the text: {engines_help(True)}."
         ),
+        option: list[str] = typer.Option([], "--option", "-o", help=OPTION_HELP),
     ) -> None:
         """Print the tables side by side with the differences that matter."""
         from detente.forecast import ForecastConfig, differences, to_data
@@ -415,11 +442,16 @@ def register(app: typer.Typer, groups) -> None:
 
             data = read_forecast(from_json)
             check_baseline(baseline, tuple(data["tables"]))
+            if option:
+                raise InputError(
+                    "engine options need a forecast to run, not --from", field="--option"
+                )
         else:
             check_engine(engine, True)
+            options = engine_options(option)
             loaded = load_scenario(scenario)
             check_baseline(baseline, tuple(t.id for t in loaded.tables))
-            config = ForecastConfig(draws=draws, seed=seed, engine=engine)
+            config = ForecastConfig(draws=draws, seed=seed, engine=engine, engine_options=options)
             data = to_data(run_with_progress(loaded, config, False, "local", None, False))
         console = out_console()
         print_all(console, summary_table(data, console.width))

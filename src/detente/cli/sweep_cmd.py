@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 
 from detente.cli.common import check_engine, engines_help
+from detente.cli.forecast_cmd import OPTION_HELP, engine_options
 from detente.cli.layout import out_console, progress, say
 from detente.cli.output import check_output, write_output
 from detente.errors import InputError
@@ -65,6 +67,7 @@ def register(app: typer.Typer, groups) -> None:
         engine: str = typer.Option(
             "compromise", "--engine", help=f"Engine predicting the text: {engines_help(True)}."
         ),
+        option: list[str] = typer.Option([], "--option", help=OPTION_HELP),
         backend: str = typer.Option("local", "--backend", help="local or dask."),
         scheduler: str | None = typer.Option(None, "--scheduler"),
     ) -> None:
@@ -80,11 +83,14 @@ def register(app: typer.Typer, groups) -> None:
         check_output(out, "--out")
         check_grid_size(vary)
         check_engine(engine, True)
+        options = engine_options(option)
         base = load_scenario(scenario)
         varies = [parse_vary(v) for v in vary]
         points = grid(varies)
         variants = [variant(base, point) for point in points]  # every point valid before running
-        config = ForecastConfig(draws=draws, seed=seed, engine=engine)
+        config = ForecastConfig(
+            draws=draws, seed=seed, engine=engine, engine_options=options
+        ).checked(base)
         rows = []
         with scheduler_for(backend, scheduler) as address, progress() as bar:
             run_on = backend_for("dask", address) if address else backend_for("local")
@@ -98,6 +104,7 @@ def register(app: typer.Typer, groups) -> None:
             "seed": str(seed),
             "draws": str(draws),
             "engine": engine,
+            "engine_options": json.dumps(dict(config.engine_options), sort_keys=True),
             "scenario": base.id,
             "input_hash": input_hash(base),
             "vary": ";".join(vary),

@@ -45,9 +45,7 @@ def dask_backend(scheduler: str | None = None, workers: int = 2) -> Backend:
                 for future in futures:
                     yield future.result()
         except OSError as exc:
-            raise InputError(
-                f"cannot reach the Dask scheduler: {exc}", field="--scheduler"
-            ) from None
+            raise InputError(f"cannot reach the Dask scheduler: {exc}", field="scheduler") from None
         finally:
             if cluster is not None:
                 cluster.close()
@@ -59,10 +57,10 @@ def backend_for(name: str, scheduler: str | None = None) -> Backend:
     """The backend of this name (``local`` or ``dask``)."""
     if name == "local":
         if scheduler is not None:
-            raise InputError("--scheduler needs --backend dask", field="--scheduler")
+            raise InputError("a scheduler needs the dask backend", field="scheduler")
         return run_local
     if name == "dask":
         return dask_backend(scheduler)
     raise InputError(
-        f"unknown backend {name!r}, expected one of {', '.join(BACKENDS)}", field="--backend"
+        f"unknown backend {name!r}, expected one of {', '.join(BACKENDS)}", field="backend"
     )

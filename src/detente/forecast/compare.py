@@ -29,7 +29,7 @@ def differences(data: dict[str, Any], baseline: str | None = None) -> list[str]:
         from detente.errors import InputError
 
         raise InputError(
-            f"unknown table {base_id!r}, expected one of {', '.join(tables)}", field="--baseline"
+            f"unknown table {base_id!r}, expected one of {', '.join(tables)}", field="baseline"
         )
     base = tables[base_id]
     lines = []

@@ -8,7 +8,10 @@ one code path.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -28,14 +31,61 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class TableInputs:
+    """Sampled inputs of a batch of draws, every array with a leading draws axis ``n``; actors
+    (``A``), issues (``K``) and tables (``T``) in the scenario's order. NaN/0 where an actor
+    holds no position. The arrays are the draws' own: a changed copy is made with
+    :func:`dataclasses.replace`.
+    """
+
+    capability: np.ndarray
+    """(n, A) each actor's capability (influence weight)."""
+    ideal: np.ndarray
+    """(n, A, K) each actor's ideal point on 0–100; NaN where it holds none."""
+    salience: np.ndarray
+    """(n, A, K) how much each issue matters to each actor; 0 where it holds no position."""
+    red_line: np.ndarray
+    """(n, A, K) the point beyond which an actor rejects any text; NaN for none."""
+    reservation: np.ndarray
+    """(n, A, K) each actor's reservation point; NaN for none (the status quo stands in)."""
+    status_quo: np.ndarray
+    """(n, K) the status quo on each issue; NaN where the scenario states none."""
+    war_cost: np.ndarray
+    """(n, A) each actor's cost of fighting on in utility units; NaN for none."""
+    leverage: np.ndarray
+    """(n, T) each table's mediator leverage in utility units (0 without a mediator)."""
+    bias: np.ndarray
+    """(n, T) each table's mediator bias toward its favoured party, 0–1."""
+    shock: np.ndarray
+    """(n, T, A) capability multipliers of each table's capability shocks (1: none)."""
+    trend: np.ndarray
+    """(n, A) monthly drift of log capability while the war goes on."""
+    meetings: np.ndarray
+    """(n, T) each table's meetings per month."""
+
+    @property
+    def draws(self) -> int:
+        """Number of draws in the batch."""
+        return int(self.capability.shape[0])
+
+    def mapped(self, fn: Callable[[np.ndarray], np.ndarray]) -> TableInputs:
+        """Every array passed through ``fn`` (e.g. one draw taken, or copied)."""
+        return TableInputs(**{f.name: fn(getattr(self, f.name)) for f in _FIELDS})
+
+
+_FIELDS = dataclasses.fields(TableInputs)
+INPUT_FIELDS = tuple(f.name for f in _FIELDS)
+"""The names of :class:`TableInputs`' arrays, in order: where a :class:`Parameter` goes."""
+
+
+@dataclass(frozen=True)
 class InputSpace:
     """The scenario's inputs as arrays of modes plus the list of uncertain parameters.
 
-    Array fields (all actors × all issues of the scenario; NaN/0 where an actor holds no
-    position): ``capability`` (A,), ``ideal``/``salience``/``red_line``/``reservation`` (A, K),
-    ``status_quo`` (K,), ``war_cost`` (A,), ``leverage``/``bias`` (T,) per table,
-    ``shock`` (T, A) capability multipliers per table, ``trend`` (A,) the monthly drift of log
-    capability while the war goes on, ``meetings`` (T,) each table's meetings per month.
+    ``modes`` holds one array per field of :class:`TableInputs` (named as there), without the
+    draws axis: ``capability`` (A,), ``ideal``/``salience``/``red_line``/``reservation``
+    (A, K), ``status_quo`` (K,), ``war_cost`` (A,), ``leverage``/``bias`` (T,), ``shock``
+    (T, A), ``trend`` (A,), ``meetings`` (T,).
     """
 
     actor_ids: tuple[str, ...]
@@ -60,8 +110,10 @@ def triangular_ppf(u: np.ndarray, low: float, mode: float, high: float) -> np.nd
     return np.where(u < c, left, right)
 
 
-def _collector(modes: dict[str, np.ndarray], params: list[Parameter]):
-    def put(field: str, index: tuple[int, ...], value, name: str) -> None:
+def _collector(
+    modes: dict[str, np.ndarray], params: list[Parameter]
+) -> Callable[[str, tuple[int, ...], Any, str], None]:
+    def put(field: str, index: tuple[int, ...], value: Any, name: str) -> None:
         if value is None:
             return
         modes[field][index] = mode_of(value)
@@ -118,13 +170,13 @@ def input_space(scenario: Scenario, separable: bool = False) -> InputSpace:
             put("leverage", (t_i,), t.mediator.leverage, f"leverage[{t.id}]")
             put("bias", (t_i,), t.mediator.bias, f"bias[{t.id}]")
         for j, iv in enumerate(t.interventions):
-            if iv.kind == "capability_shock":
+            if iv.kind == "capability_shock" and iv.actor is not None:
                 at = (t_i, a_idx[iv.actor])
                 put("shock", at, iv.factor, f"shock[{t.id}, {iv.actor}, #{j}]")
     return InputSpace(actors, issues, tables, modes, tuple(params))
 
 
-def materialize(space: InputSpace, u: np.ndarray) -> dict[str, np.ndarray]:
+def materialize(space: InputSpace, u: np.ndarray) -> TableInputs:
     """Arrays with a leading draws axis, each uncertain parameter set from its quantile column.
 
     ``u`` is (draws, params) in [0, 1]; fixed inputs are broadcast to every draw.
@@ -132,10 +184,16 @@ def materialize(space: InputSpace, u: np.ndarray) -> dict[str, np.ndarray]:
     n = u.shape[0]
     out = {k: np.broadcast_to(v, (n, *v.shape)).copy() for k, v in space.modes.items()}
     for j, p in enumerate(space.parameters):
-        out[p.field][(slice(None), *p.index)] = triangular_ppf(u[:, j], p.low, p.mode, p.high)
-    return out
+        where: tuple[slice | int, ...] = (slice(None), *p.index)
+        out[p.field][where] = triangular_ppf(u[:, j], p.low, p.mode, p.high)
+    return TableInputs(**out)
 
 
-def sample(space: InputSpace, n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+def modal_draw(space: InputSpace) -> TableInputs:
+    """One draw with every input at its mode (arrays with a leading axis of 1)."""
+    return TableInputs(**{k: v[None].copy() for k, v in space.modes.items()})
+
+
+def sample(space: InputSpace, n: int, rng: np.random.Generator) -> TableInputs:
     """``n`` independent draws of every input."""
     return materialize(space, rng.random((n, space.dim)))

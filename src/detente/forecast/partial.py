@@ -24,11 +24,14 @@ Pure functions over draws.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
 from detente.conflict.outside_options import salience_weights
 from detente.engines import EngineInput, get_engine
+from detente.forecast.inputs import TableInputs
 from detente.forecast.outcomes import PARTIAL, WAR, crosses_red_line, utility
 from detente.forecast.tables import PROTOCOL, TablePlan, engine_input
 
@@ -61,28 +64,35 @@ def deal_plan(plan: TablePlan, who: list[int]) -> TablePlan:
 
 
 def deal_terms(
-    plan: TablePlan, xs: dict[str, np.ndarray], engine: str, rng: np.random.Generator
+    plan: TablePlan,
+    xs: TableInputs,
+    engine: str,
+    rng: np.random.Generator,
+    options: Mapping[str, Any] | None = None,
 ) -> np.ndarray | None:
-    """Each limited deal's terms (n, separable issues): the engine's prediction on that issue
-    alone, with the belligerents (and the mediator) as actors and the status quo as the
-    disagreement point; None when the belligerents do not both sit at the table."""
+    """Each limited deal's terms (n, separable issues): the engine's prediction (with its typed
+    ``options``) on that issue alone, with the belligerents (and the mediator) as actors and
+    the status quo as the disagreement point; None when the belligerents do not both sit at
+    the table."""
     who = bargainers(plan)
     if who is None:
         return None
     inp = engine_input(deal_plan(plan, who), xs)
     spec = get_engine(FALLBACK_ENGINE if engine == PROTOCOL else engine)
+    kwargs = {} if engine == PROTOCOL else dict(options or {})
     columns = [
         spec.run(
             EngineInput(
                 inp.position[:, :, k : k + 1],
                 inp.salience[:, :, k : k + 1],
                 inp.capability,
-                xs["status_quo"][:, k : k + 1],
+                xs.status_quo[:, k : k + 1],
             ),
             rng=rng,
             record_trajectory=False,
+            **kwargs,
         ).outcome[:, 0]
-        for k in range(xs["status_quo"].shape[1])
+        for k in range(xs.status_quo.shape[1])
     ]
     return np.stack(columns, axis=1)
 
@@ -111,20 +121,20 @@ def deals_acceptable(
 
 
 def limited_deals(
-    klass: np.ndarray, plan: TablePlan, xs: dict[str, np.ndarray], terms: np.ndarray | None
+    klass: np.ndarray, plan: TablePlan, xs: TableInputs, terms: np.ndarray | None
 ) -> np.ndarray:
     """Which limited deals each draw strikes (n, separable issues): acceptable deals in the
     draws classed as war (settlements and freezes need none); none at a table without both
     belligerents."""
     who = bargainers(plan)
     if terms is None or who is None:
-        return np.zeros((klass.shape[0], xs["status_quo"].shape[1]), dtype=bool)
+        return np.zeros((klass.shape[0], xs.status_quo.shape[1]), dtype=bool)
     ok = deals_acceptable(
         terms,
-        xs["ideal"][:, who, :],
-        xs["salience"][:, who, :],
-        xs["red_line"][:, who, :],
-        xs["status_quo"],
+        xs.ideal[:, who, :],
+        xs.salience[:, who, :],
+        xs.red_line[:, who, :],
+        xs.status_quo,
     )
     return ok & (klass == WAR)[:, None]
 
@@ -136,12 +146,10 @@ def with_partial(klass: np.ndarray, deals: np.ndarray) -> np.ndarray:
     return np.where((klass == WAR) & struck, PARTIAL, klass).astype(klass.dtype)
 
 
-def separable_inputs(
-    x: dict[str, np.ndarray], separable: dict[str, np.ndarray]
-) -> dict[str, np.ndarray]:
+def separable_inputs(x: TableInputs, separable: TableInputs) -> TableInputs:
     """The draws' inputs on the separable issues: actor and table inputs from ``x`` (the same
     draws), issue inputs from ``separable``."""
-    return {**x, **{k: separable[k] for k in ISSUE_FIELDS}}
+    return dataclasses.replace(x, **{k: getattr(separable, k) for k in ISSUE_FIELDS})
 
 
 __all__ = [

@@ -218,12 +218,12 @@ def observed_states(
             schedule[m] = name
     out = np.empty(horizon, dtype=np.int8)
     for m in range(1, horizon + 1):
-        name = schedule.get(m)
-        if name == "ceasefire" and cf == 0:
+        event = schedule.get(m)
+        if event == "ceasefire" and cf == 0:
             cf = 1
-        elif name == "agreement":
+        elif event == "agreement":
             cf = 2
-        elif name == "abandoned" and cf < 2:
+        elif event == "abandoned" and cf < 2:
             ab = 1
         out[m - 1] = cf + 3 * ab
     return out

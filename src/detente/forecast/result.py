@@ -39,7 +39,7 @@ def _r(value: float | None) -> float | None:
     return None if value is None else round(float(value), DIGITS)
 
 
-def _classes(agg: TableAggregate) -> dict[str, dict[str, float]]:
+def _classes(agg: TableAggregate) -> dict[str, dict[str, float | None]]:
     out = {}
     for code, name in enumerate(OUTCOME_CLASSES):
         count = int(agg.class_counts[code])
@@ -132,7 +132,7 @@ def table_summary(plan: TablePlan, agg: TableAggregate, scenario: Scenario) -> d
     }
 
 
-def _by(run: ForecastRun, curves: np.ndarray) -> dict[str, float]:
+def _by(run: ForecastRun, curves: np.ndarray) -> dict[str, float | None]:
     """The four questions' probabilities at the date ``by`` from cumulative curves (H, 4)."""
     as_of, by = run.scenario.as_of, run.config.by
     assert as_of is not None and by is not None
@@ -187,7 +187,7 @@ def dated_summary(run: ForecastRun, table_id: str, dated: DatedAggregate) -> dic
         "base_rate": {"by": _by(run, base)},
         "if_ceasefire": _ceasefire_fates(dated),
     }
-    per_engine = {
+    per_engine: dict[str, dict[str, Any]] = {
         engine: {
             "by": _by(run, tables[table_id].curves / tables[table_id].n),
             "monthly": _monthly(run, tables[table_id].curves / tables[table_id].n),
@@ -262,6 +262,7 @@ def to_data(run: ForecastRun) -> dict[str, Any]:
             "chunk_size": run.config.chunk_size,
             "engine": name,
             "engine_version": version,
+            "engine_options": dict(run.config.engine_options),
             "tables": list(run.config.tables or ()),
             "outcome_classes": list(OUTCOME_CLASSES),
             "sources": cited_sources(run.scenario),

@@ -10,8 +10,9 @@ import dataclasses
 import datetime as dt
 import hashlib
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -19,7 +20,7 @@ from detente.errors import InputError
 from detente.forecast import durability
 from detente.forecast.aggregate import DatedAggregate, TableAggregate, summarise
 from detente.forecast.calendar import add_months, calendar_months, months_between
-from detente.forecast.inputs import input_space, materialize, sample
+from detente.forecast.inputs import TableInputs, input_space, materialize, sample
 from detente.forecast.monthly import DEFAULT_HORIZON, MAX_HORIZON, TEXT_EVERY, table_signals
 from detente.forecast.partial import (
     ISSUE_FIELDS,
@@ -30,6 +31,7 @@ from detente.forecast.partial import (
 )
 from detente.forecast.questions import HazardModel, question_curves, shipped_model
 from detente.forecast.tables import PROTOCOL, TablePlan, evaluate_table, plan_by, plan_table
+from detente.options import checked as checked_options
 from detente.scenario import Scenario, dump_json
 
 CHUNK_SIZE = 5_000
@@ -37,10 +39,16 @@ MAX_DRAWS = 10_000_000
 DEFAULT_ENGINE = "compromise"
 
 
+EngineOptions = tuple[tuple[str, Any], ...]
+"""An engine's options as (name, value) pairs: immutable, and hashable for scalar values."""
+
+
 @dataclass(frozen=True)
 class ForecastConfig:
-    """What to run: how many draws, which seed, tables and engine, and the dated questions'
-    horizon (months after the scenario's ``as_of``) and date of interest ``by``."""
+    """What to run: how many draws, which seed, tables, engine and the engine's typed options
+    (``engine_options``, (name, value) pairs or a mapping; after :meth:`checked` every option
+    of the engine, validated, sorted by name), and the dated questions' horizon (months after
+    the scenario's ``as_of``) and date of interest ``by``."""
 
     draws: int = 10_000
     seed: int = 0
@@ -50,15 +58,28 @@ class ForecastConfig:
     horizon_months: int = DEFAULT_HORIZON
     by: dt.date | None = None
     text_every: int = TEXT_EVERY
+    engine_options: EngineOptions | Mapping[str, Any] = ()
+
+    @property
+    def engine_kwargs(self) -> dict[str, Any]:
+        """The engine's options as keyword arguments of its ``run``."""
+        return dict(self.engine_options)
+
+    def options_for(self, engine: str) -> dict[str, Any]:
+        """The options to run ``engine`` with: this config's for its own engine, the defaults
+        for any other (the engine comparison)."""
+        return self.engine_kwargs if engine == self.engine else {}
 
     def checked(self, scenario: Scenario) -> ForecastConfig:
-        """This config with its table list resolved, or an InputError naming what is wrong."""
+        """This config with its table list resolved and its engine options validated, or an
+        InputError naming what is wrong (the parameter's name: ``draws``, ``tables``,
+        ``engine_options.NAME`` …)."""
         if not 1 <= self.draws <= MAX_DRAWS:
             raise InputError(
-                f"draws must be between 1 and {MAX_DRAWS:,}, got {self.draws:,}", field="--draws"
+                f"draws must be between 1 and {MAX_DRAWS:,}, got {self.draws:,}", field="draws"
             )
         if self.seed < 0:
-            raise InputError(f"seed must be >= 0, got {self.seed}", field="--seed")
+            raise InputError(f"seed must be >= 0, got {self.seed}", field="seed")
         if self.chunk_size < 1:
             raise InputError("chunk size must be >= 1", field="chunk_size")
         if not 1 <= self.horizon_months <= MAX_HORIZON:
@@ -73,18 +94,36 @@ class ForecastConfig:
             by = check_by(scenario, self.horizon_months, by)
         known = tuple(t.id for t in scenario.tables)
         if not known:
-            raise InputError("the scenario has no negotiation tables", field="tables")
+            raise InputError("the scenario has no negotiation tables", field="scenario.tables")
         tables = self.tables or known
         for t in tables:
             if t not in known:
                 raise InputError(
-                    f"unknown table {t!r}, expected one of {', '.join(known)}", field="--tables"
+                    f"unknown table {t!r}, expected one of {', '.join(known)}", field="tables"
                 )
-        from detente.engines import get_engine
+        options = checked_engine_options(self.engine, self.engine_options)
+        return dataclasses.replace(self, tables=tuple(tables), by=by, engine_options=options)
 
-        if self.engine != PROTOCOL:
-            get_engine(self.engine)
-        return dataclasses.replace(self, tables=tuple(tables), by=by)
+
+def checked_engine_options(engine: str, values: EngineOptions | Mapping[str, Any]) -> EngineOptions:
+    """Every option of ``engine`` (those given, validated against its typed options model, and
+    the defaults of the rest) as (name, value) pairs sorted by name; an unknown or invalid
+    option is an InputError whose field is ``engine_options.NAME``. The tables' protocols
+    (``protocol``) take no engine options."""
+    from detente.engines import get_engine
+
+    given = dict(values)
+    if engine == PROTOCOL:
+        if given:
+            name = next(iter(given))
+            raise InputError(
+                f"the {PROTOCOL} engine takes no engine options (got {name!r}): each table "
+                "runs its own negotiation protocol",
+                field=f"engine_options.{name}",
+            )
+        return ()
+    model = checked_options(get_engine(engine).options, given, field="engine_options")
+    return tuple(sorted(model.model_dump().items()))
 
 
 def dated_problem(scenario: Scenario) -> str | None:
@@ -154,15 +193,23 @@ def war_age_months(scenario: Scenario) -> float:
 def dated_chunk(
     scenario: Scenario,
     plan: TablePlan,
-    x: dict[str, np.ndarray],
+    x: TableInputs,
     config: ForecastConfig,
     rngs: tuple[np.random.Generator, np.random.Generator],
     engine: str | None = None,
     model: HazardModel | None = None,
 ) -> DatedAggregate:
-    """The dated questions on one chunk of draws of one table."""
+    """The dated questions on one chunk of draws of one table, under ``engine`` (default the
+    config's, with the config's options; any other engine with its defaults)."""
+    name = engine or config.engine
     signals = table_signals(
-        plan, x, engine or config.engine, rngs[0], config.horizon_months, config.text_every
+        plan,
+        x,
+        name,
+        rngs[0],
+        config.horizon_months,
+        config.text_every,
+        config.options_for(name),
     )
     assert scenario.war is not None
     curves = question_curves(
@@ -173,7 +220,7 @@ def dated_chunk(
     return DatedAggregate(int(weight.shape[0]), curves.sum(0), float(weight.sum()), weight @ fates)
 
 
-def chunk_inputs(scenario: Scenario, chunk: Chunk) -> dict[str, np.ndarray]:
+def chunk_inputs(scenario: Scenario, chunk: Chunk) -> TableInputs:
     """The sampled inputs of one chunk (shared by every table: common random numbers)."""
     return sample(input_space(scenario), chunk.size, np.random.default_rng(chunk.seed))
 
@@ -182,9 +229,7 @@ SEPARABLE_KEY = 0x5E9A
 """Spawn key of a chunk's stream for its draws of the separable issues' inputs."""
 
 
-def separable_chunk_inputs(
-    scenario: Scenario, chunk: Chunk, x: dict[str, np.ndarray]
-) -> dict[str, np.ndarray] | None:
+def separable_chunk_inputs(scenario: Scenario, chunk: Chunk, x: TableInputs) -> TableInputs | None:
     """The chunk's inputs on the separable issues (None without any): the same draws of actors
     and tables as ``x``, the issue judgments sampled from their own stream, so marking an issue
     separable leaves every other number of the forecast as it was."""
@@ -223,10 +268,12 @@ def run_chunk(
     for table_id in config.tables or ():
         plan = plan_table(scenario, table_id)
         now = plan_by(scenario, table_id, at_by)
-        draws = evaluate_table(now, x, config.engine, stream(chunk, table_id, "engine"))
+        options = config.engine_kwargs
+        draws = evaluate_table(now, x, config.engine, stream(chunk, table_id, "engine"), options)
         klass, terms, deals = draws.klass, None, None
         if xs is not None:
-            terms = deal_terms(now, xs, config.engine, stream(chunk, table_id, "partial"))
+            rng = stream(chunk, table_id, "partial")
+            terms = deal_terms(now, xs, config.engine, rng, options)
             deals = limited_deals(klass, now, xs, terms)
             klass = with_partial(klass, deals)
         survival = durability.survival_by_class(
@@ -322,7 +369,8 @@ def engine_comparison(
 ) -> dict[str, dict[str, DatedAggregate]]:
     """The dated questions under every registered engine, on the forecast's first ``draws``
     draws (common random numbers; the texts computed once, at the start), so the spread between
-    engines is the engine's effect alone."""
+    engines is the engine's effect alone. The forecast's engine runs with its options, every
+    other engine with its defaults."""
     from detente.engines import engine_names
 
     n = min(draws, config.draws)

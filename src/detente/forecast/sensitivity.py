@@ -7,6 +7,8 @@ Cariboni & Saltelli 2007), the mean absolute elementary effect.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from SALib.analyze import morris as morris_analyze
 from SALib.sample import morris as morris_sample
@@ -22,7 +24,7 @@ LEVELS = 4
 TOP = 5
 
 
-def _problem(space: InputSpace) -> dict:
+def _problem(space: InputSpace) -> dict[str, Any]:
     return {
         "num_vars": space.dim,
         "names": [p.name for p in space.parameters],
@@ -56,7 +58,8 @@ def table_drivers(
     out: dict[str, dict[str, list[tuple[str, float]]]] = {}
     for table_id in config.tables or ():
         plan = plan_table(scenario, table_id)
-        draws = evaluate_table(plan, x, config.engine, np.random.default_rng(eval_seed))
+        rng = np.random.default_rng(eval_seed)
+        draws = evaluate_table(plan, x, config.engine, rng, config.engine_kwargs)
         outputs = {
             "p_settlement": (draws.klass == SETTLEMENT).astype(float),
             "p_war": (draws.klass == WAR).astype(float),

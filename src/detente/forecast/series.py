@@ -117,7 +117,7 @@ def snapshot_as_of(snapshots: tuple[Snapshot, ...], day: dt.date, today: dt.date
         raise InputError(
             f"{day} is in the future (today is {today}); a forecast as of a date uses what was "
             "known by then",
-            field="--as-of",
+            field="as_of",
         )
     known = [s for s in snapshots if s.scenario.as_of is not None and s.scenario.as_of <= day]
     if not known:
@@ -125,7 +125,7 @@ def snapshot_as_of(snapshots: tuple[Snapshot, ...], day: dt.date, today: dt.date
         raise InputError(
             f"no snapshot of series {_series_key(first)!r} is as early as {day} (the earliest "
             f"is {first.id}, as of {first.as_of})",
-            field="--as-of",
+            field="as_of",
         )
     return known[-1]
 

@@ -1,6 +1,6 @@
 """Parameter sweeps: a grid of scenario variants, one forecast per point, results as a table.
 
-A ``--vary`` spec is ``PATH=a:b:n``; PATH names one judgment:
+A vary spec is ``PATH=a:b:n``; PATH names one judgment:
 
 - ``actors[ID].capability``
 - ``positions[ACTOR,ISSUE].ideal`` / ``.salience`` / ``.red_line`` / ``.reservation``
@@ -55,15 +55,15 @@ def parse_vary(spec: str) -> Vary:
         raise InputError(
             f"cannot vary {path!r}: expected e.g. positions[russia,territory].ideal, "
             "actors[ukraine].capability or tables[us_mediated].mediator.leverage",
-            field=f"--vary {spec}",
+            field=f"vary {spec}",
         )
     try:
         low, high, n = grid.split(":")
         values = tuple(float(v) for v in np.linspace(float(low), float(high), int(n)))
     except ValueError:
-        raise InputError("expected a:b:n after '='", field=f"--vary {spec}") from None
+        raise InputError("expected a:b:n after '='", field=f"vary {spec}") from None
     if not values:
-        raise InputError("n must be at least 1", field=f"--vary {spec}")
+        raise InputError("n must be at least 1", field=f"vary {spec}")
     key = tuple(k.strip() for k in match["key"].split(","))
     return Vary(path.strip(), match["coll"], key, match["field"], values)
 
@@ -75,11 +75,11 @@ def _target(data: dict[str, Any], vary: Vary) -> tuple[dict[str, Any], str]:
     else:
         found = [x for x in items if (x["id"],) == vary.key]
     if not found:
-        raise InputError(f"{vary.path}: no such {vary.collection[:-1]}", field="--vary")
+        raise InputError(f"{vary.path}: no such {vary.collection[:-1]}", field="vary")
     target, field = found[0], vary.field
     if field.startswith("mediator."):
         if "mediator" not in target:
-            raise InputError(f"{vary.path}: that table has no mediator", field="--vary")
+            raise InputError(f"{vary.path}: that table has no mediator", field="vary")
         target, field = target["mediator"], field.split(".", 1)[1]
     return target, field
 
@@ -104,7 +104,7 @@ def grid(varies: list[Vary]) -> list[dict[Vary, float]]:
         for combo in itertools.product(*(v.values for v in varies))
     ]
     if len(points) > MAX_POINTS:
-        raise InputError(f"{len(points):,} grid points, more than {MAX_POINTS:,}", field="--vary")
+        raise InputError(f"{len(points):,} grid points, more than {MAX_POINTS:,}", field="vary")
     return points
 
 

@@ -23,6 +23,7 @@ from detente.conflict.outside_options import (
 from detente.engines import EngineInput, get_engine
 from detente.errors import InputError
 from detente.forecast import outcomes
+from detente.forecast.inputs import TableInputs
 from detente.protocols import Setting, configure, negotiate, preferences
 from detente.scenario import Scenario, Table, mode_of
 
@@ -80,7 +81,8 @@ def plan_table(scenario: Scenario, table_id: str) -> TablePlan:
         presence = min(1.0, min(withdrawals) / deadline) if withdrawals else 1.0
     belligerents = None
     if scenario.war is not None:
-        belligerents = tuple(ids.index(b) for b in scenario.war.belligerents)
+        first, second = scenario.war.belligerents
+        belligerents = (ids.index(first), ids.index(second))
     kinds = tuple(sorted({scenario_mechanism_kind(scenario, m) for m in table.mechanisms}))
     return TablePlan(
         table=table,
@@ -145,38 +147,38 @@ class TableDraws:
     reservation: np.ndarray
 
 
-def _mediator_inputs(plan: TablePlan, x: dict[str, np.ndarray], capability, presence):
+def _mediator_inputs(plan: TablePlan, x: TableInputs, capability, presence):
     """The mediator's position, salience and weight: its own stand (or the midpoint of the
     parties' ideals when it has none), pulled toward the favoured party by its bias, with
     influence capability × leverage × the share of the talks it stays for."""
     m = plan.mediator
     parties = list(plan.parties)
-    own = x["ideal"][:, m, :]
-    midpoint = x["ideal"][:, parties, :].mean(axis=1)
+    own = x.ideal[:, m, :]
+    midpoint = x.ideal[:, parties, :].mean(axis=1)
     position = np.where(np.isnan(own), midpoint, own)
     if plan.favoured is not None:
-        bias = x["bias"][:, plan.index][:, None]
-        position = (1.0 - bias) * position + bias * x["ideal"][:, plan.favoured, :]
+        bias = x.bias[:, plan.index][:, None]
+        position = (1.0 - bias) * position + bias * x.ideal[:, plan.favoured, :]
     salience = np.where(
-        x["salience"][:, m, :] > 0, x["salience"][:, m, :], x["salience"][:, parties, :].mean(1)
+        x.salience[:, m, :] > 0, x.salience[:, m, :], x.salience[:, parties, :].mean(1)
     )
-    weight = capability[:, m] * x["leverage"][:, plan.index] * presence
+    weight = capability[:, m] * x.leverage[:, plan.index] * presence
     return position, salience, weight
 
 
-def table_capability(plan: TablePlan, x: dict[str, np.ndarray]) -> np.ndarray:
+def table_capability(plan: TablePlan, x: TableInputs) -> np.ndarray:
     """Every actor's capability at this table, after the capability shocks the plan applies
     (n, A): an actor with no shock among ``plan.table.interventions`` keeps its capability."""
-    shocked = np.zeros(x["capability"].shape[1], dtype=bool)
+    shocked = np.zeros(x.capability.shape[1], dtype=bool)
     for iv in plan.table.interventions:
         if iv.kind == "capability_shock" and iv.actor in plan.actor_ids:
             shocked[plan.actor_ids.index(iv.actor)] = True
-    return x["capability"] * np.where(shocked, x["shock"][:, plan.index, :], 1.0)
+    return x.capability * np.where(shocked, x.shock[:, plan.index, :], 1.0)
 
 
 def engine_input(
     plan: TablePlan,
-    x: dict[str, np.ndarray],
+    x: TableInputs,
     capability: np.ndarray | None = None,
     presence: float | np.ndarray | None = None,
 ) -> EngineInput:
@@ -189,8 +191,8 @@ def engine_input(
     capability = table_capability(plan, x) if capability is None else capability
     presence = plan.mediator_presence if presence is None else presence
     who = list(plan.drafters)
-    position = x["ideal"][:, who, :]
-    salience = x["salience"][:, who, :]
+    position = x.ideal[:, who, :]
+    salience = x.salience[:, who, :]
     weight = capability[:, who]
     if plan.mediator is not None and plan.mediator not in who:
         m_pos, m_sal, m_w = _mediator_inputs(plan, x, capability, presence)
@@ -198,13 +200,13 @@ def engine_input(
         salience = np.concatenate([salience, m_sal[:, None, :]], axis=1)
         weight = np.concatenate([weight, m_w[:, None]], axis=1)
     if plan.belligerents is None:
-        return EngineInput(position, salience, weight, x["status_quo"])
+        return EngineInput(position, salience, weight, x.status_quo)
     b = list(plan.belligerents)
     p = win_probabilities(capability[:, b])
-    return EngineInput(position, salience, weight, expected_war_outcome(x["ideal"][:, b, :], p))
+    return EngineInput(position, salience, weight, expected_war_outcome(x.ideal[:, b, :], p))
 
 
-def war_lottery(plan: TablePlan, x: dict[str, np.ndarray]):
+def war_lottery(plan: TablePlan, x: TableInputs):
     """The war as outside option at this table (conflict.outside_options), for the parties
     followed by any belligerent not at the table; None without a war model."""
     if plan.belligerents is None:
@@ -213,15 +215,15 @@ def war_lottery(plan: TablePlan, x: dict[str, np.ndarray]):
     who = parties + [b for b in plan.belligerents if b not in parties]
     capability = table_capability(plan, x)[:, who]
     return war_outside_options(
-        x["ideal"][:, who, :],
-        x["salience"][:, who, :],
+        x.ideal[:, who, :],
+        x.salience[:, who, :],
         capability,
-        np.nan_to_num(x["war_cost"][:, who], nan=0.0),
-        tuple(who.index(b) for b in plan.belligerents),
+        np.nan_to_num(x.war_cost[:, who], nan=0.0),
+        (who.index(plan.belligerents[0]), who.index(plan.belligerents[1])),
     )
 
 
-def outside_options(plan: TablePlan, x: dict[str, np.ndarray]) -> np.ndarray:
+def outside_options(plan: TablePlan, x: TableInputs) -> np.ndarray:
     """Each party's utility of walking away (n, parties).
 
     With a war model: the expected utility of the war lottery minus the party's cost of war
@@ -229,15 +231,15 @@ def outside_options(plan: TablePlan, x: dict[str, np.ndarray]) -> np.ndarray:
     Without one: the utility of its reservation points (the status quo where it states none).
     """
     parties = list(plan.parties)
-    ideal = x["ideal"][:, parties, :]
-    weights = salience_weights(x["salience"][:, parties, :])
+    ideal = x.ideal[:, parties, :]
+    weights = salience_weights(x.salience[:, parties, :])
     war = war_lottery(plan, x)
     if war is not None:
         return war.reservation[:, : len(parties)]
     fallback = np.where(
-        np.isnan(x["reservation"][:, parties, :]),
-        x["status_quo"][:, None, :],
-        x["reservation"][:, parties, :],
+        np.isnan(x.reservation[:, parties, :]),
+        x.status_quo[:, None, :],
+        x.reservation[:, parties, :],
     )
     if np.isnan(fallback).any():
         raise InputError(
@@ -255,7 +257,7 @@ PROTOCOL_VERSION = "1.0"
 
 def negotiate_table(
     plan: TablePlan,
-    x: dict[str, np.ndarray],
+    x: TableInputs,
     strategies: list[str] | None = None,
     options: Mapping[str, Any] | None = None,
 ):
@@ -270,10 +272,10 @@ def negotiate_table(
         plan.table.protocol, strategies, len(parties), options
     )
     prefs = preferences(
-        x["ideal"][:, parties, :],
-        x["salience"][:, parties, :],
+        x.ideal[:, parties, :],
+        x.salience[:, parties, :],
         outside_options(plan, x),
-        x["red_line"][:, parties, :],
+        x.red_line[:, parties, :],
     )
     setting = Setting(drafters=tuple(parties.index(d) for d in plan.drafters))
     if spec.needs_mediator:
@@ -281,50 +283,52 @@ def negotiate_table(
         withdrawals = [
             iv.round for iv in plan.table.interventions if iv.kind == "mediator_withdraws"
         ]
-        setting = Setting(
-            draft.outcome, x["leverage"][:, plan.index], min(withdrawals, default=None)
-        )
+        setting = Setting(draft.outcome, x.leverage[:, plan.index], min(withdrawals, default=None))
     result = negotiate(spec, prefs, chosen, plan.deadline, setting, checked_options)
     return prefs, result
 
 
 def evaluate_table(
-    plan: TablePlan, x: dict[str, np.ndarray], engine: str, rng: np.random.Generator
+    plan: TablePlan,
+    x: TableInputs,
+    engine: str,
+    rng: np.random.Generator,
+    options: Mapping[str, Any] | None = None,
 ) -> TableDraws:
-    """Predict each draw's text with ``engine`` (or the table's own protocol) and classify it
-    (settlement, frozen, war)."""
+    """Predict each draw's text with ``engine`` run with its typed ``options`` (or the table's
+    own protocol, which takes none) and classify it (settlement, frozen, war)."""
     if engine == PROTOCOL:
         _, result = negotiate_table(plan, x)
         point = np.where(
-            result.agreed[:, None], result.point, np.nan_to_num(x["status_quo"], nan=50.0)
+            result.agreed[:, None], result.point, np.nan_to_num(x.status_quo, nan=50.0)
         )
         return judge_text(plan, x, point, agreed=result.agreed)
     spec = get_engine(engine)
     inp = engine_input(plan, x)
-    if spec.needs_status_quo and np.isnan(x["status_quo"]).any():
+    if spec.needs_status_quo and np.isnan(x.status_quo).any():
         raise InputError(f"engine {engine!r} needs a status quo on every issue", field="status_quo")
-    result = spec.run(inp, rng=rng, record_trajectory=False)
+    result = spec.run(inp, rng=rng, record_trajectory=False, **(options or {}))
     point = result.outcome
     return judge_text(plan, x, point)
 
 
 def judge_text(
-    plan: TablePlan, x: dict[str, np.ndarray], point: np.ndarray, agreed: np.ndarray | None = None
+    plan: TablePlan, x: TableInputs, point: np.ndarray, agreed: np.ndarray | None = None
 ) -> TableDraws:
     """Every party weighs the text against its outside option (eased by mediator pressure) and
     its red lines; then classify the draw and flag coercion. ``agreed`` (from a protocol, which
     has already checked acceptance) replaces the acceptance test where given."""
     parties = list(plan.parties)
-    ideal = x["ideal"][:, parties, :]
-    weights = salience_weights(x["salience"][:, parties, :])
+    ideal = x.ideal[:, parties, :]
+    weights = salience_weights(x.salience[:, parties, :])
     imposed, paid = mediator_lever(plan, x)
     utilities = outcomes.utility(point, ideal, weights) + paid
     reservation = outside_options(plan, x)
     eased = reservation - imposed
-    red = x["red_line"][:, parties, :]
+    red = x.red_line[:, parties, :]
     accepts = (utilities >= eased) & ~outcomes.crosses_red_line(point, ideal, red)
     settled = accepts.all(axis=1) if agreed is None else agreed
-    status_quo = np.nan_to_num(x["status_quo"], nan=50.0)
+    status_quo = np.nan_to_num(x.status_quo, nan=50.0)
     prefers_freeze = outcomes.utility(status_quo, ideal, weights) + paid >= eased
     freeze_ok = prefers_freeze[:, _fighters(plan)].all(axis=1)
     weaker, stronger = _weaker_and_stronger(plan, x)
@@ -332,14 +336,14 @@ def judge_text(
     return TableDraws(point, outcomes.classify(settled, freeze_ok), flags, utilities, reservation)
 
 
-def mediator_lever(plan: TablePlan, x: dict[str, np.ndarray], presence=None):
+def mediator_lever(plan: TablePlan, x: TableInputs, presence=None):
     """What the mediator's lever does to each party (n, parties), while it is at the table
     (``presence``, default the share of the talks it stays for): ``imposed``, the cost it
     adds to fighting on (costs imposed: sanctions, aid conditionality), and ``paid``, the value
     it adds to an agreement or a freeze (side payments); leverage is in utility units and acts
     on the parties in ``lever_on`` (all by default). Beardsley et al. (2006) on manipulative
     mediation; docs/decisions.md (## Dated forecast)."""
-    n, k = x["leverage"].shape[0], len(plan.parties)
+    n, k = x.leverage.shape[0], len(plan.parties)
     zero = np.zeros((n, k))
     if plan.mediator is None or plan.table.mediator is None:
         return zero, zero
@@ -347,7 +351,7 @@ def mediator_lever(plan: TablePlan, x: dict[str, np.ndarray], presence=None):
     mediator = plan.table.mediator
     on = mediator.lever_on or plan.party_ids
     targets = np.array([p in on for p in plan.party_ids])
-    amount = x["leverage"][:, plan.index][:, None] * presence
+    amount = x.leverage[:, plan.index][:, None] * presence
     lever = np.where(targets[None, :], amount, 0.0)
     return (lever, zero) if mediator.lever == "costs_imposed" else (zero, lever)
 
@@ -361,7 +365,7 @@ def _fighters(plan: TablePlan) -> list[int]:
     return list(range(len(parties)))
 
 
-def _weaker_and_stronger(plan: TablePlan, x: dict[str, np.ndarray]):
+def _weaker_and_stronger(plan: TablePlan, x: TableInputs):
     """Party indices (within the table's parties) of the weaker and stronger belligerent, per
     draw; the two strongest parties when the scenario has no war model."""
     parties = list(plan.parties)

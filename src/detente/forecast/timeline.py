@@ -29,12 +29,14 @@ from detente.errors import InputError
 from detente.forecast.aggregate import DatedAggregate
 from detente.forecast.calendar import add_months, month_of, value_by
 from detente.forecast.changes import Change, apply_change, judgment_changes
-from detente.forecast.inputs import input_space, materialize
+from detente.forecast.inputs import TableInputs, input_space, materialize
 from detente.forecast.monthly import MAX_HORIZON, TEXT_EVERY, Signals
 from detente.forecast.questions import QUESTIONS, base_rate_model, question_curves
 from detente.forecast.run import (
     Chunk,
+    EngineOptions,
     ForecastConfig,
+    checked_engine_options,
     chunk_inputs,
     chunks,
     dated_chunk,
@@ -56,7 +58,8 @@ DIGITS = 6
 @dataclass(frozen=True)
 class TimelineConfig:
     """The fixed questions (``by``; default the last snapshot's ``as_of`` + 12 months), the
-    seed and draws of every snapshot's forecast, the engine and tables, and the draws of the
+    seed and draws of every snapshot's forecast, the engine, its typed options ((name, value)
+    pairs, as :attr:`ForecastConfig.engine_options`) and the tables, and the draws of the
     attribution runs."""
 
     draws: int = 10_000
@@ -65,6 +68,7 @@ class TimelineConfig:
     engine: str = "compromise"
     tables: tuple[str, ...] | None = None
     attribution_draws: int = ATTRIBUTION_DRAWS
+    engine_options: EngineOptions = ()
 
 
 def _r(value: float) -> float:
@@ -84,22 +88,21 @@ def common_by(snapshots: tuple[Snapshot, ...], by: dt.date | None) -> dt.date:
         problem = dated_problem(s.scenario)
         if problem is not None:
             raise InputError(f"{s.scenario.id}: {problem}", file=s.origin, field="as_of")
-    dates = [s.scenario.as_of for s in snapshots]
-    assert all(d is not None for d in dates)
-    last = max(dates)  # type: ignore[type-var]
+    dates = [s.scenario.as_of for s in snapshots if s.scenario.as_of is not None]
+    last = max(dates)
     if by is None:
         return add_months(last, 12)
     if by <= last:
         raise InputError(
             f"{by} is not after every snapshot's as_of (the last is {last}); the questions must "
             "still be open at every snapshot",
-            field="--by",
+            field="by",
         )
-    first = min(dates)  # type: ignore[type-var]
+    first = min(dates)
     if month_of(first, by) > MAX_HORIZON:
         raise InputError(
             f"{by} is more than {MAX_HORIZON} months after the first snapshot ({first})",
-            field="--by",
+            field="by",
         )
     return by
 
@@ -117,7 +120,7 @@ def _tables(snapshots: tuple[Snapshot, ...], wanted: tuple[str, ...] | None) -> 
     for t in wanted or ():
         if t not in known:
             raise InputError(
-                f"unknown table {t!r}, expected one of {', '.join(known)}", field="--tables"
+                f"unknown table {t!r}, expected one of {', '.join(known)}", field="tables"
             )
     return wanted or known
 
@@ -129,12 +132,13 @@ def snapshot_config(
     present in the snapshot, and a horizon that reaches ``by``."""
     present = tuple(t for t in tables if t in {x.id for x in scenario.tables})
     if config.engine == PROTOCOL:
-        raise InputError("the protocol engine has no dated questions", field="--engine")
+        raise InputError("the protocol engine has no dated questions", field="engine")
     return ForecastConfig(
         draws=config.draws,
         seed=config.seed,
         tables=present,
         engine=config.engine,
+        engine_options=config.engine_options,
         horizon_months=_horizon(scenario, by),
         by=by,
     ).checked(scenario)
@@ -180,7 +184,7 @@ def base_rate_by(scenario: Scenario, by: dt.date) -> dict[str, float]:
 # Attribution: common random numbers keyed by input name ---------------------------------------
 
 
-def named_inputs(scenario: Scenario, chunk: Chunk) -> dict[str, np.ndarray]:
+def named_inputs(scenario: Scenario, chunk: Chunk) -> TableInputs:
     """Sampled inputs where each uncertain input's quantiles depend only on its name and the
     seed, so two versions of a scenario share the random numbers of every input they share."""
     space = input_space(scenario)
@@ -201,6 +205,7 @@ def attribution_probabilities(
     tables: tuple[str, ...],
     engine: str,
     chunk: Chunk,
+    engine_options: EngineOptions = (),
 ) -> dict[str, dict[str, float]]:
     """P(ceasefire by ``by``) and P(agreement by ``by``) of each table, on the attribution's
     draws (:func:`named_inputs`; the tables' own random streams)."""
@@ -209,6 +214,7 @@ def attribution_probabilities(
         draws=chunk.size,
         seed=0,
         engine=engine,
+        engine_options=engine_options,
         horizon_months=_horizon(scenario, by),
         by=by,
         chunk_size=chunk.size,
@@ -240,7 +246,7 @@ def attribute(
     chunk = Chunk(0, config.attribution_draws, np.random.SeedSequence(config.seed))
 
     def probs(s: Scenario) -> dict[str, dict[str, float]]:
-        return attribution_probabilities(s, by, tables, config.engine, chunk)
+        return attribution_probabilities(s, by, tables, config.engine, chunk, config.engine_options)
 
     before, after = probs(old), probs(new)
     effects: dict[str, dict[str, dict[str, float]]] = {}
@@ -312,7 +318,8 @@ def run_timeline(
         raise InputError("no snapshot to forecast", field="scenario")
     by = common_by(snapshots, config.by)
     tables = _tables(snapshots, config.tables)
-    config = dataclasses.replace(config, by=by, tables=tables)
+    options = checked_engine_options(config.engine, config.engine_options)
+    config = dataclasses.replace(config, by=by, tables=tables, engine_options=options)
     from detente.forecast.result import engine_identity
 
     engine_name, engine_version = engine_identity(config.engine)
@@ -371,6 +378,7 @@ def run_timeline(
             "attribution_draws": config.attribution_draws,
             "engine": engine_name,
             "engine_version": engine_version,
+            "engine_options": dict(config.engine_options),
             "tables": list(tables),
             "snapshots": [
                 {**m, "latest_source": m["latest_source"] and m["latest_source"].isoformat()}

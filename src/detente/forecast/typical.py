@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from detente.engines import get_engine
-from detente.forecast.inputs import input_space
+from detente.forecast.inputs import TableInputs, input_space, modal_draw
 from detente.forecast.tables import PROTOCOL, TablePlan, engine_input, negotiate_table, plan_table
 from detente.protocols import NegotiationResult, Preferences, configure
 from detente.scenario import Scenario
@@ -25,9 +25,9 @@ FALLBACK_ENGINE = "compromise"
 DEFAULT_STRATEGY = "linear"
 
 
-def modal_inputs(scenario: Scenario) -> dict[str, np.ndarray]:
+def modal_inputs(scenario: Scenario) -> TableInputs:
     """One draw with every uncertain judgment at its mode (arrays with a leading axis of 1)."""
-    return {k: v[None].copy() for k, v in input_space(scenario).modes.items()}
+    return modal_draw(input_space(scenario))
 
 
 @dataclass(frozen=True)
@@ -125,15 +125,24 @@ class NegotiationPath:
     reason: str
 
 
-def engine_path(scenario: Scenario, table_id: str, engine: str, seed: int = 0) -> EnginePath:
-    """The engine's round-by-round trajectory at the table for the modal inputs."""
+def engine_path(
+    scenario: Scenario,
+    table_id: str,
+    engine: str,
+    seed: int = 0,
+    options: Mapping[str, Any] | None = None,
+) -> EnginePath:
+    """The engine's round-by-round trajectory at the table for the modal inputs, the engine
+    run with its typed ``options`` (none for the fallback shown under ``protocol``)."""
     name = FALLBACK_ENGINE if engine == PROTOCOL else engine
+    kwargs = {} if engine == PROTOCOL else dict(options or {})
     plan = plan_table(scenario, table_id)
     inp = engine_input(plan, modal_inputs(scenario))
-    result = get_engine(name).run(inp, rng=np.random.default_rng(seed))
+    result = get_engine(name).run(inp, rng=np.random.default_rng(seed), **kwargs)
     actors = [scenario.actors[i].id for i in plan.drafters]
-    if inp.position.shape[1] > len(actors):
-        actors.append(f"{plan.table.mediator.actor} (mediator)")
+    mediator = plan.table.mediator
+    if mediator is not None and inp.position.shape[1] > len(actors):
+        actors.append(f"{mediator.actor} (mediator)")
     positions = result.trajectory[:, 0] if result.trajectory is not None else inp.position[None, 0]
     return EnginePath(table_id, name, actors, [i.id for i in scenario.linked_issues], positions)
 

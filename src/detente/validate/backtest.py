@@ -124,7 +124,8 @@ def case_signals(
     ).checked(scenario)
     x = chunk_inputs(scenario, chunks(config)[0])
     plan = plan_table(scenario, case.resolution.table)
-    return table_signals(plan, x, engine, np.random.default_rng([seed, 7]), HORIZON, text_every)
+    rng = np.random.default_rng([seed, 7])
+    return table_signals(plan, x, engine, rng, HORIZON, text_every, config.engine_kwargs)
 
 
 def prepare(

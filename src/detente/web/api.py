@@ -5,16 +5,17 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import anyio.to_thread
 from fastapi import APIRouter, Body, File, HTTPException, Query, Request, Response, UploadFile
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from detente.errors import InputError
 from detente.scenario import bundled_scenarios
 from detente.web.service import (
+    ChartName,
     ForecastRequest,
     chart_svgs,
     checked_request,
@@ -206,7 +207,12 @@ def view_run(request: Request, run_id: int, charts: str = "") -> ForecastRespons
     names = [c for c in charts.split(",") if c]
     from detente.web.service import ForecastRequest as Req
 
-    valid = Req(charts=names).charts if names else []
+    try:
+        valid = Req(charts=names).charts if names else []
+    except ValidationError:
+        known = ", ".join(get_args(ChartName))
+        message = f"unknown chart in {charts!r}, expected: {known}"
+        raise InputError(message, field="charts") from None
     return _stored_response(run, list(valid), _scenario_of(request, run))
 
 

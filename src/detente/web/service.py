@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 import anyio
 import anyio.to_thread
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt
 
 from detente.scenario import Scenario, dump_json
 from detente.web.whatif import Edits
@@ -32,6 +32,7 @@ EDIT_DRAWS = 2_000
 """Draws while editing a what-if: about ±2 points on a probability, fast enough to feel live."""
 FULL_DRAWS = 20_000
 MAX_WEB_DRAWS = 100_000
+MAX_ENGINE_OPTIONS = 32
 ChartName = Literal[
     "classes",
     "intervals",
@@ -56,6 +57,11 @@ class ForecastRequest(BaseModel):
     draws: int = Field(EDIT_DRAWS, ge=1, le=MAX_WEB_DRAWS)
     seed: int = Field(0, ge=0, le=2**63 - 1)
     engine: str = "compromise"
+    engine_options: dict[str, StrictBool | StrictInt | StrictFloat | str | None] = Field(
+        default_factory=dict, max_length=MAX_ENGINE_OPTIONS
+    )
+    """The engine's typed options by name (as ``detente run --help`` lists them), validated
+    against the engine's options model; none with ``protocol``."""
     edits: Edits = Field(default_factory=Edits)
     sensitivity: bool = False
     engines: bool = False
@@ -76,8 +82,10 @@ class Cancelled(Exception):
 def _compute(key: tuple, scenario: Scenario, cancel: threading.Event | None) -> str:
     from detente.forecast import ForecastConfig, run_forecast, table_drivers, to_data
 
-    _, draws, seed, engine, drivers, engines = key
-    config = ForecastConfig(draws=draws, seed=seed, engine=engine).checked(scenario)
+    _, draws, seed, engine, options, drivers, engines = key
+    config = ForecastConfig(draws=draws, seed=seed, engine=engine, engine_options=options).checked(
+        scenario
+    )
 
     def stop_if_cancelled(_size: int = 0) -> None:
         if cancel is not None and cancel.is_set():
@@ -96,7 +104,16 @@ def forecast_data(
 ) -> dict[str, Any]:
     """The forecast's data (detente.forecast.to_data) for these inputs (kept for the last
     :data:`CACHE_SIZE` inputs); raises :class:`Cancelled` once ``cancel`` is set."""
-    key = (dump_json(scenario), req.draws, req.seed, req.engine, req.sensitivity, req.engines)
+    options = tuple(sorted(req.engine_options.items()))
+    key = (
+        dump_json(scenario),
+        req.draws,
+        req.seed,
+        req.engine,
+        options,
+        req.sensitivity,
+        req.engines,
+    )
     with _cache_lock:
         text = _cache.get(key)
         if text is not None:
@@ -253,10 +270,27 @@ def checked_request(base: Scenario, req: ForecastRequest) -> Scenario:
     from detente.web.whatif import apply_edits
 
     scenario = apply_edits(base, req.edits)
-    ForecastConfig(draws=req.draws, seed=req.seed, engine=req.engine).checked(scenario)
-    runs = 1 if req.edits.is_empty() else 2
+    config = ForecastConfig(
+        draws=req.draws, seed=req.seed, engine=req.engine, engine_options=req.engine_options
+    ).checked(scenario)
+    runs = (1 if req.edits.is_empty() else 2) * rounds_factor(req.engine, config.engine_options)
     check_budget(scenario, req.draws, req.engine, sensitivity=req.sensitivity, runs=runs)
     return scenario
+
+
+def rounds_factor(engine: str, options: tuple[tuple[str, Any], ...]) -> float:
+    """How many times the engine's default round cap ``options`` allow (1 when they allow no
+    more): the work budget scales with it, so a raised ``max_rounds`` cannot slip past it."""
+    from detente.engines import get_engine
+    from detente.forecast.tables import PROTOCOL
+
+    if engine == PROTOCOL:
+        return 1.0
+    field = get_engine(engine).options.model_fields.get("max_rounds")
+    given = dict(options).get("max_rounds")
+    if field is None or not given or not field.default:
+        return 1.0
+    return max(1.0, float(given) / float(field.default))
 
 
 def run_request(
@@ -348,6 +382,8 @@ def request_key(base: Scenario, req: ForecastRequest) -> str:
     """The identity of a forecast request: the scenario's canonical JSON and every input that
     changes the numbers (not the charts asked for)."""
     inputs = req.model_dump(mode="json", exclude={"charts"})
+    if not inputs["engine_options"]:  # the identity of requests made before engine options
+        del inputs["engine_options"]
     text = dump_json(base) + json.dumps(inputs, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
