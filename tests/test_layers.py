@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
 import pkgutil
 import shutil
@@ -18,27 +19,43 @@ PACKAGES = sorted(m.name for m in pkgutil.iter_modules(detente.__path__, "detent
     "detente.options",
     "detente.spatial",
 ]
-WITHOUT_ALL = {"detente.conflict"}
-"""Packages whose public names are not listed yet (each listed here fails strictly once it is)."""
+SRC = Path(detente.__file__).resolve().parent
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            n,
-            marks=pytest.mark.xfail(strict=True, reason="no __all__ yet")
-            if n in WITHOUT_ALL
-            else [],
-        )
-        for n in PACKAGES
-    ],
-)
+@pytest.mark.parametrize("name", PACKAGES)
 def test_every_package_lists_its_public_names(name):
     module = importlib.import_module(name)
     assert hasattr(module, "__all__"), f"{name} has no __all__"
     missing = [n for n in module.__all__ if not hasattr(module, n)]
     assert not missing, f"{name}.__all__ names what it lacks: {missing}"
+
+
+def _imports_from_other_packages(path: Path):
+    """(line, module, names) of every ``from detente.… import`` in ``path`` that reaches into
+    another package."""
+    own = path.relative_to(SRC).parts[0] if len(path.relative_to(SRC).parts) > 1 else None
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("detente."):
+            package = node.module.split(".")[1]
+            if package != own:
+                yield node.lineno, node.module, [a.name for a in node.names]
+
+
+def test_nothing_imports_past_a_package_s_public_names():
+    """Another package is used through its ``__init__`` and only for what its ``__all__``
+    lists, never through a submodule."""
+    wrong = []
+    for path in sorted(SRC.rglob("*.py")):
+        for line, module, names in _imports_from_other_packages(path):
+            where = f"{path.relative_to(SRC)}:{line}"
+            if module.count(".") > 1:
+                wrong.append(f"{where} imports from the submodule {module}")
+                continue
+            public = set(getattr(importlib.import_module(module), "__all__", names))
+            wrong += [
+                f"{where} imports {n}, not in {module}.__all__" for n in names if n not in public
+            ]
+    assert not wrong, "\n".join(wrong)
 
 
 def test_the_layers_contract_holds():

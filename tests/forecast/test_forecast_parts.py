@@ -128,3 +128,21 @@ def test_wilson_interval_brackets_the_proportion():
     low, high = aggregate.wilson_interval(30, 100)
     assert low < 0.3 < high
     assert aggregate.wilson_interval(0, 100)[0] == 0.0
+
+
+def test_run_sweep_gives_one_row_per_point_and_table_with_progress():
+    from detente.forecast import ForecastConfig, run_sweep
+    from detente.scenario import load_scenario
+
+    scenario = load_scenario(None)
+    config = ForecastConfig(draws=60, seed=2, tables=("bilateral", "istanbul")).checked(scenario)
+    calls = []
+    rows = run_sweep(
+        scenario,
+        ["actors[ukraine].capability=30:60:3"],
+        config,
+        on_point=lambda done, total: calls.append((done, total)),
+    )
+    assert calls == [(1, 3), (2, 3), (3, 3)]
+    assert len(rows) == 3 * 2
+    assert rows == run_sweep(scenario, ["actors[ukraine].capability=30:60:3"], config)

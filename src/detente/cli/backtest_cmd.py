@@ -61,8 +61,7 @@ def register(app: typer.Typer, groups) -> None:
     ) -> None:
         """Score the dated forecast on historical episodes: Brier and log scores at 3, 6, 12
         and 24 months, leave-one-out, beside the base rate and a uniform forecast."""
-        from detente.validate.backtest import run_backtest
-        from detente.validate.cases import load_cases
+        from detente.validate import load_cases, run_backtest
 
         for path, flag in ((json_out, "--json"), (fit_out, "--fit-out"), (plot, "--plot")):
             check_output(path, flag)
@@ -87,7 +86,7 @@ def register(app: typer.Typer, groups) -> None:
             write_output(fit_out, fitted, "--fit-out")
             written.append(fit_out)
         if plot is not None:
-            from detente.report.charts import reliability_chart, to_png, to_svg
+            from detente.report import reliability_chart, to_png, to_svg
 
             chart = reliability_chart(result)
             if plot.suffix.lower() == ".svg":
@@ -119,8 +118,8 @@ def register(app: typer.Typer, groups) -> None:
     ) -> None:
         """Fit the outside view: monthly hazards of a ceasefire and of a peace agreement by
         war kind and age, from UCDP's conflict termination data."""
-        from detente.conflict.base_rate import base_rate_model
-        from detente.validate.base_rate import fit_base_rate
+        from detente.conflict import base_rate_model
+        from detente.validate import fit_base_rate
 
         check_output(out, "--out")
         with err_console().status("fitting the base rate"):

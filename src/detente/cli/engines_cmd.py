@@ -36,9 +36,14 @@ def engine_input_from(spec_path: str | None):
     import numpy as np
 
     from detente.engines import EngineInput
-    from detente.scenario import load_scenario, mode_arrays
-    from detente.scenario.io import format_of, read_text, resolve_scenario_path
-    from detente.scenario.ktab import parse_ktab_csv
+    from detente.scenario import (
+        format_of,
+        load_scenario,
+        mode_arrays,
+        parse_ktab_csv,
+        read_text,
+        resolve_scenario_path,
+    )
 
     path = resolve_scenario_path(spec_path)
     text = read_text(path)
@@ -139,7 +144,7 @@ def register(app: typer.Typer, groups) -> None:
 
         from detente.engines import engine_names, options_by_engine
         from detente.options import parse_assignments
-        from detente.validate.deu import predict_engines, read_deu, score_engines, score_ensemble
+        from detente.validate import predict_engines, read_deu, score_engines, score_ensemble
 
         options = options_by_engine(parse_assignments(option))
         check_output(json_out, "--json")

@@ -47,7 +47,7 @@ PUBLISHED_BY = typer.Option(
 
 def _source(r) -> str:
     """How a row's document is cited (outlet, date), unescaped."""
-    from detente.evidence.queries import source_label
+    from detente.evidence import source_label
 
     return source_label(r)
 
@@ -73,9 +73,8 @@ def register(app: typer.Typer, groups) -> None:
         ),
     ) -> None:
         """Read articles into the evidence store (duplicates by normalised content are skipped)."""
+        from detente.evidence import MB, iter_article_files, load_gazetteer, load_lexicon
         from detente.evidence import ingest as ingest_paths
-        from detente.evidence import load_gazetteer, load_lexicon
-        from detente.evidence.reader import MB, iter_article_files
 
         if not 0.001 <= max_mb <= MAX_INGEST_MB:  # also refuses nan and inf
             raise InputError(f"expected 0.001 to {MAX_INGEST_MB}, got {max_mb}", field="--max-mb")
@@ -246,9 +245,8 @@ def register(app: typer.Typer, groups) -> None:
         """Propose changes to positions, saliences and red lines from stance claims published
         after the scenario's as_of, each with its quotes; --apply writes a new snapshot."""
         from detente.errors import InputError
-        from detente.evidence.update import apply_update, format_change, propose_update
-        from detente.scenario import load_scenario
-        from detente.scenario.io import dump_yaml
+        from detente.evidence import apply_update, format_change, propose_update
+        from detente.scenario import dump_yaml, load_scenario
 
         console = out_console()
         base = load_scenario(scenario)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -229,7 +228,7 @@ def run_with_progress(
     engine_spread: bool = True,
 ):
     """Run the forecast behind a rich progress bar; add sensitivity drivers."""
-    from detente.forecast import backend_for, run_forecast, table_drivers
+    from detente.forecast import backend_for, run_forecast
 
     config = config.checked(scenario)
     with progress(err_console()) as bar:
@@ -240,11 +239,9 @@ def run_with_progress(
             backend=backend_for(backend, scheduler),
             on_chunk=lambda n: bar.advance(task, n),
             compare_engines=engine_spread,
+            sensitivity=sensitivity,
+            on_stage=lambda _stage: bar.add_task("sensitivity (Morris)", total=None),
         )
-        if sensitivity:
-            bar.add_task("sensitivity (Morris)", total=None)
-            drivers = table_drivers(scenario, config)
-            run = dataclasses.replace(run, drivers=drivers)
     return run
 
 
@@ -258,7 +255,7 @@ def chosen_scenario(spec: str | None, day):
     import datetime as dt
 
     from detente.cli.over_time import used_snapshot_lines
-    from detente.forecast.series import series_snapshots, snapshot_as_of
+    from detente.forecast import series_snapshots, snapshot_as_of
 
     snapshots = series_snapshots(spec)
     chosen = snapshot_as_of(snapshots, day, dt.date.today())
@@ -276,8 +273,14 @@ def forecast_over_time(
     import datetime as dt
 
     from detente.cli.over_time import items_table, moved_lines, over_time_table
-    from detente.forecast.series import series_snapshots, snapshot_as_of, snapshots_until
-    from detente.forecast.timeline import TimelineConfig, run_timeline, timeline_json
+    from detente.forecast import (
+        TimelineConfig,
+        run_timeline,
+        series_snapshots,
+        snapshot_as_of,
+        snapshots_until,
+        timeline_json,
+    )
 
     if backend != "local":
         raise InputError("--over-time runs on the local backend only", field="--backend")

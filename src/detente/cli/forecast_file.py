@@ -9,7 +9,7 @@ from typing import Any
 
 from detente.errors import InputError
 from detente.parse import parse_json
-from detente.scenario.io import read_text
+from detente.scenario import read_text
 
 CLASSES = ("comprehensive_settlement", "ceasefire_frozen_conflict", "collapse_war")
 OPTIONAL_CLASSES = ("partial_agreement",)

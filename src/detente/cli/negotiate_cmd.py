@@ -69,7 +69,7 @@ def register(app: typer.Typer, groups) -> None:
         json_out: Path | None = typer.Option(None, "--json", help="Write the negotiation here."),
     ) -> None:
         """Negotiate one table move by move and print the agreement (or why none)."""
-        from detente.forecast.typical import negotiate_typical, negotiation_data
+        from detente.forecast import negotiate_typical, negotiation_data
         from detente.options import parse_assignments
         from detente.scenario import load_scenario
 

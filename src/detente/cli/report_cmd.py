@@ -20,8 +20,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 def series_until(spec: str | None, scenario):
     """The snapshots of the scenario's series dated up to its own ``as_of`` (nothing later
     enters its report), or () when it belongs to no series or cannot have dated questions."""
-    from detente.forecast.run import dated_problem
-    from detente.forecast.series import series_snapshots, snapshots_until
+    from detente.forecast import dated_problem, series_snapshots, snapshots_until
 
     if scenario.series is None or dated_problem(scenario) is not None:
         return ()
@@ -33,8 +32,7 @@ def _build_with_progress(
 ):
     """Forecast, sensitivity, the forecast over time (a series of more than one snapshot) and
     charts behind one progress bar (draws, then two steps)."""
-    from detente.report import build_report
-    from detente.report.build import run_forecast_for_report
+    from detente.report import build_report, run_forecast_for_report
 
     steps = max(1, draws // 10)
     with progress(err_console()) as bar:
@@ -44,7 +42,7 @@ def _build_with_progress(
         )
         timeline = None
         if len(snapshots) > 1 and engine != "protocol":
-            from detente.forecast.timeline import TimelineConfig, run_timeline
+            from detente.forecast import TimelineConfig, run_timeline
 
             bar.update(task, description="forecast over time")
             config = TimelineConfig(draws=draws, seed=seed, engine=engine)
@@ -154,7 +152,7 @@ def register(app: typer.Typer, groups) -> None:
         console = out_console()
         say(console, f"wrote {out} ({size / 1024:.0f} KiB)")
         if export is not None:
-            from detente.report.export import export_bundle
+            from detente.report import export_bundle
 
             if export.exists() and not export.is_dir():
                 raise InputError("not a directory", file=export)
@@ -191,8 +189,7 @@ def register(app: typer.Typer, groups) -> None:
                 f"[yellow]warning:[/] binding to {shown(host)} exposes the dashboard beyond this "
                 "machine; it answers only to the host names given with --allow-host"
             )
-        from detente.web.guard import allowed_hosts_for
-        from detente.web.serving import bound_socket, default_data_dir
+        from detente.web import allowed_hosts_for, bound_socket, default_data_dir
 
         data_dir = data_dir or default_data_dir()
         try:

@@ -136,7 +136,7 @@ def register(app: typer.Typer, groups) -> None:
         loaded = load_scenario(scenario)
         text = export_scenario(loaded, to)
         if to == "ktab-csv":
-            from detente.scenario.ktab import ktab_losses
+            from detente.scenario import ktab_losses
 
             lost = ktab_losses(loaded)
             say(

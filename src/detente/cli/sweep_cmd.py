@@ -39,7 +39,7 @@ def scheduler_for(backend: str, scheduler: str | None):
 def check_grid_size(specs: list[str]) -> None:
     """Refuse a grid with more points than the sweep allows, reading only each ``--vary``'s
     count (before any array is made or scenario validated)."""
-    from detente.forecast.sweep import MAX_POINTS
+    from detente.forecast import MAX_POINTS
 
     total = 1
     for spec in specs:
@@ -75,9 +75,7 @@ def register(app: typer.Typer, groups) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        from detente.forecast import ForecastConfig, backend_for, run_forecast, to_data
-        from detente.forecast.run import input_hash
-        from detente.forecast.sweep import grid, parse_vary, rows_for_point, variant
+        from detente.forecast import ForecastConfig, backend_for, input_hash, run_sweep
         from detente.scenario import load_scenario
 
         check_output(out, "--out")
@@ -85,20 +83,20 @@ def register(app: typer.Typer, groups) -> None:
         check_engine(engine, True)
         options = engine_options(option)
         base = load_scenario(scenario)
-        varies = [parse_vary(v) for v in vary]
-        points = grid(varies)
-        variants = [variant(base, point) for point in points]  # every point valid before running
         config = ForecastConfig(
             draws=draws, seed=seed, engine=engine, engine_options=options
         ).checked(base)
-        rows = []
         with scheduler_for(backend, scheduler) as address, progress() as bar:
             run_on = backend_for("dask", address) if address else backend_for("local")
-            task = bar.add_task("sweep", total=len(points))
-            for point, scenario_variant in zip(points, variants, strict=True):
-                data = to_data(run_forecast(scenario_variant, config, run_on))
-                rows += rows_for_point(point, data)
-                bar.advance(task)
+            task = bar.add_task("sweep", total=None)
+            rows = run_sweep(
+                base,
+                vary,
+                config,
+                run_on,
+                on_point=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+        points = len(rows) // len(config.tables or base.tables)
         table = pa.Table.from_pylist(rows)
         meta = {
             "seed": str(seed),
@@ -113,4 +111,4 @@ def register(app: typer.Typer, groups) -> None:
         sink = pa.BufferOutputStream()
         pq.write_table(table, sink)
         write_output(out, sink.getvalue().to_pybytes(), "--out")
-        say(out_console(), f"wrote {out}: {len(points)} points × {len(base.tables)} tables")
+        say(out_console(), f"wrote {out}: {points} points × {len(base.tables)} tables")

@@ -45,8 +45,8 @@ def register(app: typer.Typer, groups) -> None:
     ) -> None:
         """Fit the survival model of ceasefires and settlements; print hazard ratios, the
         Kaplan–Meier reference figures and whether the shipped coefficients are reproduced."""
-        from detente.conflict.durability import coefficients
-        from detente.validate.durability import fit_durability
+        from detente.conflict import coefficients
+        from detente.validate import fit_durability
 
         check_output(out, "--out")
         if fortna is None:

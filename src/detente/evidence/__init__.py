@@ -41,15 +41,20 @@ from detente.evidence.queries import (
     export,
     figures,
     search,
+    source_label,
     timeline,
 )
+from detente.evidence.reader import MB, iter_article_files
 from detente.evidence.store import SCHEMA_VERSION, default_db_path, open_store
+from detente.evidence.update import apply_update, format_change, propose_update
 
 __all__ = [
+    "MB",
     "SCHEMA_VERSION",
     "Evaluation",
     "IngestReport",
     "Score",
+    "apply_update",
     "audit",
     "claims",
     "default_db_path",
@@ -58,11 +63,15 @@ __all__ = [
     "evaluate",
     "export",
     "figures",
+    "format_change",
     "ingest",
+    "iter_article_files",
     "load_gazetteer",
     "load_lexicon",
     "open_store",
+    "propose_update",
     "read_gold",
     "search",
+    "source_label",
     "timeline",
 ]

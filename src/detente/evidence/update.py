@@ -30,7 +30,7 @@ from typing import Any
 from detente.evidence.audit import bloc_members, position_side
 from detente.evidence.queries import claims as stored_claims
 from detente.evidence.queries import source_label
-from detente.scenario.model import Citation, Scenario, Uncertain, bounds_of, mode_of
+from detente.scenario import Citation, Scenario, Uncertain, bounds_of, mode_of
 
 IDEAL_STEP = 10.0
 SALIENCE_STEP = 5.0

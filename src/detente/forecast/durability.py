@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from detente.conflict.durability import (
+from detente.conflict import (
     MECHANISM_EFFECTS,
     REPORT_YEARS,
     draw_parameters,

@@ -32,8 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from detente.conflict.bargaining import commitment_problem
-from detente.conflict.outside_options import salience_weights, war_utility, win_probabilities
+from detente.conflict import commitment_problem, salience_weights, war_utility, win_probabilities
 from detente.engines import get_engine
 from detente.errors import InputError
 from detente.forecast import outcomes

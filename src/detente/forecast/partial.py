@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from detente.conflict.outside_options import salience_weights
+from detente.conflict import salience_weights
 from detente.engines import EngineInput, get_engine
 from detente.forecast.inputs import TableInputs
 from detente.forecast.outcomes import PARTIAL, WAR, crosses_red_line, utility

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from detente.conflict.base_rate import monthly_hazard
+from detente.conflict import monthly_hazard
 from detente.forecast.monthly import Signals
 
 QUESTIONS = ("ceasefire", "agreement", "abandoned", "ongoing")

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from detente import __version__
-from detente.conflict.durability import REPORT_YEARS
+from detente.conflict import REPORT_YEARS
 from detente.engines import get_engine
 from detente.forecast.aggregate import (
     FEW_DRAWS,

@@ -341,9 +341,13 @@ def run_forecast(
     backend: Backend = run_local,
     on_chunk: Callable[[int], None] | None = None,
     compare_engines: bool = False,
+    sensitivity: bool = False,
+    on_stage: Callable[[str], None] | None = None,
 ) -> ForecastRun:
     """Run the Monte Carlo forecast; ``on_chunk`` is called with each chunk's size (progress);
-    ``compare_engines`` adds the dated questions under every engine (:func:`engine_comparison`)."""
+    ``compare_engines`` adds the dated questions under every engine (:func:`engine_comparison`);
+    ``sensitivity`` ranks each table's input drivers (Morris, :mod:`.sensitivity`), after
+    calling ``on_stage("sensitivity")``."""
     config = config.checked(scenario)
     work = chunks(config)
 
@@ -358,7 +362,14 @@ def run_forecast(
     engines = {}
     if compare_engines and dated_problem(scenario) is None and config.engine != PROTOCOL:
         engines = engine_comparison(scenario, config)
-    return ForecastRun(scenario, config, plans, aggregates, engines=engines)
+    drivers = {}
+    if sensitivity:
+        from detente.forecast.sensitivity import table_drivers
+
+        if on_stage is not None:
+            on_stage("sensitivity")
+        drivers = table_drivers(scenario, config)
+    return ForecastRun(scenario, config, plans, aggregates, engines=engines, drivers=drivers)
 
 
 ENGINE_COMPARISON_DRAWS = 500

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from detente.errors import InputError
-from detente.scenario import Scenario, bundled_scenarios, load_scenario
-from detente.scenario.io import resolve_scenario_path
+from detente.scenario import Scenario, bundled_scenarios, load_scenario, resolve_scenario_path
 
 SNAPSHOT_SUFFIXES = (".yaml", ".yml", ".json")
 

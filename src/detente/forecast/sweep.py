@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from detente.errors import InputError
-from detente.scenario import Scenario, moved, validate_data
-from detente.scenario.io import scenario_to_data
+from detente.forecast.result import to_data
+from detente.forecast.run import Backend, ForecastConfig, run_forecast, run_local
+from detente.scenario import Scenario, moved, scenario_to_data, validate_data
 
 PATH_PATTERN = re.compile(
     r"^(?P<coll>actors|positions|tables|issues)\[(?P<key>[^\]]+)\]\.(?P<field>[a-z_.]+)$"
@@ -122,4 +124,24 @@ def rows_for_point(point: dict[Vary, float], data: dict[str, Any]) -> list[dict[
         for years, value in t["durability"]["peace_holds"].items():
             row[f"peace_holds_{years}"] = value
         rows.append(row)
+    return rows
+
+
+def run_sweep(
+    base: Scenario,
+    specs: list[str],
+    config: ForecastConfig,
+    backend: Backend = run_local,
+    on_point: Callable[[int, int], None] | None = None,
+) -> list[dict[str, Any]]:
+    """One forecast per point of the grid that ``specs`` (``PATH=a:b:n`` each) span, with the
+    same config and seed at every point; every point is built and validated before any runs.
+    Returns one flat row per point and table; ``on_point(done, total)`` reports progress."""
+    points = grid([parse_vary(spec) for spec in specs])
+    variants = [variant(base, point) for point in points]
+    rows: list[dict[str, Any]] = []
+    for done, (point, scenario) in enumerate(zip(points, variants, strict=True), start=1):
+        rows += rows_for_point(point, to_data(run_forecast(scenario, config, backend)))
+        if on_point is not None:
+            on_point(done, len(points))
     return rows

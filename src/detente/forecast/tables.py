@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from detente.conflict.outside_options import (
+from detente.conflict import (
     expected_war_outcome,
     salience_weights,
     war_outside_options,

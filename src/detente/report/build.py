@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import html
 from collections.abc import Callable
 from pathlib import Path
@@ -10,8 +9,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from detente.forecast import ForecastConfig, ForecastRun, to_data
-from detente.forecast.typical import engine_path, negotiation_path
+from detente.forecast import ForecastConfig, ForecastRun, engine_path, negotiation_path, to_data
 from detente.report import charts
 from detente.report.summary import bottom_line, few_draws, has_dated, pct
 from detente.report.words import (
@@ -222,9 +220,7 @@ def run_forecast_for_report(
     on_chunk: Callable[[int], None] | None = None,
 ) -> ForecastRun:
     """The forecast a report shows, with sensitivity drivers (Morris, forecast.sensitivity)."""
-    from detente.forecast import run_forecast, table_drivers
+    from detente.forecast import run_forecast
 
     config = ForecastConfig(draws=draws, seed=seed, engine=engine).checked(scenario)
-    run = run_forecast(scenario, config, on_chunk=on_chunk, compare_engines=True)
-    drivers = table_drivers(scenario, config)
-    return dataclasses.replace(run, drivers=drivers)
+    return run_forecast(scenario, config, on_chunk=on_chunk, compare_engines=True, sensitivity=True)

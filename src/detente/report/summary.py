@@ -55,7 +55,7 @@ def wilson(p: float, n: float) -> tuple[float, float]:
     :func:`~detente.forecast.aggregate.wilson_interval`; for a mean of per-draw probabilities,
     whose variance is at most p(1−p)/n, it bounds the Monte Carlo noise. ``n`` may be an
     expected count (draws with a ceasefire)."""
-    from detente.forecast.aggregate import wilson_interval
+    from detente.forecast import wilson_interval
 
     if n <= 0:
         return (0.0, 1.0)

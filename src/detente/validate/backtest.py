@@ -28,26 +28,31 @@ from typing import Any
 import numpy as np
 from scipy.optimize import minimize
 
-from detente.conflict.base_rate import monthly_hazard
+from detente.conflict import monthly_hazard
 from detente.engines import engine_names
 from detente.errors import InputError
-from detente.forecast.calendar import month_of, months_between
-from detente.forecast.monthly import TEXT_EVERY, Signals, table_signals
-from detente.forecast.questions import (
+from detente.forecast import (
     COEFFICIENTS,
     QUESTIONS,
+    TEXT_EVERY,
+    ForecastConfig,
     HazardModel,
+    Signals,
+    chunk_inputs,
+    chunks,
     cumulative,
     hazards,
     hazards_from,
     meeting_factor,
+    month_of,
+    months_between,
     observed_states,
     path_probability,
+    plan_table,
     question_curves,
+    table_signals,
     transition_codes,
 )
-from detente.forecast.run import ForecastConfig, chunk_inputs, chunks
-from detente.forecast.tables import plan_table
 from detente.validate.cases import Case
 
 HORIZONS = (3, 6, 12, 24)

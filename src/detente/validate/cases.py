@@ -17,8 +17,7 @@ import yaml
 from pydantic import Field, ValidationError, model_validator
 
 from detente.errors import InputError
-from detente.scenario import Scenario, Source, load_scenario
-from detente.scenario.model import Frozen
+from detente.scenario import Frozen, Scenario, Source, load_scenario
 
 CASES_PACKAGE = "detente.data.cases"
 RESOLUTIONS = "resolutions"

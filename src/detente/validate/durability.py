@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from detente.conflict.durability import REPORT_YEARS
+from detente.conflict import REPORT_YEARS
 from detente.errors import InputError
 
 DAYS_PER_YEAR = 365.25

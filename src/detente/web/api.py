@@ -254,7 +254,7 @@ def export_forecast(request: Request, run_id: int, fmt: str) -> Response:
     the metadata and the probabilities at the date in the file's metadata)."""
     import json
 
-    from detente.report.export import forecast_parquet
+    from detente.report import forecast_parquet
 
     data = _run(request, run_id)["data"]
     if fmt == "json":
@@ -269,8 +269,7 @@ def export_forecast(request: Request, run_id: int, fmt: str) -> Response:
 @router.get("/runs/{run_id}/table/{name}.csv")
 def export_table(request: Request, run_id: int, name: str) -> Response:
     """One of a run's tables as CSV: dated, monthly, ranking, classes or settlement."""
-    from detente.report.export import table_csv
-    from detente.report.words import Labels
+    from detente.report import Labels, table_csv
 
     run = _run(request, run_id)
     scenario = _scenario_of(request, run)
@@ -281,10 +280,7 @@ def export_table(request: Request, run_id: int, name: str) -> Response:
 @router.get("/runs/{run_id}/chart/{name}.{fmt}")
 def export_chart(request: Request, run_id: int, name: str, fmt: str) -> Response:
     """One of a run's charts as SVG or PNG (drawn again from the stored data)."""
-    from detente.report.build import chart_objects
-    from detente.report.export import chart_bytes
-    from detente.report.summary import bottom_line
-    from detente.report.words import Labels
+    from detente.report import Labels, bottom_line, chart_bytes, chart_objects
 
     run = _run(request, run_id)
     scenario = _scenario_of(request, run)
@@ -325,9 +321,7 @@ async def timeline(
     check_timeline_budget(snapshots, draws, engine)
 
     def job(cancel) -> bytes:
-        from detente.report.charts import to_svg
-        from detente.report.over_time import moved_rows, timeline_chart
-        from detente.report.words import Labels
+        from detente.report import Labels, moved_rows, timeline_chart, to_svg
 
         data = timeline_data(snapshots, draws, seed, engine, cancel)
         labels = Labels(snapshots[-1].scenario)
@@ -403,8 +397,7 @@ def evidence_timeline(
     """Dated events in date order, optionally those naming one actor, without sentence
     fragments and (given a scenario with a war) without events from before the war; each
     event's source as outlet and date. ``hidden`` counts what was left out."""
-    from detente.evidence import timeline
-    from detente.evidence.queries import source_label
+    from detente.evidence import source_label, timeline
     from detente.web.service import clean_timeline
 
     since = None

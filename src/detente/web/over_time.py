@@ -10,8 +10,7 @@ from collections import OrderedDict
 from typing import Any
 
 from detente.errors import InputError
-from detente.forecast.series import Snapshot, snapshots_until
-from detente.forecast.timeline import TimelineConfig, run_timeline
+from detente.forecast import Snapshot, TimelineConfig, run_timeline, snapshots_until
 from detente.scenario import dump_json
 from detente.web.budget import check_budget
 

@@ -18,7 +18,7 @@ router = APIRouter(include_in_schema=False)
 
 def render(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
     """A page with the navigation's shared context."""
-    from detente.report.words import GLOSSARY
+    from detente.report import GLOSSARY
 
     state = request.app.state
     context.update(
@@ -36,8 +36,7 @@ def render(request: Request, template: str, status: int = 200, **context) -> HTM
 @router.get("/", response_class=HTMLResponse)
 def overview(request: Request, scenario: str = DEFAULT_SCENARIO):
     """The scenario at a glance, and loading another one."""
-    from detente.report import charts
-    from detente.report.build import citations
+    from detente.report import charts, citations
 
     loaded = request.app.state.data_dir.load(scenario)
     chart = charts.to_svg(charts.positions_chart(loaded))
@@ -74,7 +73,7 @@ def over_time_page(request: Request, scenario: str = "ukraine-2026-01"):
 @router.get("/whatif", response_class=HTMLResponse)
 def whatif_page(request: Request, scenario: str = DEFAULT_SCENARIO):
     """Form controls for judgments; the page asks /api/forecast with the edits."""
-    from detente.report.words import Labels, scale_ends
+    from detente.report import Labels, scale_ends
 
     loaded = request.app.state.data_dir.load(scenario)
     return render(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import dataclasses
 import hashlib
 import json
 import math
@@ -80,7 +79,7 @@ class Cancelled(Exception):
 
 
 def _compute(key: tuple, scenario: Scenario, cancel: threading.Event | None) -> str:
-    from detente.forecast import ForecastConfig, run_forecast, table_drivers, to_data
+    from detente.forecast import ForecastConfig, run_forecast, to_data
 
     _, draws, seed, engine, options, drivers, engines = key
     config = ForecastConfig(draws=draws, seed=seed, engine=engine, engine_options=options).checked(
@@ -91,11 +90,14 @@ def _compute(key: tuple, scenario: Scenario, cancel: threading.Event | None) -> 
         if cancel is not None and cancel.is_set():
             raise Cancelled()
 
-    run = run_forecast(scenario, config, on_chunk=stop_if_cancelled, compare_engines=engines)
-    if drivers:
-        stop_if_cancelled()
-        found = table_drivers(scenario, config)
-        run = dataclasses.replace(run, drivers=found)
+    run = run_forecast(
+        scenario,
+        config,
+        on_chunk=stop_if_cancelled,
+        compare_engines=engines,
+        sensitivity=drivers,
+        on_stage=lambda _stage: stop_if_cancelled(),
+    )
     return json.dumps(to_data(run))
 
 
@@ -201,8 +203,7 @@ def noise_bands(edited: dict[str, Any], baseline: dict[str, Any]) -> dict[str, d
 
 def summary_data(scenario: Scenario, data: dict[str, Any]) -> dict[str, Any]:
     """The bottom line (report.summary) as JSON: sentences with their facts, rankings."""
-    from detente.report.summary import bottom_line
-    from detente.report.words import Labels
+    from detente.report import Labels, bottom_line
 
     found = bottom_line(data, Labels(scenario))
     for sentence in found["sentences"]:
@@ -227,9 +228,7 @@ def chart_svgs(
     noise: dict[str, Any] | None = None,
 ) -> dict[str, str]:
     """The asked-for charts as SVG (a chart without data is left out)."""
-    from detente.report import charts
-    from detente.report.build import chart_objects
-    from detente.report.words import Labels
+    from detente.report import Labels, chart_objects, charts
 
     labels = Labels(scenario) if scenario is not None else Labels.from_data(data)
     made: dict[str, Any] = {}
@@ -282,7 +281,7 @@ def rounds_factor(engine: str, options: tuple[tuple[str, Any], ...]) -> float:
     """How many times the engine's default round cap ``options`` allow (1 when they allow no
     more): the work budget scales with it, so a raised ``max_rounds`` cannot slip past it."""
     from detente.engines import get_engine
-    from detente.forecast.tables import PROTOCOL
+    from detente.forecast import PROTOCOL
 
     if engine == PROTOCOL:
         return 1.0

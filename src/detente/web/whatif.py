@@ -7,8 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from detente.errors import InputError
-from detente.scenario import Scenario, moved, validate_data
-from detente.scenario.io import scenario_to_data
+from detente.scenario import Scenario, moved, scenario_to_data, validate_data
 
 
 class Edits(BaseModel):
