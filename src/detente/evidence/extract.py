@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from detente.evidence.dates import find_dates
 from detente.evidence.figures import Figure, find_figures
-from detente.evidence.lexicon import Gazetteer, IssueLexicon, Mention
+from detente.evidence.lexicon import Gazetteer, IssueLexicon, Mention, cue_regex
 
 # --- units ----------------------------------------------------------------------------------
 
@@ -205,10 +205,7 @@ STANCE_CUES: dict[str, list[str]] = {
         r"alarm(?:ed)?", r"dangerous",
     ],
 }  # fmt: skip
-CUE_RE = re.compile(
-    "|".join(f"(?P<{stance}>\\b(?:{'|'.join(cues)})\\b)" for stance, cues in STANCE_CUES.items()),
-    re.IGNORECASE,
-)
+CUE_RE = cue_regex(STANCE_CUES)
 CLAUSE_BREAK_RE = re.compile(r";|,?\s+(?:while|whereas|but|although|though)\s+|\s+[—–]\s*")
 NEGATION_RE = re.compile(r"\b(?:not|never|no)\s+(?:\w+\s+)?$|n[’']t\s+(?:\w+\s+)?$", re.I)
 PREPOSITION_RE = re.compile(

@@ -258,3 +258,11 @@ def _parse_lexicon(data: dict, where: str | Path) -> dict[str, dict[str, list[st
             entry[name] = terms
         out[str(issue)] = entry
     return out
+
+
+def cue_regex(cues: dict[str, list[str]]) -> re.Pattern[str]:
+    """One case-insensitive pattern for stance cues, a named group per stance (word-bounded)."""
+    return re.compile(
+        "|".join(f"(?P<{stance}>\\b(?:{'|'.join(words)})\\b)" for stance, words in cues.items()),
+        re.IGNORECASE,
+    )

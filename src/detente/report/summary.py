@@ -160,37 +160,29 @@ def bottom_line(data: dict[str, Any], labels: Labels | None = None) -> dict[str,
             war_top,
         )
 
-    first = Fact(("tables", best, "by", "ceasefire"), tables[best]["by"]["ceasefire"])
-    if "ceasefire" in base:
-        out.say(
-            "best",
-            f"The format most likely to bring a ceasefire by {by} is {labels.table(best)} "
-            f"({{}}), against a base rate of {{}} for wars of this kind and age.",
-            first,
-            Fact(("meta", "base_rate", "by", "ceasefire"), base["ceasefire"]),
-        )
-    else:
-        out.say(
-            "best",
-            f"The format most likely to bring a ceasefire by {by} is {labels.table(best)} ({{}}).",
-            first,
-        )
+    def say_beside_base_rate(event: str, table: str, sentence: str, base_clause: str) -> None:
+        """``sentence`` on ``table``'s P(event by the date), with ``base_clause`` (the base rate)
+        before its full stop where the forecast carries a base rate."""
+        fact = Fact(("tables", table, "by", event), tables[table]["by"][event])
+        if event not in base:
+            out.say("best", f"{sentence}.", fact)
+            return
+        base_fact = Fact(("meta", "base_rate", "by", event), base[event])
+        out.say("best", f"{sentence}{base_clause}.", fact, base_fact)
+
+    say_beside_base_rate(
+        "ceasefire",
+        best,
+        f"The format most likely to bring a ceasefire by {by} is {labels.table(best)} ({{}})",
+        ", against a base rate of {} for wars of this kind and age",
+    )
     deal = max(tables, key=lambda t: (tables[t]["by"]["agreement"], t))
-    deal_fact = Fact(("tables", deal, "by", "agreement"), tables[deal]["by"]["agreement"])
-    if "agreement" in base:
-        out.say(
-            "best",
-            f"A signed comprehensive agreement by {by} is at most {{}} (at {labels.table(deal)}); "
-            f"the base rate is {{}}.",
-            deal_fact,
-            Fact(("meta", "base_rate", "by", "agreement"), base["agreement"]),
-        )
-    else:
-        out.say(
-            "best",
-            f"A signed comprehensive agreement by {by} is at most {{}} (at {labels.table(deal)}).",
-            deal_fact,
-        )
+    say_beside_base_rate(
+        "agreement",
+        deal,
+        f"A signed comprehensive agreement by {by} is at most {{}} (at {labels.table(deal)})",
+        "; the base rate is {}",
+    )
     holds = tables[best].get("if_ceasefire", {})
     if holds.get("holds"):
         n = holds.get("expected_draws_with_ceasefire", 0.0)
