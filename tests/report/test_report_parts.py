@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from detente.forecast import ForecastConfig, run_forecast
+from detente.forecast import ForecastConfig, run_forecast, to_data
 from detente.forecast.typical import engine_path, negotiation_path
 from detente.report import build_report, render_html, render_markdown
 from detente.report.build import citations, judgment_text
@@ -80,3 +80,20 @@ def test_report_without_sensitivity_says_so(minimal):
     assert context["charts"]["sensitivity"] == ""
     html = render_html(context)
     assert 'id="sensitivity-table"' in html and "direct" in html
+
+
+def test_settlement_terms_chart_only_when_some_draw_settles(minimal):
+    """No settled draw anywhere: a sentence says so instead of an empty chart."""
+    run = run_forecast(minimal, ForecastConfig(draws=200, seed=0))
+    html = render_html(build_report(minimal, run))
+    settled = any(
+        st["draws"] for t in to_data(run)["tables"].values() for st in t["settlement"].values()
+    )
+    assert ('id="no-settlement"' in html) is not settled
+    data = to_data(run)
+    for t in data["tables"].values():
+        for st in t["settlement"].values():
+            st["draws"] = 0
+    context = build_report(minimal, run)
+    context["data"] = data
+    assert 'id="no-settlement"' in render_html(context)
