@@ -82,18 +82,13 @@ def test_report_without_sensitivity_says_so(minimal):
     assert 'id="sensitivity-table"' in html and "direct" in html
 
 
-def test_settlement_terms_chart_only_when_some_draw_settles(minimal):
-    """No settled draw anywhere: a sentence says so instead of an empty chart."""
-    run = run_forecast(minimal, ForecastConfig(draws=200, seed=0))
-    html = render_html(build_report(minimal, run))
-    settled = any(
-        st["draws"] for t in to_data(run)["tables"].values() for st in t["settlement"].values()
-    )
-    assert ('id="no-settlement"' in html) is not settled
-    data = to_data(run)
+def test_settlement_terms_chart_says_so_when_no_draw_settles(minimal):
+    """No settled draw anywhere: the chart is a sentence saying so, not empty axes."""
+    from detente.report import charts
+
+    data = to_data(run_forecast(minimal, ForecastConfig(draws=200, seed=0)))
     for t in data["tables"].values():
         for st in t["settlement"].values():
-            st["draws"] = 0
-    context = build_report(minimal, run)
-    context["data"] = data
-    assert 'id="no-settlement"' in render_html(context)
+            st["median"] = None
+    svg = charts.to_svg(charts.settlement_chart(data))
+    assert "No draw at any format reaches a comprehensive settlement" in svg

@@ -94,13 +94,22 @@ def classes_chart(data: dict[str, Any]) -> alt.Chart:
 
 
 def settlement_chart(data: dict[str, Any]) -> alt.Chart:
-    """Per-issue settlement median and 10–90% interval per table."""
+    """Per-issue settlement median and 10–90% interval per table (a line saying so when no draw
+    settles at any table)."""
     rows = [
         {"table": t, "issue": i, **s}
         for t, table in data["tables"].items()
         for i, s in table["settlement"].items()
         if s["median"] is not None
     ]
+    if not rows:
+        note = "No draw at any format reaches a comprehensive settlement: no terms to show."
+        return (
+            alt.Chart(pd.DataFrame([{"note": note}]))
+            .mark_text(align="left", x=0, fontSize=13)
+            .encode(text="note:N")
+            .properties(width=480, height=24)
+        )
     base = alt.Chart(pd.DataFrame(rows)).encode(
         y=alt.Y("table:N", title=None), color=alt.Color("table:N", legend=None)
     )
