@@ -100,6 +100,22 @@ class Claim:
     direction: str | None
 
 
+def claim_in(unit, actor: Mention, issue: str, stance: str, cue: str, poles: list[str]) -> Claim:
+    """The claim of ``actor``'s ``stance`` on ``issue`` in the sentence ``unit`` (its direction
+    read from the issue's ``poles`` the cue governs)."""
+    return Claim(
+        actor=actor.key,
+        issue=issue,
+        stance=stance,
+        start=unit.start,
+        end=unit.end,
+        actor_start=actor.start,
+        actor_end=actor.end,
+        cue=cue,
+        direction=_direction(stance, poles),
+    )
+
+
 @dataclass(frozen=True)
 class Event:
     """A dated event: its date at its precision, a short title and the actors involved."""
@@ -293,17 +309,7 @@ def _unit_claims(text: str, unit: Unit, actors: list[Mention], issues: list[Ment
                     clause_poles = _poles_by_issue(_inside(issues, c_start, c_end))
                 governed = clause_poles
             for issue, poles in sorted(governed.items()):
-                yield Claim(
-                    actor=actor.key,
-                    issue=issue,
-                    stance=stance,
-                    start=unit.start,
-                    end=unit.end,
-                    actor_start=actor.start,
-                    actor_end=actor.end,
-                    cue=cue,
-                    direction=_direction(stance, poles),
-                )
+                yield claim_in(unit, actor, issue, stance, cue, poles)
 
 
 def _poles_by_issue(mentions: list[Mention]) -> dict[str, list[str]]:

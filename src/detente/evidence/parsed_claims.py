@@ -126,7 +126,7 @@ def _nlp():
 
 def find_claims_parsed(text: str, units, actors: tuple[Mention, ...], issues):
     """Stance claims of a document's units (see the module docstring), in text order."""
-    from detente.evidence.extract import Claim, _direction, _inside
+    from detente.evidence.extract import Claim, _inside, claim_in
 
     out: dict[tuple, Claim] = {}
     state = {"person": None, "sponsor": None, "quotes": quote_speakers(text, actors)}
@@ -148,17 +148,7 @@ def find_claims_parsed(text: str, units, actors: tuple[Mention, ...], issues):
             for actor, issue, stance, cue, poles in _unit_acts(
                 doc, unit, unit_actors, _inside(issues, unit.start, unit.end), state
             ):
-                claim = Claim(
-                    actor=actor.key,
-                    issue=issue,
-                    stance=stance,
-                    start=unit.start,
-                    end=unit.end,
-                    actor_start=actor.start,
-                    actor_end=actor.end,
-                    cue=cue,
-                    direction=_direction(stance, poles),
-                )
+                claim = claim_in(unit, actor, issue, stance, cue, poles)
                 out.setdefault((claim.actor, claim.issue, claim.stance, claim.start), claim)
         people = [m for m in unit_actors if m.person]
         if people:
