@@ -7,23 +7,12 @@ import datetime as dt
 
 import pytest
 
-from detente.evidence import load_gazetteer, load_lexicon
 from detente.evidence.dates import find_dates
 from detente.evidence.extract import extract
 from detente.evidence.figures import find_figures
 from detente.evidence.parsed_claims import available, quote_speakers
 
 needs_parser = pytest.mark.skipif(not available(), reason="spaCy pipeline not installed")
-
-
-@pytest.fixture(scope="module")
-def gaz():
-    return load_gazetteer()
-
-
-@pytest.fixture(scope="module")
-def lex():
-    return load_lexicon()
 
 
 def claims_of(text, gaz, lex):

@@ -9,20 +9,10 @@ import pytest
 from detente.errors import InputError
 from detente.evidence.dates import find_dates
 from detente.evidence.extract import extract, find_figures, split_units
-from detente.evidence.lexicon import load_gazetteer, load_lexicon
+from detente.evidence.lexicon import load_gazetteer
 from detente.evidence.reader import Article, read_article, strip_boilerplate
 
 ARTICLES = Path(__file__).parents[1] / "data" / "evidence" / "articles"
-
-
-@pytest.fixture(scope="module")
-def gaz():
-    return load_gazetteer()
-
-
-@pytest.fixture(scope="module")
-def lex():
-    return load_lexicon()
 
 
 def run(text, gaz, lex, year=None):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from detente.evidence import evaluate, ingest, load_gazetteer, load_lexicon, open_store, read_gold
+from detente.evidence import evaluate, ingest, open_store, read_gold
 from detente.evidence.dates import find_dates
 from detente.evidence.extract import extract
 from detente.evidence.figures import find_figures
@@ -18,16 +18,6 @@ from detente.evidence.reader import read_article, read_header
 
 DATA = Path(__file__).parents[1] / "data" / "evidence"
 UNSEEN = DATA / "unseen"
-
-
-@pytest.fixture(scope="module")
-def gaz():
-    return load_gazetteer()
-
-
-@pytest.fixture(scope="module")
-def lex():
-    return load_lexicon()
 
 
 def test_header_block_is_metadata_not_text(tmp_path):
