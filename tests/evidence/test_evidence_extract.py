@@ -199,3 +199,12 @@ def test_html_article_through_trafilatura(gaz, lex):
 def test_markdown_title():
     article = read_article(ARTICLES / "notes.md")
     assert article.title == "Analyst notes on the Zaporizhzhia plant"
+
+
+def test_a_tie_between_poles_goes_to_the_first_named():
+    """The direction may not depend on set order (string hashing differs between processes)."""
+    from detente.evidence.extract import _direction
+
+    assert _direction("demand", ["low", "high"]) == "low"
+    assert _direction("demand", ["high", "low"]) == "high"
+    assert _direction("reject", ["high", "low", "low"]) == "high"

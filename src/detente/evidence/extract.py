@@ -350,10 +350,11 @@ def _passive_agent(text: str, actors: list[Mention], cue_end: int) -> Mention | 
 
 
 def _direction(stance: str, poles: list[str]) -> str | None:
-    """The side of the scale a claim points to, from the poles of the phrases it is about."""
+    """The side of the scale a claim points to, from the poles of the phrases it is about (the
+    most frequent; on a tie, the first named)."""
     if not poles:
         return None
-    pole = max(set(poles), key=poles.count)
+    pole = max(poles, key=poles.count)
     if stance in POSITIVE:
         return pole
     return "low" if pole == "high" else "high"

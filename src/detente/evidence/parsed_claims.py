@@ -38,6 +38,8 @@ The parser is loaded on first use, never at import; without spaCy or the pipelin
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from functools import lru_cache
 
@@ -571,17 +573,32 @@ def _governed(doc, unit, tok, subject, issues):
         skips.append(_edges(subject))
     skips.extend(
         _edges(t)
-        for t in head.subtree
-        if _context_phrase(t) or (_contrast_clause(t) and t.i != head.i)
+        for t in doc[head.left_edge.i : head.right_edge.i + 1]  # the subtree lies in this span
+        if (_context_phrase(t) or (_contrast_clause(t) and t.i != head.i))
+        and (t.i == head.i or head.is_ancestor(t))  # last: rare, and a walk up the tree
     )
+    skipped, inside = _cover(skips), _cover(spans)
     out = []
     for m in issues:
         s, e = m.start - unit.start, m.end - unit.start
-        if any(a <= s and e <= b for a, b in skips):
-            continue
-        if any(a <= s and e <= b for a, b in spans):
+        if not skipped(s, e) and inside(s, e):
             out.append(m)
     return out
+
+
+def _cover(intervals: list[tuple[int, int]]):
+    """A test whether [s, e] lies inside any of ``intervals``: some a ≤ s has its b ≥ e, i.e.
+    the largest end among intervals starting at or before s reaches e (log time per test, so a
+    huge sentence with many clauses stays near-linear)."""
+    ordered = sorted(intervals)
+    starts = [a for a, _ in ordered]
+    reach = list(itertools.accumulate((b for _, b in ordered), max))
+
+    def covers(s: int, e: int) -> bool:
+        k = bisect.bisect_right(starts, s) - 1
+        return k >= 0 and reach[k] >= e
+
+    return covers
 
 
 CONTRAST_MARKS = {"while", "whereas", "although", "though"}
