@@ -57,23 +57,24 @@ class Change:
         }
 
 
-def _stripped(value: Any) -> Any:
-    """Data without the fields that change no number."""
+def _without(value: Any, fields: frozenset[str]) -> Any:
+    """A copy of JSON-like data without ``fields`` at any depth (its leaves are immutable)."""
     if isinstance(value, dict):
-        return {k: _stripped(v) for k, v in value.items() if k not in IGNORED}
+        return {k: _without(v, fields) for k, v in value.items() if k not in fields}
     if isinstance(value, list):
-        return [_stripped(v) for v in value]
+        return [_without(v, fields) for v in value]
     return value
 
 
+def _stripped(value: Any) -> Any:
+    """Data without the fields that change no number."""
+    return _without(value, IGNORED)
+
+
 def _no_citations(value: Any) -> Any:
-    """A deep copy without citations: an item applied to the older snapshot brings its
-    numbers, not its sources (which may postdate the older ``as_of``)."""
-    if isinstance(value, dict):
-        return {k: _no_citations(v) for k, v in value.items() if k != "citations"}
-    if isinstance(value, list):
-        return [_no_citations(v) for v in value]
-    return copy.deepcopy(value)
+    """A copy without citations: an item applied to the older snapshot brings its numbers, not
+    its sources (which may postdate the older ``as_of``)."""
+    return _without(value, frozenset({"citations"}))
 
 
 def shown(value: Any) -> str:

@@ -264,11 +264,11 @@ def run_chunk(
     xs = separable_chunk_inputs(scenario, chunk, x)
     dated = dated_problem(scenario) is None and config.engine != PROTOCOL
     at_by = months_to_by(scenario, config)
+    options = config.engine_kwargs
     out: dict[str, TableAggregate] = {}
     for table_id in config.tables or ():
         plan = plan_table(scenario, table_id)
         now = plan_by(scenario, table_id, at_by)
-        options = config.engine_kwargs
         draws = evaluate_table(now, x, config.engine, stream(chunk, table_id, "engine"), options)
         klass, terms, deals = draws.klass, None, None
         if xs is not None:

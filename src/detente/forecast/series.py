@@ -118,7 +118,7 @@ def snapshot_as_of(snapshots: tuple[Snapshot, ...], day: dt.date, today: dt.date
             "known by then",
             field="as_of",
         )
-    known = [s for s in snapshots if s.scenario.as_of is not None and s.scenario.as_of <= day]
+    known = snapshots_until(snapshots, day)
     if not known:
         first = snapshots[0].scenario
         raise InputError(

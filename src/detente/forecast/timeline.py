@@ -301,7 +301,7 @@ def _snapshot_meta(s: Snapshot, by: dt.date) -> dict[str, Any]:
         "months_to_by": month_of(sc.as_of, by),
         "war_age_months": _r(war_age_months(sc)),
         "sources": len(sc.sources),
-        "latest_source": max((x.date for x in sc.sources if x.date), default=None),
+        "latest_source": max((x.date.isoformat() for x in sc.sources if x.date), default=None),
     }
 
 
@@ -334,19 +334,17 @@ def run_timeline(
         base = base_rate_by(sc, by)
         for t in tables:
             agg = aggregates.get(t)
-            row: dict[str, Any] = {"snapshot": sc.id, "as_of": sc.as_of.isoformat()}
-            if agg is None:
-                row.update({"by": None, "base_rate": base})
-            else:
-                row.update({"by": probabilities_by(sc.as_of, by, agg.curves / agg.n)})
-                row["base_rate"] = base
-                row["name"] = sc.table(t).name
-            per_table[t]["snapshots"].append(row)
+            if agg is not None:
+                per_table[t]["name"] = sc.table(t).name  # the latest snapshot's name wins
+            per_table[t]["snapshots"].append({
+                "snapshot": sc.id,
+                "as_of": sc.as_of.isoformat(),
+                "by": None if agg is None else probabilities_by(sc.as_of, by, agg.curves / agg.n),
+                "base_rate": base,
+            })  # fmt: skip
     for t in tables:
         rows = [r for r in per_table[t]["snapshots"] if r["by"] is not None]
-        per_table[t]["name"] = rows[-1].get("name", t) if rows else t
-        for row in per_table[t]["snapshots"]:
-            row.pop("name", None)
+        per_table[t].setdefault("name", t)
         per_table[t]["change_pp"] = (
             {q: _pp(rows[-1]["by"][q] - rows[0]["by"][q]) for q in QUESTIONS}
             if len(rows) > 1
@@ -380,10 +378,7 @@ def run_timeline(
             "engine_version": engine_version,
             "engine_options": dict(config.engine_options),
             "tables": list(tables),
-            "snapshots": [
-                {**m, "latest_source": m["latest_source"] and m["latest_source"].isoformat()}
-                for m in (_snapshot_meta(s, by) for s in snapshots)
-            ],
+            "snapshots": [_snapshot_meta(s, by) for s in snapshots],
         },
         "tables": per_table,
         "steps": steps,
