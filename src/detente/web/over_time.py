@@ -3,22 +3,19 @@ scenarios, checked against the work budget, computed once per inputs (forecast.t
 
 from __future__ import annotations
 
-import json
 import math
-import threading
-from collections import OrderedDict
 from typing import Any
 
 from detente.errors import InputError
 from detente.forecast import Snapshot, TimelineConfig, run_timeline, snapshots_until
 from detente.scenario import dump_json
 from detente.web.budget import check_budget
+from detente.web.service import JsonCache, cancel_check
 
 TIMELINE_DRAWS = 10_000
 ATTRIBUTION_DRAWS = 2_000
 CACHE_SIZE = 16
-_cache: OrderedDict[tuple, str] = OrderedDict()
-_lock = threading.Lock()
+_timelines = JsonCache(CACHE_SIZE)
 
 
 def store_series(store, name: str) -> tuple[Snapshot, ...]:
@@ -53,22 +50,9 @@ def timeline_data(
 ) -> dict[str, Any]:
     """The timeline's data, kept for the last :data:`CACHE_SIZE` inputs."""
     key = (tuple(dump_json(s.scenario) for s in snapshots), draws, seed, engine)
-    with _lock:
-        text = _cache.get(key)
-    if text is None:
-
-        def step(_label: str) -> None:
-            if cancel is not None and cancel.is_set():
-                from detente.web.service import Cancelled
-
-                raise Cancelled()
-
-        config = TimelineConfig(
-            draws=draws, seed=seed, engine=engine, attribution_draws=ATTRIBUTION_DRAWS
-        )
-        text = json.dumps(run_timeline(snapshots, config, on_step=step))
-        with _lock:
-            _cache[key] = text
-            while len(_cache) > CACHE_SIZE:
-                _cache.popitem(last=False)
-    return json.loads(text)
+    config = TimelineConfig(
+        draws=draws, seed=seed, engine=engine, attribution_draws=ATTRIBUTION_DRAWS
+    )
+    return _timelines.get(
+        key, lambda: run_timeline(snapshots, config, on_step=cancel_check(cancel))
+    )

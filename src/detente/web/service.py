@@ -17,6 +17,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from functools import cache
 from typing import Any, Literal
 
@@ -69,36 +70,66 @@ class ForecastRequest(BaseModel):
     charts: list[ChartName] = Field(default_factory=list)
 
 
+class JsonCache:
+    """Results kept as JSON text for the last ``size`` inputs (the least recently used go
+    first), safe to share between worker threads; each caller gets its own copy."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._texts: OrderedDict[tuple, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """The result for ``key``, computed (outside the lock) when it is not kept."""
+        with self._lock:
+            text = self._texts.get(key)
+            if text is not None:
+                self._texts.move_to_end(key)
+        if text is None:
+            text = json.dumps(compute())
+            with self._lock:
+                self._texts[key] = text
+                while len(self._texts) > self.size:
+                    self._texts.popitem(last=False)
+        return json.loads(text)
+
+
 CACHE_SIZE = 64
-_cache: OrderedDict[tuple, str] = OrderedDict()
-_cache_lock = threading.Lock()
+_forecasts = JsonCache(CACHE_SIZE)
 
 
 class Cancelled(Exception):
     """The client went away before its forecast finished; the work was stopped."""
 
 
-def _compute(key: tuple, scenario: Scenario, cancel: threading.Event | None) -> str:
+def cancel_check(cancel: threading.Event | None) -> Callable[..., None]:
+    """A progress callback that stops the work (raises :class:`Cancelled`) once ``cancel`` is
+    set."""
+
+    def stop_if_cancelled(*_progress: Any) -> None:
+        if cancel is not None and cancel.is_set():
+            raise Cancelled()
+
+    return stop_if_cancelled
+
+
+def _compute(key: tuple, scenario: Scenario, cancel: threading.Event | None) -> dict[str, Any]:
     from detente.forecast import ForecastConfig, run_forecast, to_data
 
     _, draws, seed, engine, options, drivers, engines = key
     config = ForecastConfig(draws=draws, seed=seed, engine=engine, engine_options=options).checked(
         scenario
     )
-
-    def stop_if_cancelled(_size: int = 0) -> None:
-        if cancel is not None and cancel.is_set():
-            raise Cancelled()
-
+    stop_if_cancelled = cancel_check(cancel)
     run = run_forecast(
         scenario,
         config,
         on_chunk=stop_if_cancelled,
         compare_engines=engines,
         sensitivity=drivers,
-        on_stage=lambda _stage: stop_if_cancelled(),
+        on_stage=stop_if_cancelled,
     )
-    return json.dumps(to_data(run))
+    return to_data(run)
 
 
 def forecast_data(
@@ -116,17 +147,7 @@ def forecast_data(
         req.sensitivity,
         req.engines,
     )
-    with _cache_lock:
-        text = _cache.get(key)
-        if text is not None:
-            _cache.move_to_end(key)
-    if text is None:
-        text = _compute(key, scenario, cancel)
-        with _cache_lock:
-            _cache[key] = text
-            while len(_cache) > CACHE_SIZE:
-                _cache.popitem(last=False)
-    return json.loads(text)
+    return _forecasts.get(key, lambda: _compute(key, scenario, cancel))
 
 
 OUTPUTS: dict[str, tuple[tuple[str, ...], str | None]] = {
