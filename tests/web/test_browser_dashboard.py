@@ -306,3 +306,10 @@ def test_over_time_page_charts_the_series_and_what_moved_it(server, page, shots)
     assert page.locator("#moved tr").count() == 1 + 6 * 2
     assert "russia" in page.inner_text("#moved").lower()
     page.screenshot(path=str(shots / "over-time.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 390, f"/over-time scrolls sideways ({width} px)"
+        page.screenshot(path=str(shots / "over-time-390.png"), full_page=True)
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
