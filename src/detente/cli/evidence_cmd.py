@@ -71,9 +71,21 @@ def register(app: typer.Typer, groups) -> None:
         allow_undated: bool = typer.Option(
             False, "--allow-undated", help="Keep articles without a publication date."
         ),
+        stance_model: Path | None = typer.Option(
+            None, "--stance-model", help="Stance model written by 'detente evidence train'."
+        ),
+        rule_claims: bool = typer.Option(
+            False, "--rule-claims", help="Stance claims from the cue rules alone, no model."
+        ),
     ) -> None:
         """Read articles into the evidence store (duplicates by normalised content are skipped)."""
-        from detente.evidence import MB, iter_article_files, load_gazetteer, load_lexicon
+        from detente.evidence import (
+            MB,
+            iter_article_files,
+            load_gazetteer,
+            load_lexicon,
+            read_stance_model,
+        )
         from detente.evidence import ingest as ingest_paths
 
         if not 0.001 <= max_mb <= MAX_INGEST_MB:  # also refuses nan and inf
@@ -81,7 +93,12 @@ def register(app: typer.Typer, groups) -> None:
         missing = [p for p in paths if not p.exists()]
         if missing:
             raise InputError("no such file or directory", file=missing[0], field="PATHS")
+        if stance_model is not None and rule_claims:
+            raise InputError(
+                "give --stance-model or --rule-claims, not both", field="--rule-claims"
+            )
         gaz, lex = load_gazetteer(gazetteer), load_lexicon(lexicon)
+        model = read_stance_model(stance_model) if stance_model is not None else None
         files, bad = iter_article_files(paths)
         store = _open(db, create=True)
         with progress() as bar:
@@ -89,6 +106,7 @@ def register(app: typer.Typer, groups) -> None:
             report = ingest_paths(
                 store, paths, gazetteer=gaz, lexicon=lex, max_bytes=int(max_mb * MB),
                 files=files, require_date=not allow_undated,
+                stance_model=model, rule_claims=rule_claims,
                 on_file=lambda f: bar.advance(task, 1),
             )  # fmt: skip
         report.skipped[:0] = [(b.path, b.reason) for b in bad]
@@ -161,9 +179,10 @@ def register(app: typer.Typer, groups) -> None:
         show(
             out_console(),
             f"{len(rows)} claims",
-            [Col("id"), Col("actor"), Col("issue"), Col("stance"), Col("side"), Col("source"),
-             Col("sentence", prose=True)],
-            [[r["id"], r["actor"], r["issue"], r["stance"], r["direction"] or "–", _source(r),
+            [Col("id"), Col("actor"), Col("issue"), Col("stance"), Col("side"), Col("p", "right"),
+             Col("source"), Col("sentence", prose=True)],
+            [[r["id"], r["actor"], r["issue"], r["stance"], r["direction"] or "–",
+              "–" if r["confidence"] is None else f"{r['confidence']:.2f}", _source(r),
               _clean(r["sentence"])] for r in rows],
         )  # fmt: skip
 
@@ -223,6 +242,61 @@ def register(app: typer.Typer, groups) -> None:
                 "yellow",
                 one_line=True,
             )
+
+    @group.command("train")
+    def train_cmd(
+        paths: list[Path] = typer.Argument(..., help="Annotated articles or directories."),
+        gold: list[Path] = typer.Option(..., "--gold", help="Gold files naming the articles."),
+        out: Path = typer.Option(..., "--out", help="Write the stance model here (JSON)."),
+        l2: float = typer.Option(3.0, "--l2", min=1e-6, help="L2 penalty of the regressions."),
+        threshold: float = typer.Option(
+            0.4, "--threshold", min=0.0, max=1.0, help="Probability a claim must reach."
+        ),
+        folds: int = typer.Option(5, "--folds", min=2, help="Cross-validation folds (documents)."),
+    ) -> None:
+        """Train the stance model on annotated articles, with its cross-validated score."""
+        from detente.evidence import (
+            annotated_documents,
+            cross_validate,
+            gold_claims,
+            iter_article_files,
+            load_gazetteer,
+            load_lexicon,
+            train_stance_model,
+        )
+
+        check_output(out, "--out")
+        missing = [p for p in [*paths, *gold] if not p.exists()]
+        if missing:
+            raise InputError("no such file or directory", file=missing[0])
+        annotations = gold_claims(gold)
+        files, _ = iter_article_files(paths)
+        with progress() as bar:
+            task = bar.add_task("parsing", total=len(files))
+            docs = annotated_documents(
+                paths, annotations, load_gazetteer(), load_lexicon(),
+                on_file=lambda f: bar.advance(task, 1),
+            )  # fmt: skip
+        if len(docs) < folds:
+            raise InputError(
+                f"{len(docs)} annotated articles found, at least {folds} needed", field="--gold"
+            )
+        scores = cross_validate(docs, folds=folds, l2=l2, threshold=threshold)
+        cv = {
+            name: {"matched": s.tp, "extracted": s.extracted, "gold": s.gold, "folds": folds}
+            for name, s in scores.items()
+        }
+        model = train_stance_model(docs, l2=l2, threshold=threshold, cross_validation=cv)
+        write_output(out, model.to_json(), "--out")
+        show(
+            out_console(),
+            f"Stance claims, {folds}-fold cross-validation over {len(docs)} articles",
+            [Col("claims from"), *(Col(h, "right") for h in
+                                   ("precision", "recall", "F1", "matched", "extracted", "gold"))],
+            [[name, _fmt(s.precision), _fmt(s.recall), _fmt(s.f1), str(s.tp), str(s.extracted),
+              str(s.gold)] for name, s in scores.items()],
+        )  # fmt: skip
+        say(out_console(), f"wrote {out} ({len(model.vocabulary)} features)")
 
     @groups.scenario.command("update")
     def update_cmd(

@@ -45,6 +45,10 @@ from detente.evidence.queries import (
     timeline,
 )
 from detente.evidence.reader import MB, iter_article_files
+from detente.evidence.stance_model import StanceModel
+from detente.evidence.stance_model import read_model as read_stance_model
+from detente.evidence.stance_training import annotated_documents, cross_validate, gold_claims
+from detente.evidence.stance_training import train as train_stance_model
 from detente.evidence.store import SCHEMA_VERSION, default_db_path, open_store
 from detente.evidence.update import apply_update, format_change, propose_update
 
@@ -54,9 +58,12 @@ __all__ = [
     "Evaluation",
     "IngestReport",
     "Score",
+    "StanceModel",
+    "annotated_documents",
     "apply_update",
     "audit",
     "claims",
+    "cross_validate",
     "default_db_path",
     "document_text",
     "documents",
@@ -64,6 +71,7 @@ __all__ = [
     "export",
     "figures",
     "format_change",
+    "gold_claims",
     "ingest",
     "iter_article_files",
     "load_gazetteer",
@@ -71,7 +79,9 @@ __all__ = [
     "open_store",
     "propose_update",
     "read_gold",
+    "read_stance_model",
     "search",
     "source_label",
     "timeline",
+    "train_stance_model",
 ]

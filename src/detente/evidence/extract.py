@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from detente.evidence.dates import find_dates
 from detente.evidence.figures import Figure, find_figures
 from detente.evidence.lexicon import Gazetteer, IssueLexicon, Mention, cue_regex
+from detente.evidence.stance_model import StanceModel, doc_claims, find_candidates
 
 # --- units ----------------------------------------------------------------------------------
 
@@ -98,6 +99,8 @@ class Claim:
     actor_end: int
     cue: str
     direction: str | None
+    confidence: float | None = None
+    """The stance model's probability (None for a claim of the cue rules alone)."""
 
 
 def claim_in(unit, actor: Mention, issue: str, stance: str, cue: str, poles: list[str]) -> Claim:
@@ -148,12 +151,15 @@ def extract(
     default_year: int | None = None,
     doc_date: dt.date | None = None,
     parser: bool = True,
+    stance_model: StanceModel | None = None,
 ) -> Extraction:
     """Actors, issue mentions, stance claims, dated events and figures of one text.
 
     ``doc_date`` (the publication date) resolves weekdays and dates without a year. Claims
     come from the dependency parse (:mod:`detente.evidence.parsed_claims`) when ``parser`` is
-    True and spaCy's pipeline is installed, else from the rule layer below.
+    True and spaCy's pipeline is installed, else from the rule layer below. With a
+    ``stance_model`` (:mod:`detente.evidence.stance_model`) the parsed candidates are scored by
+    it and its claims replace the cue rules'.
     """
     if doc_date is not None and default_year is None:
         default_year = doc_date.year
@@ -163,19 +169,38 @@ def extract(
     return Extraction(
         actors=actors,
         issues=issues,
-        claims=tuple(_claims(text, units, actors, issues, parser)),
+        claims=tuple(_claims(text, units, actors, issues, parser, stance_model)),
         events=tuple(find_events(text, units, actors, default_year, doc_date)),
         figures=tuple(find_figures(text)),
         sentences=tuple(units),
     )
 
 
-def _claims(text, units, actors, issues, parser: bool) -> list[Claim]:
+def _claims(text, units, actors, issues, parser: bool, model) -> list[Claim]:
     from detente.evidence import parsed_claims
 
-    if parser and parsed_claims.available():
-        return parsed_claims.find_claims_parsed(text, units, actors, issues)
-    return find_claims(text, units, actors, issues)
+    if not (parser and parsed_claims.available()):
+        return find_claims(text, units, actors, issues)
+    rule_claims = parsed_claims.find_claims_parsed(text, units, actors, issues)
+    if model is None:
+        return rule_claims
+    quotes = parsed_claims.quote_speakers(text, actors)
+    candidates = find_candidates(text, units, actors, issues, rule_claims, quotes)
+    return [
+        Claim(
+            actor=c.actor.key,
+            issue=c.issue,
+            stance=stance,
+            start=c.unit_start,
+            end=c.unit_end,
+            actor_start=c.actor.start,
+            actor_end=c.actor.end,
+            cue=c.cue,
+            direction=_direction(stance, list(c.poles)),
+            confidence=round(p, 4),
+        )
+        for c, stance, p in doc_claims(candidates, model)
+    ]
 
 
 def _inside(items, start: int, end: int) -> list:

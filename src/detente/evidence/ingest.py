@@ -19,6 +19,7 @@ from detente.evidence.reader import (
     language_guess,
     read_article,
 )
+from detente.evidence.stance_model import StanceModel, bundled_model
 from detente.evidence.store import add_document, has_document
 
 
@@ -32,11 +33,15 @@ class IngestReport:
     warnings: list[tuple[str, str]] = field(default_factory=list)
 
 
-def extractor_tag(gazetteer: Gazetteer, lexicon: IssueLexicon) -> str:
-    """Which gazetteer and lexicon a document was extracted with."""
+def extractor_tag(
+    gazetteer: Gazetteer, lexicon: IssueLexicon, stance_model: StanceModel | None = None
+) -> str:
+    """Which gazetteer, lexicon and stance model a document was extracted with."""
     from detente.evidence import parsed_claims
 
     claims = f"parse:{parsed_claims.MODEL}" if parsed_claims.available() else "claims:rules"
+    if stance_model is not None and parsed_claims.available():
+        claims += f" stance:{stance_model.digest}"
     return f"rules-2 {claims} gazetteer:{gazetteer.digest} lexicon:{lexicon.digest}"
 
 
@@ -74,18 +79,23 @@ def ingest_paths(
     files: list[Path] | None = None,
     require_date: bool = True,
     today: dt.date | None = None,
+    stance_model: StanceModel | None = None,
+    rule_claims: bool = False,
 ) -> IngestReport:
     """Ingest files and directories (recursively); bad files are skipped with a reason.
 
     An article without a publication date is skipped unless ``require_date`` is False; one
     dated after ``today`` (default: the current UTC date) and one not in English are skipped.
     ``on_file`` is called after each file (for a progress bar); ``files`` may pass the list
-    from :func:`iter_article_files` when the caller has it already.
+    from :func:`iter_article_files` when the caller has it already. Stance claims come from
+    ``stance_model`` (default: the bundled model, :mod:`detente.evidence.stance_model`), or
+    from the cue rules alone when ``rule_claims`` is True.
     """
     today = today or dt.datetime.now(dt.UTC).date()
     gazetteer = gazetteer or load_gazetteer()
     lexicon = lexicon or load_lexicon()
-    tag = extractor_tag(gazetteer, lexicon)
+    model = None if rule_claims else stance_model or bundled_model()
+    tag = extractor_tag(gazetteer, lexicon, model)
     report = IngestReport()
     if files is None:
         files, bad = iter_article_files(paths)
@@ -96,7 +106,7 @@ def ingest_paths(
             result = admissible(result, today=today, require_date=require_date) or result
         if isinstance(result, Article):
             report.warnings.extend((result.path, w) for w in result.warnings)
-            _store_one(conn, result, gazetteer, lexicon, tag, report)
+            _store_one(conn, result, (gazetteer, lexicon, model), tag, report)
         else:
             report.skipped.append((result.path, result.reason))
         if on_file is not None:
@@ -104,13 +114,16 @@ def ingest_paths(
     return report
 
 
-def _store_one(conn, article: Article, gazetteer, lexicon, tag: str, report: IngestReport):
+def _store_one(conn, article: Article, knowledge, tag: str, report: IngestReport):
     if has_document(conn, article.content_hash):
         report.duplicates.append(article.path)
         return
     year = int(article.date[:4]) if article.date else None
     day = dt.date.fromisoformat(article.date) if article.date_precision == "day" else None
-    found = extract(article.text, gazetteer, lexicon, default_year=year, doc_date=day)
+    gazetteer, lexicon, model = knowledge
+    found = extract(
+        article.text, gazetteer, lexicon, default_year=year, doc_date=day, stance_model=model
+    )
     if add_document(conn, article, found, extractor=tag) is None:
         report.duplicates.append(article.path)
     else:

@@ -12,8 +12,8 @@ from detente.evidence.store import STANCES
 
 SOURCE_COLUMNS = "d.name AS doc, d.date AS published, d.outlet, d.url, d.author, d.title"
 CLAIM_COLUMNS = (
-    'c.id, c.actor, c.issue, c.stance, c.direction, c.cue, c.start, c."end", c.actor_start,'
-    f" c.actor_end, c.doc_id, {SOURCE_COLUMNS},"
+    'c.id, c.actor, c.issue, c.stance, c.direction, c.cue, c.confidence, c.start, c."end",'
+    f" c.actor_start, c.actor_end, c.doc_id, {SOURCE_COLUMNS},"
     ' substr(d.text, c.start + 1, c."end" - c.start) AS sentence'
 )
 

@@ -113,6 +113,10 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE documents ADD COLUMN author TEXT;
     CREATE INDEX documents_date ON documents(date);
     """,
+    # 3: the stance model's probability of a claim (NULL for a claim of the cue rules alone).
+    """
+    ALTER TABLE claims ADD COLUMN confidence REAL;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -288,7 +292,7 @@ def _insert_mentions(conn: sqlite3.Connection, doc_id: int, found: Extraction) -
 def _insert_claims(conn: sqlite3.Connection, doc_id: int, content: str, found: Extraction):
     conn.executemany(
         "INSERT OR IGNORE INTO claims (id, doc_id, actor, issue, stance, direction, cue, start,"
-        ' "end", actor_start, actor_end) VALUES (?,?,?,?,?,?,?,?,?,?,?)',
+        ' "end", actor_start, actor_end, confidence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)',
         [
             (
                 claim_id(content, c.start, c.actor, c.issue, c.stance),
@@ -302,6 +306,7 @@ def _insert_claims(conn: sqlite3.Connection, doc_id: int, content: str, found: E
                 c.end,
                 c.actor_start,
                 c.actor_end,
+                c.confidence,
             )
             for c in found.claims
         ],

@@ -1,0 +1,357 @@
+"""Stance claims scored by a learned model over parsed (actor, issue) candidates.
+
+The cue rules of :mod:`detente.evidence.parsed_claims` recall only the verbs they list. This
+layer does not start from cue words: every sentence that names an issue and an actor (or a
+pronoun, or lies in a quotation whose speaker is an actor) yields one candidate per pair, and
+a candidate is described by its dependency path (Jurafsky & Martin, *Speech and Language
+Processing*, 3rd ed., ch. 21, path features for semantic roles): the lemmas on the path from
+the actor to the issue and at their lowest common ancestor, the actor's grammatical role,
+negation, modals, hedges and conditionals on the path, and whether the cue rules found the
+same act. One L2-regularised logistic regression per stance (demand, propose, accept, reject,
+warn) gives the probability that the sentence states that stance of that actor on that issue.
+A document's claim is the most probable of its candidates when that probability passes the
+model's threshold.
+
+The model is trained by :func:`fit` on annotated articles (labels are the document's gold
+claims: a candidate is positive for a stance when its document's gold has that actor, issue
+and stance), and shipped as JSON weights (``detente/data/stance_model.json``) read with NumPy
+alone; nothing is downloaded and no training library is needed at run time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from detente.errors import InputError
+from detente.evidence.lexicon import Mention
+
+STANCES = ("demand", "propose", "accept", "reject", "warn")
+CONTENT_POS = {"VERB", "NOUN", "ADJ", "AUX", "ADP"}
+MODALS = {"must", "should", "will", "would", "can", "could", "may", "might", "shall"}
+HEDGES = {"hope", "expect", "believe", "think", "anticipate", "predict", "likely", "possible"}
+PERSON_PRONOUNS = {"he", "she", "his", "her", "him"}
+FIRST_PERSON = {"we", "our", "us", "i", "my"}
+MAX_PATH = 4
+MODEL_FILE = "stance_model.json"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One (actor, issue) pair in one sentence, with the features the model reads."""
+
+    unit_start: int
+    unit_end: int
+    actor: Mention
+    issue: str
+    poles: tuple[str, ...]
+    features: tuple[str, ...]
+    cue: str
+    """The cue rules' cue word for this pair, else the word linking actor and issue."""
+
+
+def find_candidates(text: str, units, actors, issues, rule_claims, state_quotes) -> list:
+    """Every (actor, issue) candidate of a document's sentences, with its features.
+
+    ``rule_claims`` are the cue rules' claims (their acts become features, and an act whose
+    actor is not in its sentence, such as a plan's sponsor, a candidate of its own);
+    ``state_quotes`` the (start, end, speaker) of attributed quotations.
+    """
+    from detente.evidence.extract import _inside
+    from detente.evidence.parsed_claims import _nlp
+
+    by_unit: dict[int, dict[tuple[str, str], dict[str, str]]] = {}
+    for c in rule_claims:
+        by_unit.setdefault(c.start, {}).setdefault((c.actor, c.issue), {})[c.stance] = c.cue
+    todo = []
+    last_person: Mention | None = None
+    for unit in units:
+        unit_issues = _inside(issues, unit.start, unit.end)
+        unit_actors = _inside(actors, unit.start, unit.end)
+        speakers = [m for a, b, m in state_quotes if a < unit.end and unit.start < b]
+        if unit_issues and (unit_actors or speakers or last_person is not None):
+            todo.append((unit, unit_actors, unit_issues, speakers, last_person))
+        people = [m for m in unit_actors if m.person]
+        if people:
+            last_person = people[-1]
+    out: list[Candidate] = []
+    docs = _nlp().pipe([u.text for u, *_ in todo])
+    for (unit, unit_actors, unit_issues, speakers, person), doc in zip(todo, docs, strict=True):
+        acts = by_unit.get(unit.start, {})
+        out.extend(_unit_candidates(doc, unit, unit_actors, unit_issues, speakers, person, acts))
+    return out
+
+
+def _unit_candidates(doc, unit, actors, issues, speakers, person, acts) -> list[Candidate]:
+    holders = _holders(doc, unit, actors, speakers, person)
+    out = []
+    seen: set[tuple[str, str]] = set()
+    for issue in sorted({m.key for m in issues}):
+        mentions = [m for m in issues if m.key == issue]
+        poles = tuple(m.pole for m in mentions if m.pole)
+        issue_toks = [t for m in mentions if (t := _root(doc, unit, m)) is not None]
+        for actor, tok, how in holders:
+            rule_cues = acts.get((actor.key, issue), {})
+            feats = {f"actor:{actor.key}", f"issue:{issue}", f"holder:{how}"}
+            feats |= {f"rule:{s}" for s in rule_cues}
+            cue = next(iter(rule_cues.values()), "")
+            if tok is not None and issue_toks:
+                nearest = min(issue_toks, key=lambda t: _distance(tok, t))
+                feats |= _path_features(tok, nearest)
+                feats |= _other_actor_nearer(tok, issue_toks, holders)
+                cue = cue or _linking_word(tok, nearest)
+            out.append(
+                Candidate(unit.start, unit.end, actor, issue, poles, tuple(sorted(feats)), cue)
+            )
+            seen.add((actor.key, issue))
+        for (key, act_issue), rule_cues in acts.items():
+            if act_issue == issue and (key, issue) not in seen:
+                sponsor = Mention(unit.start, unit.start, key, "", False)
+                feats = {f"actor:{key}", f"issue:{issue}", "holder:rule"}
+                feats |= {f"rule:{s}" for s in rule_cues}
+                cue = next(iter(rule_cues.values()))
+                out.append(
+                    Candidate(
+                        unit.start, unit.end, sponsor, issue, poles, tuple(sorted(feats)), cue
+                    )
+                )
+    return out
+
+
+def _holders(doc, unit, actors, speakers, person):
+    """(actor mention, token or None, how it was found) of everyone who may hold a stance in
+    the sentence: actors named in it, a pronoun's person, a quotation's speaker."""
+    out = []
+    for m in actors:
+        tok = _root(doc, unit, m)
+        out.append((m, tok, "person" if m.person else "named"))
+    for tok in doc:
+        low = tok.lower_
+        if low in PERSON_PRONOUNS and person is not None and not any(m.person for m in actors):
+            out.append((person, tok, "pronoun"))
+        elif low in FIRST_PERSON and speakers:
+            out.append((speakers[0], tok, "first_person"))
+    if speakers and not any(how == "first_person" for _, _, how in out):
+        root = next((t for t in doc if t.dep_ == "ROOT"), None)
+        out.append((speakers[0], root, "speaker"))
+    return out
+
+
+def _root(doc, unit, m: Mention):
+    span = doc.char_span(m.start - unit.start, m.end - unit.start, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
+
+
+def _ancestry(tok) -> list:
+    return [tok, *tok.ancestors]
+
+
+def _distance(a, b) -> int:
+    up_a, up_b = _ancestry(a), _ancestry(b)
+    ids_b = {t.i: k for k, t in enumerate(up_b)}
+    for k, t in enumerate(up_a):
+        if t.i in ids_b:
+            return k + ids_b[t.i]
+    return 99
+
+
+def _lowest_common_ancestor(a, b):
+    ids_b = {t.i for t in _ancestry(b)}
+    return next((t for t in _ancestry(a) if t.i in ids_b), None)
+
+
+def _linking_word(a, b) -> str:
+    lca = _lowest_common_ancestor(a, b)
+    return lca.text if lca is not None else ""
+
+
+def _path_features(a, b) -> set[str]:
+    """Features of the dependency path from the actor's token ``a`` to the issue's ``b``."""
+    up_a, up_b = _ancestry(a), _ancestry(b)
+    ids_b = {t.i: k for k, t in enumerate(up_b)}
+    k_a = next((k for k, t in enumerate(up_a) if t.i in ids_b), None)
+    if k_a is None:
+        return {"path:none"}
+    lca = up_a[k_a]
+    up, down = up_a[:k_a], up_b[: ids_b[lca.i]]
+    path = [*up[1:], lca, *down[1:]]
+    feats = {
+        f"adep:{a.dep_}",
+        f"ahead:{a.head.lemma_.lower()}",
+        f"lca:{lca.lemma_.lower()}",
+        f"lcapos:{lca.pos_}",
+        f"up:{'/'.join(t.dep_ for t in up[:MAX_PATH])}",
+        f"down:{'/'.join(t.dep_ for t in reversed(down[-MAX_PATH:]))}",
+        f"len:{min(len(up) + len(down), 8)}",
+    }
+    feats |= {f"pw:{t.lemma_.lower()}" for t in path if t.pos_ in CONTENT_POS}
+    feats |= {f"uw:{t.lemma_.lower()}" for t in [*up[1:], lca] if t.pos_ in CONTENT_POS}
+    feats |= {f"ihead:{b.head.lemma_.lower()}", f"idep:{b.dep_}"}
+    for t in path:
+        for c in t.children:
+            if c.dep_ == "neg":
+                feats.add("neg")
+            if c.dep_ == "aux" and c.lower_ in MODALS:
+                feats.add(f"modal:{c.lower_}")
+            if c.dep_ == "mark" and c.lower_ in ("if", "unless"):
+                feats.add("conditional")
+    for t in [lca, *lca.ancestors]:
+        if t.lemma_.lower() in HEDGES:
+            feats.add("hedge")
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in t.children):
+            feats.add("conditional")
+    if a.dep_ in ("nsubj", "nsubjpass") and a.head.i == lca.i:
+        feats.add(f"subj_of:{lca.lemma_.lower()}")
+    return feats
+
+
+def _other_actor_nearer(tok, issue_toks, holders) -> set[str]:
+    mine = min(_distance(tok, t) for t in issue_toks)
+    others = [
+        min(_distance(o, t) for t in issue_toks)
+        for _, o, _ in holders
+        if o is not None and o.i != tok.i
+    ]
+    return {"other_nearer"} if others and min(others) < mine else set()
+
+
+# --- the model -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StanceModel:
+    """Weights of one logistic regression per stance over a shared feature vocabulary."""
+
+    vocabulary: dict[str, int]
+    weights: np.ndarray  # features × stances
+    bias: np.ndarray  # stances
+    threshold: float
+    provenance: dict[str, Any]
+
+    def probabilities(self, features) -> np.ndarray:
+        """P(stance) for each candidate (rows) and stance (columns)."""
+        z = np.tile(self.bias, (len(features), 1))
+        for row, feats in enumerate(features):
+            idx = [self.vocabulary[f] for f in feats if f in self.vocabulary]
+            if idx:
+                z[row] += self.weights[idx].sum(axis=0)
+        return 1.0 / (1.0 + np.exp(-z))
+
+    @property
+    def digest(self) -> str:
+        """A short hash of the weights, threshold and provenance (names the model in a store)."""
+        return hashlib.sha256(self.to_json().encode()).hexdigest()[:12]
+
+    def to_json(self) -> str:
+        """The model as JSON, one feature's weights per line (rounded to 6 decimals)."""
+        head = {
+            "stances": list(STANCES),
+            "threshold": self.threshold,
+            "bias": [round(float(b), 6) for b in self.bias],
+            "provenance": self.provenance,
+        }
+        rows = []
+        for name in sorted(self.vocabulary):
+            w = [round(float(x), 6) for x in self.weights[self.vocabulary[name]]]
+            if any(w):
+                rows.append(f"{json.dumps(name)}: {json.dumps(w)}")
+        weights = '"weights": {\n' + ",\n".join(rows) + "\n}"
+        return json.dumps(head, sort_keys=True)[:-1] + ", " + weights + "}\n"
+
+
+def model_from_json(text: str, where: str | Path = MODEL_FILE) -> StanceModel:
+    """A model from :meth:`StanceModel.to_json`'s text; a malformed one is an InputError."""
+    try:
+        data = json.loads(text)
+        names = sorted(data["weights"])
+        weights = np.array([data["weights"][n] for n in names], dtype=float)
+        model = StanceModel(
+            vocabulary={n: i for i, n in enumerate(names)},
+            weights=weights.reshape(len(names), len(STANCES)),
+            bias=np.array(data["bias"], dtype=float).reshape(len(STANCES)),
+            threshold=float(data["threshold"]),
+            provenance=dict(data.get("provenance", {})),
+        )
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise InputError(f"not a stance model: {exc}", file=where, field="weights") from None
+    if list(data.get("stances", STANCES)) != list(STANCES):
+        raise InputError(f"stances must be {list(STANCES)}", file=where, field="stances")
+    return model
+
+
+@lru_cache(maxsize=1)
+def bundled_model() -> StanceModel | None:
+    """The shipped model, or None when the package has none."""
+    ref = resources.files("detente.data") / MODEL_FILE
+    if not ref.is_file():
+        return None
+    return model_from_json(ref.read_text(encoding="utf-8"))
+
+
+def fit(features, labels: np.ndarray, *, l2: float, threshold: float, provenance=None):
+    """L2-regularised logistic regression per stance (L-BFGS, deterministic): ``features`` a
+    list of feature-name collections, ``labels`` a candidates × stances 0/1 matrix."""
+    from scipy.optimize import minimize
+    from scipy.sparse import csr_matrix
+
+    names = sorted({f for feats in features for f in feats})
+    vocabulary = {n: i for i, n in enumerate(names)}
+    rows, cols = [], []
+    for r, feats in enumerate(features):
+        for f in set(feats):
+            rows.append(r)
+            cols.append(vocabulary[f])
+    x = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(features), len(names)))
+    weights = np.zeros((len(names), len(STANCES)))
+    bias = np.zeros(len(STANCES))
+    for s in range(len(STANCES)):
+        y = labels[:, s].astype(float)
+
+        def loss(theta, y=y):
+            w, b = theta[:-1], theta[-1]
+            z = x @ w + b
+            p = 1.0 / (1.0 + np.exp(-z))
+            nll = np.sum(np.logaddexp(0.0, z) - y * z) + 0.5 * l2 * w @ w
+            g = p - y
+            return nll, np.concatenate([x.T @ g + l2 * w, [g.sum()]])
+
+        res = minimize(loss, np.zeros(len(names) + 1), jac=True, method="L-BFGS-B")
+        weights[:, s], bias[s] = res.x[:-1], res.x[-1]
+    return StanceModel(vocabulary, weights, bias, threshold, provenance or {})
+
+
+def doc_claims(
+    candidates: list[Candidate], model: StanceModel
+) -> list[tuple[Candidate, str, float]]:
+    """(candidate, stance, probability) of each claim the model makes in one document: per
+    (actor, issue, stance) the most probable candidate, kept when it passes the threshold."""
+    if not candidates:
+        return []
+    probs = model.probabilities([c.features for c in candidates])
+    best: dict[tuple[str, str, str], tuple[float, int]] = {}
+    for i, c in enumerate(candidates):
+        for s, stance in enumerate(STANCES):
+            key = (c.actor.key, c.issue, stance)
+            if key not in best or probs[i, s] > best[key][0]:
+                best[key] = (float(probs[i, s]), i)
+    return [
+        (candidates[i], key[2], p)
+        for key, (p, i) in sorted(best.items(), key=lambda kv: kv[1][1])
+        if p >= model.threshold
+    ]
+
+
+def read_model(path: Path) -> StanceModel:
+    """A stance model file written by ``detente evidence train``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read: {exc.__class__.__name__}", file=path) from None
+    return model_from_json(text, path)
