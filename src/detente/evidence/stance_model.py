@@ -91,6 +91,7 @@ def find_candidates(text: str, units, actors, issues, rule_claims, state_quotes)
 
 def _unit_candidates(doc, unit, actors, issues, speakers, person, acts) -> list[Candidate]:
     holders = _holders(doc, unit, actors, speakers, person)
+    cue_classes = _cue_classes(doc)
     out = []
     seen: set[tuple[str, str]] = set()
     for issue in sorted({m.key for m in issues}):
@@ -104,7 +105,7 @@ def _unit_candidates(doc, unit, actors, issues, speakers, person, acts) -> list[
             cue = next(iter(rule_cues.values()), "")
             if tok is not None and issue_toks:
                 nearest = min(issue_toks, key=lambda t: _distance(tok, t))
-                feats |= _path_features(tok, nearest)
+                feats |= _path_features(tok, nearest, cue_classes)
                 feats |= _other_actor_nearer(tok, issue_toks, holders)
                 cue = cue or _linking_word(tok, nearest)
             out.append(
@@ -172,7 +173,21 @@ def _linking_word(a, b) -> str:
     return lca.text if lca is not None else ""
 
 
-def _path_features(a, b) -> set[str]:
+def _cue_classes(doc) -> dict[int, str]:
+    """Token index → the stance class of the cue word it is part of (the cue lists of
+    :mod:`detente.evidence.parsed_claims`), so that the model pools what it learns of one cue
+    over the others of its class."""
+    from detente.evidence.parsed_claims import CUE_RE
+
+    out = {}
+    for m in CUE_RE.finditer(doc.text):
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        for t in span or ():
+            out[t.i] = m.lastgroup
+    return out
+
+
+def _path_features(a, b, cue_classes: dict[int, str]) -> set[str]:
     """Features of the dependency path from the actor's token ``a`` to the issue's ``b``."""
     up_a, up_b = _ancestry(a), _ancestry(b)
     ids_b = {t.i: k for k, t in enumerate(up_b)}
@@ -193,6 +208,7 @@ def _path_features(a, b) -> set[str]:
     }
     feats |= {f"pw:{t.lemma_.lower()}" for t in path if t.pos_ in CONTENT_POS}
     feats |= {f"uw:{t.lemma_.lower()}" for t in [*up[1:], lca] if t.pos_ in CONTENT_POS}
+    feats |= {f"cue:{cue_classes[t.i]}" for t in path if t.i in cue_classes}
     feats |= {f"ihead:{b.head.lemma_.lower()}", f"idep:{b.dep_}"}
     for t in path:
         for c in t.children:
