@@ -173,15 +173,16 @@ FLOORS = {
     "dev": {"actor": 0.95, "claim": 0.88, "event": 0.95, "figure": 0.95},
     "test": {"actor": 0.95, "claim": 0.55, "event": 0.88, "figure": 0.90},
     "test2": {"actor": 0.95, "claim": 0.20, "event": 0.90, "figure": 0.90},
+    "test3": {"actor": 0.94, "claim": 0.50, "event": 0.78, "figure": 0.87},
 }
 
 
 @needs_parser
-@pytest.mark.parametrize("half", ["dev", "test", "test2"])
+@pytest.mark.parametrize("half", ["dev", "test", "test2", "test3"])
 def test_unseen_gold_scores(tmp_path, half):
     conn = open_store(tmp_path / "u.db")
     report = ingest(conn, [UNSEEN])
-    later = [p for sub in ("added", "fresh") for p in (UNSEEN / sub).glob("*.txt")]
+    later = [p for sub in ("added", "fresh", "test3") for p in (UNSEEN / sub).glob("*.txt")]
     assert len(report.added) == 44 + len(later)
     assert not report.skipped
     result = evaluate(conn, read_gold(DATA / f"gold-unseen-{half}.jsonl"))
@@ -215,23 +216,37 @@ def test_added_excerpts_are_dev_and_annotated():
         assert not (UNSEEN / path.name).exists()
 
 
-def test_fresh_excerpts_are_test2_and_annotated():
-    """The fresh held-out set (unseen/fresh) is all `Split: test2`, each file in its own gold
-    file with its metadata, and in no other gold file nor folder."""
-    gold = (DATA / "gold-unseen-test2.jsonl").read_text(encoding="utf-8")
+@pytest.mark.parametrize(("folder", "split"), [("fresh", "test2"), ("test3", "test3")])
+def test_later_held_out_sets_are_annotated_apart(folder, split):
+    """Each later held-out set (unseen/fresh, unseen/test3) is all `Split: <its name>`, each
+    file in its own gold file with its metadata, and in no other gold file nor folder."""
+    gold = (DATA / f"gold-unseen-{split}.jsonl").read_text(encoding="utf-8")
     others = "".join(
-        (DATA / f"gold-unseen-{h}.jsonl").read_text(encoding="utf-8") for h in ("dev", "test")
+        (DATA / f"gold-unseen-{h}.jsonl").read_text(encoding="utf-8")
+        for h in ("dev", "test", "test2", "test3")
+        if h != split
     )
-    fresh = sorted((UNSEEN / "fresh").glob("*.txt"))
-    assert len(fresh) >= 20
-    for path in fresh:
+    files = sorted((UNSEEN / folder).glob("*.txt"))
+    assert len(files) >= 20
+    elsewhere = {p.name for p in UNSEEN.rglob("*.txt") if p.parent.name != folder}
+    for path in files:
         text = "\n" + path.read_text(encoding="utf-8")
-        assert "\nSplit: test2\n" in text and "\nURL: https://" in text, path.name
+        assert f"\nSplit: {split}\n" in text and "\nURL: http" in text, path.name
         assert "\nDate: 20" in text and "\nOutlet: " in text, path.name
         assert f'"doc": "{path.name}"' in gold and f'"doc": "{path.name}"' not in others
-        assert not (UNSEEN / path.name).exists() and not (UNSEEN / "added" / path.name).exists()
+        assert path.name not in elsewhere
     named = {line.split('"doc": "')[1].split('"')[0] for line in gold.splitlines() if line}
-    assert named == {p.name for p in fresh}
+    assert named == {p.name for p in files}
+
+
+def test_held_out_urls_are_not_reused():
+    urls = [
+        line
+        for p in UNSEEN.rglob("*.txt")
+        for line in p.read_text(encoding="utf-8").splitlines()
+        if line.startswith("URL: ")
+    ]
+    assert len(urls) == len(set(urls))
 
 
 HTML_PAGE = """<html><head><title>Envoys meet in Geneva</title>

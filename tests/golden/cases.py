@@ -98,6 +98,11 @@ CASES = (
     Case("evidence-claims", ("evidence", "claims", "--db", DB)),
     Case("evidence-export", ("evidence", "export", "--json", "e.json", "--db", DB)),
     Case(
+        "evidence-train",
+        ("evidence", "train", "tests/data/evidence/unseen/test3", "--gold",
+         "tests/data/evidence/gold-unseen-test3.jsonl", "--out", "m.json"),
+    ),  # fmt: skip
+    Case(
         "evidence-evaluate",
         ("evidence", "evaluate", "--gold", "tests/data/evidence/gold-seeds.jsonl", "--db", DB),
     ),

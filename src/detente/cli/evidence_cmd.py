@@ -40,6 +40,10 @@ def _fmt(x: float) -> str:
     return "–" if math.isnan(x) else f"{x:.2f}"
 
 
+def _fmt_p(x: float | None) -> str:
+    return "–" if x is None else f"{x:.2f}"
+
+
 PUBLISHED_BY = typer.Option(
     None, "--published-by", help="Only documents published on or before this date (YYYY-MM-DD)."
 )
@@ -72,10 +76,9 @@ def register(app: typer.Typer, groups) -> None:
             False, "--allow-undated", help="Keep articles without a publication date."
         ),
         stance_model: Path | None = typer.Option(
-            None, "--stance-model", help="Stance model written by 'detente evidence train'."
-        ),
-        rule_claims: bool = typer.Option(
-            False, "--rule-claims", help="Stance claims from the cue rules alone, no model."
+            None,
+            "--stance-model",
+            help="Claims from a model written by 'detente evidence train', not the cue rules.",
         ),
     ) -> None:
         """Read articles into the evidence store (duplicates by normalised content are skipped)."""
@@ -93,10 +96,6 @@ def register(app: typer.Typer, groups) -> None:
         missing = [p for p in paths if not p.exists()]
         if missing:
             raise InputError("no such file or directory", file=missing[0], field="PATHS")
-        if stance_model is not None and rule_claims:
-            raise InputError(
-                "give --stance-model or --rule-claims, not both", field="--rule-claims"
-            )
         gaz, lex = load_gazetteer(gazetteer), load_lexicon(lexicon)
         model = read_stance_model(stance_model) if stance_model is not None else None
         files, bad = iter_article_files(paths)
@@ -106,7 +105,7 @@ def register(app: typer.Typer, groups) -> None:
             report = ingest_paths(
                 store, paths, gazetteer=gaz, lexicon=lex, max_bytes=int(max_mb * MB),
                 files=files, require_date=not allow_undated,
-                stance_model=model, rule_claims=rule_claims,
+                stance_model=model,
                 on_file=lambda f: bar.advance(task, 1),
             )  # fmt: skip
         report.skipped[:0] = [(b.path, b.reason) for b in bad]
@@ -176,14 +175,25 @@ def register(app: typer.Typer, groups) -> None:
         from detente.evidence import claims
 
         rows = claims(_open(db), actor=actor, issue=issue, stance=stance, published_by=published_by)
+        scored = any(r["confidence"] is not None for r in rows)  # claims of a stance model
+        p_col = [Col("p", "right")] if scored else []
+        cols = [
+            Col("id"),
+            Col("actor"),
+            Col("issue"),
+            Col("stance"),
+            Col("side"),
+            *p_col,
+            Col("source"),
+            Col("sentence", prose=True),
+        ]
         show(
             out_console(),
             f"{len(rows)} claims",
-            [Col("id"), Col("actor"), Col("issue"), Col("stance"), Col("side"), Col("p", "right"),
-             Col("source"), Col("sentence", prose=True)],
+            cols,
             [[r["id"], r["actor"], r["issue"], r["stance"], r["direction"] or "–",
-              "–" if r["confidence"] is None else f"{r['confidence']:.2f}", _source(r),
-              _clean(r["sentence"])] for r in rows],
+              *([_fmt_p(r["confidence"])] if scored else []), _source(r), _clean(r["sentence"])]
+             for r in rows],
         )  # fmt: skip
 
     @group.command("export")

@@ -19,7 +19,7 @@ from detente.evidence.reader import (
     language_guess,
     read_article,
 )
-from detente.evidence.stance_model import StanceModel, bundled_model
+from detente.evidence.stance_model import StanceModel
 from detente.evidence.store import add_document, has_document
 
 
@@ -80,22 +80,19 @@ def ingest_paths(
     require_date: bool = True,
     today: dt.date | None = None,
     stance_model: StanceModel | None = None,
-    rule_claims: bool = False,
 ) -> IngestReport:
     """Ingest files and directories (recursively); bad files are skipped with a reason.
 
     An article without a publication date is skipped unless ``require_date`` is False; one
     dated after ``today`` (default: the current UTC date) and one not in English are skipped.
     ``on_file`` is called after each file (for a progress bar); ``files`` may pass the list
-    from :func:`iter_article_files` when the caller has it already. Stance claims come from
-    ``stance_model`` (default: the bundled model, :mod:`detente.evidence.stance_model`), or
-    from the cue rules alone when ``rule_claims`` is True.
+    from :func:`iter_article_files` when the caller has it already. Stance claims come from the
+    cue rules, or from ``stance_model`` when one is given (:mod:`detente.evidence.stance_model`).
     """
     today = today or dt.datetime.now(dt.UTC).date()
     gazetteer = gazetteer or load_gazetteer()
     lexicon = lexicon or load_lexicon()
-    model = None if rule_claims else stance_model or bundled_model()
-    tag = extractor_tag(gazetteer, lexicon, model)
+    tag = extractor_tag(gazetteer, lexicon, stance_model)
     report = IngestReport()
     if files is None:
         files, bad = iter_article_files(paths)
@@ -106,7 +103,7 @@ def ingest_paths(
             result = admissible(result, today=today, require_date=require_date) or result
         if isinstance(result, Article):
             report.warnings.extend((result.path, w) for w in result.warnings)
-            _store_one(conn, result, (gazetteer, lexicon, model), tag, report)
+            _store_one(conn, result, (gazetteer, lexicon, stance_model), tag, report)
         else:
             report.skipped.append((result.path, result.reason))
         if on_file is not None:

@@ -12,10 +12,11 @@ warn) gives the probability that the sentence states that stance of that actor o
 A document's claim is the most probable of its candidates when that probability passes the
 model's threshold.
 
-The model is trained by :func:`fit` on annotated articles (labels are the document's gold
-claims: a candidate is positive for a stance when its document's gold has that actor, issue
-and stance), and shipped as JSON weights (``detente/data/stance_model.json``) read with NumPy
-alone; nothing is downloaded and no training library is needed at run time.
+The model is trained by :func:`fit` on annotated articles (``detente evidence train``; labels
+are the document's gold claims: a candidate is positive for a stance when its document's gold
+has that actor, issue and stance) and written as JSON weights, read with NumPy alone. It is
+used only when given (``detente ingest --stance-model FILE``): on an independently annotated
+test set it scored below the cue rules (docs/validation.md), so the cue rules stay the default.
 """
 
 from __future__ import annotations
@@ -23,8 +24,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +39,6 @@ HEDGES = {"hope", "expect", "believe", "think", "anticipate", "predict", "likely
 PERSON_PRONOUNS = {"he", "she", "his", "her", "him"}
 FIRST_PERSON = {"we", "our", "us", "i", "my"}
 MAX_PATH = 4
-MODEL_FILE = "stance_model.json"
 
 
 @dataclass(frozen=True)
@@ -282,7 +280,7 @@ class StanceModel:
         return json.dumps(head, sort_keys=True)[:-1] + ", " + weights + "}\n"
 
 
-def model_from_json(text: str, where: str | Path = MODEL_FILE) -> StanceModel:
+def model_from_json(text: str, where: str | Path = "stance model") -> StanceModel:
     """A model from :meth:`StanceModel.to_json`'s text; a malformed one is an InputError."""
     try:
         data = json.loads(text)
@@ -300,15 +298,6 @@ def model_from_json(text: str, where: str | Path = MODEL_FILE) -> StanceModel:
     if list(data.get("stances", STANCES)) != list(STANCES):
         raise InputError(f"stances must be {list(STANCES)}", file=where, field="stances")
     return model
-
-
-@lru_cache(maxsize=1)
-def bundled_model() -> StanceModel | None:
-    """The shipped model, or None when the package has none."""
-    ref = resources.files("detente.data") / MODEL_FILE
-    if not ref.is_file():
-        return None
-    return model_from_json(ref.read_text(encoding="utf-8"))
 
 
 def fit(features, labels: np.ndarray, *, l2: float, threshold: float, provenance=None):

@@ -1,0 +1,125 @@
+"""The learned stance model: training is deterministic and holds whole documents out, the test
+set is never trained on, a model file is validated, and ingest with a model keeps its
+probabilities (docs/evidence.md, "Stance model")."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from detente.cli import main
+from detente.evidence import (
+    annotated_documents,
+    claims,
+    cross_validate,
+    gold_claims,
+    ingest,
+    open_store,
+    read_stance_model,
+)
+from detente.evidence.stance_model import STANCES, fit, model_from_json
+
+DATA = Path(__file__).parents[1] / "data" / "evidence"
+MODEL = DATA / "stance_model.json"
+TRAINING_GOLD = [DATA / f"gold-unseen-{h}.jsonl" for h in ("dev", "test", "test2")]
+
+needs_parser = pytest.mark.skipif(
+    not __import__("detente.evidence.parsed_claims").evidence.parsed_claims.available(),
+    reason="spaCy pipeline not installed",
+)
+
+
+def run(argv, capsys):
+    try:
+        main(argv)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code or 0
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_the_scored_model_never_saw_the_test_set():
+    trained = set(read_stance_model(MODEL).provenance["trained_on"])
+    test3 = {p.name for p in (DATA / "unseen" / "test3").glob("*.txt")}
+    assert len(trained) == 84 and len(test3) >= 20 and not trained & test3
+
+
+@needs_parser
+@pytest.mark.slow
+def test_training_reproduces_the_scored_model_byte_for_byte(tmp_path, capsys):
+    out = tmp_path / "m.json"
+    gold = [a for g in TRAINING_GOLD for a in ("--gold", str(g))]
+    code, text, err = run(["evidence", "train", str(DATA / "unseen"), *gold, "--out", str(out)],
+                          capsys)  # fmt: skip
+    assert code == 0, err
+    assert "84 articles" in text and "model, held out" in text and "cue rules" in text
+    assert out.read_bytes() == MODEL.read_bytes()
+
+
+def test_json_round_trip_is_exact():
+    text = MODEL.read_text(encoding="utf-8")
+    assert model_from_json(text).to_json() == text
+
+
+def test_fit_learns_a_separable_stance_and_is_deterministic():
+    features = [("w:refuse",), ("w:refuse", "a:x"), ("w:offer",), ("w:offer", "a:y")] * 5
+    labels = np.array([[0, 0, 0, 1, 0], [0, 0, 0, 1, 0], [0, 1, 0, 0, 0], [0, 1, 0, 0, 0]] * 5)
+    a = fit(features, labels, l2=1.0, threshold=0.5)
+    b = fit(features, labels, l2=1.0, threshold=0.5)
+    assert a.to_json() == b.to_json()
+    p = a.probabilities([("w:refuse",), ("w:offer",), ("unseen",)])
+    reject, propose = STANCES.index("reject"), STANCES.index("propose")
+    assert p[0, reject] > 0.8 > p[0, propose] and p[1, propose] > 0.8 > p[1, reject]
+    assert np.all(p[2] < 0.5)  # an unknown feature adds nothing to the bias
+
+
+@needs_parser
+def test_cross_validation_scores_every_document_once(gaz, lex):
+    gold = gold_claims([DATA / "gold-unseen-test3.jsonl"])
+    docs = annotated_documents([DATA / "unseen" / "test3"], gold, gaz, lex)
+    scores = cross_validate(docs, folds=5)
+    total = sum(len(g) for g in gold.values())
+    assert {s.gold for s in scores.values()} == {total}
+    assert all(0 <= s.tp <= s.extracted for s in scores.values())
+
+
+@needs_parser
+def test_ingest_with_a_model_keeps_its_probabilities(tmp_path, capsys):
+    db = tmp_path / "m.db"
+    code, _, err = run(["ingest", str(DATA / "unseen" / "fresh"), "--db", str(db),
+                        "--stance-model", str(MODEL)], capsys)  # fmt: skip
+    assert code == 0, err
+    model = read_stance_model(MODEL)
+    rows = claims(open_store(db, readonly=True))
+    assert rows and all(model.threshold <= r["confidence"] <= 1 for r in rows)
+    tag = sqlite3.connect(db).execute("SELECT DISTINCT extractor FROM documents").fetchall()
+    assert tag == [(tag[0][0],)] and f"stance:{model.digest}" in tag[0][0]
+    code, out, _ = run(["evidence", "claims", "--db", str(db)], capsys)
+    assert code == 0 and f"{rows[0]['confidence']:.2f}" in out
+
+
+def test_cue_rules_are_the_default_and_have_no_probability(tmp_path):
+    conn = open_store(tmp_path / "r.db")
+    ingest(conn, [DATA / "articles" / "notes.md"])
+    rows = claims(conn)
+    assert rows and all(r["confidence"] is None for r in rows)
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["not json", json.dumps({"bias": [0, 0], "threshold": 0.4, "weights": {}}),
+     json.dumps({"bias": [0] * 5, "threshold": 0.4, "weights": {"a": [1, 2]}})],
+)  # fmt: skip
+def test_a_bad_model_file_is_one_line_exit_2(tmp_path, capsys, content):
+    bad = tmp_path / "bad.json"
+    bad.write_text(content, encoding="utf-8")
+    article = DATA / "articles" / "notes.md"
+    code, _, err = run(["ingest", str(article), "--db", str(tmp_path / "x.db"),
+                        "--stance-model", str(bad)], capsys)  # fmt: skip
+    assert code == 2 and "bad.json" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "x.db").exists()
