@@ -225,3 +225,100 @@ def test_giving_up_a_possessed_nato_bid_points_high(gaz, lex):
     assert [(c.actor, c.issue, c.stance, c.direction) for c in found] == [
         ("ukraine", "alliance", "propose", "high")
     ]
+
+
+@needs_parser
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A stated condition of an offer or acceptance is the actor's demand.
+        (
+            "Peskov stated that Russia is prepared to end the war if Ukrainian forces withdraw "
+            "from four regions.",
+            {("russia", "territory", "demand")},
+        ),
+        (
+            "Zelensky declared readiness to hold elections within 90 days, pending security "
+            "guarantees from the United States.",
+            {("ukraine", "guarantees", "demand")},
+        ),
+        # "His country" is the country of the person last named; "ready for" is readiness.
+        (
+            "Zelensky said his country is ready for an energy truce with Russia.",
+            {("ukraine", "ceasefire", "accept")},
+        ),
+        # Agreeing to provide something offers it.
+        (
+            "The United States has agreed to provide security guarantees for Ukraine.",
+            {("united_states", "guarantees", "propose")},
+        ),
+        # "X's partners" are not X: the reporter's stance.
+        (
+            "Merz said that Ukraine's partners want a ceasefire.",
+            {("germany", "ceasefire", "demand")},
+        ),
+        # A participle clause of another cue is an act of its own.
+        (
+            "Zelensky rejected these conditions, insisting on an unconditional ceasefire.",
+            {("ukraine", "ceasefire", "demand")},
+        ),
+        # A time clause situates the act; its issues are not the act's content.
+        ("Russia wants to start talks before a truce is announced.", set()),
+        (
+            "His remarks came after Zelensky proposed a moratorium on energy strikes.",
+            {("ukraine", "ceasefire", "propose")},
+        ),
+        # Failing to agree is no part of the agreement before it.
+        (
+            "EU leaders agreed to provide a loan to Ukraine but failed to agree on using frozen "
+            "Russian assets.",
+            set(),
+        ),
+        # "Short of" excludes; "NATO-like" guarantees are not the alliance.
+        (
+            "European leaders backed security arrangements for Ukraine, short of NATO membership.",
+            {("european_core", "guarantees", "accept")},
+        ),
+        (
+            "Witkoff noted Putin's agreement to NATO-like security guarantees.",
+            {("russia", "guarantees", "accept")},
+        ),
+        # Needing to act is an obligation, not a demand.
+        ("He asked about the decision Kyiv needed to make regarding the Donbas.", set()),
+        # Actors inside "efforts involving …" hold no stance.
+        (
+            "Diplomatic efforts involving the United States and Ukraine seek a cessation of "
+            "hostilities.",
+            set(),
+        ),
+        # A participle cue owned by the noun's actor modifier; an appositive offer.
+        (
+            "A central pillar was a proposed 15-year U.S. security guarantee, an offer Zelensky "
+            "welcomed.",
+            {("united_states", "guarantees", "propose"), ("ukraine", "guarantees", "accept")},
+        ),
+        # The actor of a passive cue's "by" phrase, about the passive's subject.
+        (
+            "Full NATO membership remains opposed by the United States.",
+            {("united_states", "alliance", "reject")},
+        ),
+    ],
+)
+def test_claim_rules_round_five(gaz, lex, text, expected):
+    assert claims_of(text, gaz, lex) == expected
+
+
+@needs_parser
+def test_listed_provisions_of_a_plan_are_its_sponsors_proposals(gaz, lex):
+    text = (
+        "Here is what is included in the European peace plan:\n\n"
+        "- Both sides commit to an unconditional ceasefire. Monitoring is led by the U.S.\n\n"
+        "- Ukraine receives legally binding security guarantees.\n\n"
+        "Russia rejected the ceasefire on Monday.\n\n"
+        "- A line after the list names sanctions.\n"
+    )
+    assert claims_of(text, gaz, lex) == {
+        ("european_core", "ceasefire", "propose"),
+        ("european_core", "guarantees", "propose"),
+        ("russia", "ceasefire", "reject"),
+    }

@@ -182,7 +182,9 @@ FLOORS = {
 def test_unseen_gold_scores(tmp_path, half):
     conn = open_store(tmp_path / "u.db")
     report = ingest(conn, [UNSEEN])
-    later = [p for sub in ("added", "fresh", "test3") for p in (UNSEEN / sub).glob("*.txt")]
+    later = [
+        p for sub in ("added", "fresh", "test3", "test4") for p in (UNSEEN / sub).glob("*.txt")
+    ]
     assert len(report.added) == 44 + len(later)
     assert not report.skipped
     result = evaluate(conn, read_gold(DATA / f"gold-unseen-{half}.jsonl"))
@@ -216,14 +218,16 @@ def test_added_excerpts_are_dev_and_annotated():
         assert not (UNSEEN / path.name).exists()
 
 
-@pytest.mark.parametrize(("folder", "split"), [("fresh", "test2"), ("test3", "test3")])
+@pytest.mark.parametrize(
+    ("folder", "split"), [("fresh", "test2"), ("test3", "test3"), ("test4", "test4")]
+)
 def test_later_held_out_sets_are_annotated_apart(folder, split):
-    """Each later held-out set (unseen/fresh, unseen/test3) is all `Split: <its name>`, each
+    """Each later held-out set (unseen/fresh, test3, test4) is all `Split: <its name>`, each
     file in its own gold file with its metadata, and in no other gold file nor folder."""
     gold = (DATA / f"gold-unseen-{split}.jsonl").read_text(encoding="utf-8")
     others = "".join(
         (DATA / f"gold-unseen-{h}.jsonl").read_text(encoding="utf-8")
-        for h in ("dev", "test", "test2", "test3")
+        for h in ("dev", "test", "test2", "test3", "test4")
         if h != split
     )
     files = sorted((UNSEEN / folder).glob("*.txt"))

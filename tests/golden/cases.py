@@ -99,8 +99,15 @@ CASES = (
     Case("evidence-export", ("evidence", "export", "--json", "e.json", "--db", DB)),
     Case(
         "evidence-train",
-        ("evidence", "train", "tests/data/evidence/unseen/test3", "--gold",
-         "tests/data/evidence/gold-unseen-test3.jsonl", "--out", "m.json"),
+        (
+            "evidence",
+            "train",
+            "tests/data/evidence/unseen/test3",
+            "--gold",
+            "tests/data/evidence/gold-unseen-test3.jsonl",
+            "--out",
+            "m.json",
+        ),
     ),  # fmt: skip
     Case(
         "evidence-evaluate",

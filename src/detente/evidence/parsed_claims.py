@@ -55,7 +55,8 @@ STANCE_CUES: dict[str, list[str]] = {
         r"desires?", r"need(?:s|ed)?", r"requir(?:e|es|ed|ing|ement|ements)",
         r"condition(?:s|ed)?(?: on)?", r"(?:dependent|contingent|conditional) (?:on|upon)",
         r"depend(?:s|ed)? on", r"link(?:s|ed)? to", r"ask(?:s|ed)?", r"compel(?:s|led)?",
-        r"lobby(?:ing)? for", r"stress(?:es|ed|ing)? the importance of", r"aim(?:s|ed)? to",
+        r"lobby(?:ing)? for", r"stress(?:es|ed|ing)? the importance of", r"aim(?:s|ed|ing)? to",
+        r"advocat(?:e|es|ed|ing)(?: for)?", r"call(?:s|ed|ing)? on", r"fight(?:s|ing)? for",
     ],
     "propose": [
         r"propos(?:e|es|ed|al|als|ing)", r"offer(?:s|ed|ing)?", r"suggest(?:s|ed|ion|ing)?",
@@ -66,7 +67,8 @@ STANCE_CUES: dict[str, list[str]] = {
     "accept": [
         r"agree(?:s|d)?(?: to| on| that)?", r"agreement to", r"accept(?:s|ed|ing|ance)?",
         r"endors(?:e|es|ed|ing|ement)", r"willing(?:ness)? to", r"ready to", r"readiness to",
-        r"prepared to", r"open to", r"consent(?:s|ed)? to",
+        r"prepared (?:to|for)", r"ready for", r"open to", r"consent(?:s|ed)? to",
+        r"laud(?:s|ed|ing)?",
         r"(?:give|gives|gave|giving) (?:its |his |her |their )?consent",
         r"back(?:s|ed|ing)?", r"support(?:s|ed|ing)?", r"welcom(?:e|es|ed|ing)",
         r"embrac(?:e|es|ed|ing)", r"hail(?:s|ed)?", r"commit(?:s|ted)? to",
@@ -102,10 +104,15 @@ HOPE_RE = re.compile(
 )
 PLAN_LEMMAS = {
     "plan", "proposal", "draft", "roadmap", "framework", "document", "memorandum", "term",
-    "provision", "blueprint", "initiative", "point",
+    "provision", "blueprint", "initiative", "point", "declaration",
 }  # fmt: skip
 SPONSOR_PATH_DEPS = {"poss", "compound", "amod", "nmod", "acl", "agent", "pobj", "appos", "case"}
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
+RELATIONAL_NOUNS = {
+    "partner", "ally", "backer", "supporter", "critic", "opponent", "neighbour", "neighbor",
+    "friend", "enemy", "adversary",
+}  # fmt: skip
+STATE_NOUNS = {"country", "government", "nation", "state", "administration"}
 RELATIVE_PRONOUNS = {"which", "that", "who"}
 MAX_CLIMB = 6
 
@@ -142,22 +149,30 @@ def find_claims_parsed(text: str, units, actors: tuple[Mention, ...], issues):
     ]
     docs = _nlp().pipe([u.text for u in todo])
     by_start = {u.start: d for u, d in zip(todo, docs, strict=True)}
+    listing: Mention | None = None  # the sponsor of a plan whose provisions are listed
     for unit in units:
         unit_actors = _inside(actors, unit.start, unit.end)
+        unit_issues = _inside(issues, unit.start, unit.end)
         doc = by_start.get(unit.start)
         state["unit_start"] = unit.start
-        if doc is not None:
-            for actor, issue, stance, cue, poles in _unit_acts(
-                doc, unit, unit_actors, _inside(issues, unit.start, unit.end), state
-            ):
-                claim = claim_in(unit, actor, issue, stance, cue, poles)
-                out.setdefault((claim.actor, claim.issue, claim.stance, claim.start), claim)
+        acts = list(_unit_acts(doc, unit, unit_actors, unit_issues, state)) if doc else []
+        if listing is not None and _list_item(text, unit):
+            acts += [(listing, m.key, "propose", "plan provision", [m.pole]) for m in unit_issues]
+        elif unit.text.rstrip().endswith(":") and _mentions_plan(unit.text):
+            listing = state["sponsor"]
+        else:
+            listing = None
+        for actor, issue, stance, cue, poles in acts:
+            claim = claim_in(unit, actor, issue, stance, cue, [p for p in poles if p])
+            out.setdefault((claim.actor, claim.issue, claim.stance, claim.start), claim)
         people = [m for m in unit_actors if m.person]
         if people:
             state["person"] = people[-1]
     return list(out.values())
 
 
+LIST_ITEM_RE = re.compile(r"\s*(?:[-–•*]|\d{1,2}[.)])\s")
+"""A list item ("- …", "• …", "3. …"): after "the plan includes:", one of its provisions."""
 QUOTE_RE = re.compile(r"“[^”\n]*”?|\"[^\"\n]*\"?")
 REPORT_VERB_RE = re.compile(
     r"\b(?:said|says|told|tells|added|adds|stated|states|wrote|writes|noted|notes|declared"
@@ -206,7 +221,15 @@ def _speaker_of(tok, unit_start: int, state) -> Mention | None:
     return next((m for a, b, m in state.get("quotes", ()) if a <= at < b), None)
 
 
-PLAN_WORD_RE = re.compile(r"\b(?:plan|proposal|draft|roadmap|framework|memorandum)\b", re.I)
+PLAN_WORD_RE = re.compile(
+    r"\b(?:plan|proposal|draft|roadmap|framework|memorandum|declaration)\b", re.I
+)
+
+
+def _list_item(text: str, unit) -> bool:
+    """Whether a unit is a list item or a later sentence of one."""
+    line_start = text.rfind("\n", 0, unit.start) + 1
+    return LIST_ITEM_RE.match(text, line_start) is not None
 
 
 def _mentions_plan(text: str) -> bool:
@@ -236,19 +259,56 @@ def _unit_acts(doc, unit, actors, issues, state):
             agents, subject, plan = [token_actor[owner.i]], owner, False
         else:
             agents, subject, plan = _agents(tok, token_actor, state)
+        by_agent = subject is not None and subject.head.dep_ == "agent"
+        patient = _patient(subject.head.head) if by_agent else None  # "opposed by the US"
         if not agents:
             continue
         if plan:
             stance = "propose" if stance in POSITIVE else stance
         if stance == "propose" and _sets_conditions(tok, cues):
             stance = "demand"
-        governed = _governed(doc, unit, tok, subject, issues)
+        if stance == "accept" and _agrees_to_provide(tok):
+            stance = "propose"
+        governed = _governed(doc, unit, tok, subject, issues, cue_tokens, patient)
         asked = _in_exchange_for(doc, unit, tok) if stance in ("propose", "accept") else []
+        if stance in ("propose", "accept"):
+            asked += _conditions(doc, unit, tok)
+            governed += [m for m in _inside_spans(issues, unit, asked) if m not in governed]
         for issue in sorted({m.key for m in governed}):
             for part_stance, part in _split_by_spans(governed, issue, stance, asked):
                 poles = [m.pole for m in part if m.pole]
                 for agent in agents:
                     yield agent, issue, part_stance, cue_text, poles
+
+
+PROVIDE_LEMMAS = {"provide", "give", "grant", "supply", "send", "deploy", "offer", "extend"}
+
+
+def _agrees_to_provide(tok) -> bool:
+    """Agreeing to provide something is offering it ("the US has agreed to provide security
+    guarantees" is a proposal; readiness to deploy troops stays an acceptance)."""
+    return tok.lemma_.lower() == "agree" and any(
+        c.dep_ == "xcomp" and c.lemma_.lower() in PROVIDE_LEMMAS for c in tok.children
+    )
+
+
+def _conditions(doc, unit, tok) -> list[tuple[int, int]]:
+    """Spans of the conditions an offer or acceptance states ("prepared to end the war if
+    Ukrainian forces withdraw from four regions", "ready for a truce, provided Moscow agrees",
+    "readiness to hold elections, pending security guarantees"): what the actor asks for, i.e.
+    a demand."""
+    head = tok.head if tok.dep_ in ("amod", "acomp") else tok
+    clauses = [t for t in head.subtree if _conditional(t)]
+    clauses += [  # "pending X" hangs on X, or governs it; "provided Moscow agrees"
+        t if any(True for _ in t.children) else t.head
+        for t in doc
+        if t.lower_ == "pending" or (t.lower_ == "provided" and t.dep_ in ("prep", "mark"))
+    ]
+    return [(unit.start + lo, unit.start + hi) for lo, hi in map(_edges, clauses)]
+
+
+def _inside_spans(mentions, unit, spans):
+    return [m for m in mentions if any(a <= m.start and m.end <= b for a, b in spans)]
 
 
 def _split_by_spans(governed, issue, stance, asked):
@@ -307,11 +367,13 @@ def _cues(doc):
 
 def _noun_owner(tok, token_actor):
     """The actor named as a noun cue's modifier ("a US proposal", "Russian demands"), when
-    the noun has no possessor."""
-    if tok.pos_ != "NOUN" or any(c.dep_ == "poss" for c in tok.children):
+    the noun has no possessor; for a participle cue, the modifier of the noun it qualifies
+    ("a proposed U.S. security guarantee")."""
+    noun = tok.head if tok.dep_ == "amod" and tok.head.pos_ == "NOUN" else tok
+    if noun.pos_ != "NOUN" or any(c.dep_ == "poss" for c in noun.children):
         return None
     return next(
-        (c for c in tok.children if c.dep_ in ("compound", "amod") and c.i in token_actor), None
+        (c for c in noun.children if c.dep_ in ("compound", "amod") and c.i in token_actor), None
     )
 
 
@@ -322,6 +384,8 @@ def _is_content(tok, cue_tokens: set[int]) -> bool:
     Ukraine demands …")."""
     if any(c.dep_ == "poss" for c in tok.children):
         return False
+    if tok.dep_ == "advcl" and tok.tag_ == "VBG":
+        return False  # "rejected these conditions, insisting on a ceasefire": an act of its own
     if tok.dep_ == "amod" and any(c.dep_ == "poss" for c in tok.head.children):
         return False
     own_subject = any(c.dep_ in SUBJECT_DEPS for c in tok.children)
@@ -348,8 +412,14 @@ FAILURE_LEMMAS = {"unable", "fail", "failure"}
 
 def _not_a_stance(tok) -> bool:
     """Hopes, expectations and conditionals state nobody's stance, nor does failing to act
-    ("were unable to agree on a ceasefire")."""
+    ("were unable to agree on a ceasefire") or needing to act ("the decision Kyiv needed to
+    make": an obligation, not a demand)."""
     if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in FAILURE_LEMMAS:
+        return True
+    if tok.lemma_.lower() == "need" and any(
+        c.dep_ in ("xcomp", "advcl") and any(g.lower_ == "to" for g in c.children)
+        for c in tok.children
+    ):
         return True
     for t in [tok, *tok.ancestors]:
         if t.i != tok.i and (HOPE_RE.fullmatch(t.lemma_) or HOPE_RE.fullmatch(t.text)):
@@ -364,7 +434,9 @@ def _not_a_stance(tok) -> bool:
 
 
 def _conditional(clause) -> bool:
-    return any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in clause.children)
+    return clause.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in clause.children
+    )
 
 
 def _negated(tok) -> bool:
@@ -401,6 +473,19 @@ def _agents(tok, token_actor, state):
             break
         t = t.head
     return [], None, False
+
+
+def _patient(tok):
+    """What a passive cue (whose actor is its "by" phrase) is about: its passive subject, the
+    subject of the verb it completes ("membership remains opposed by …"), or the noun it
+    modifies ("parts demanded by …")."""
+    if tok.dep_ == "acl":
+        return tok.head
+    for t in (tok, tok.head):
+        subject = next((c for c in t.children if c.dep_ in SUBJECT_DEPS), None)
+        if subject is not None:
+            return subject
+    return None
 
 
 OFFER_LEMMAS = {"offer", "promise", "grant", "give", "guarantee"} | OBJECT_CONTROL
@@ -458,6 +543,16 @@ def _resolve(subject, token_actor, state):
         return ([person], subject, False) if person is not None else None
     if subject.lemma_.lower() in PLAN_LEMMAS and subject.pos_ in ("NOUN", "PROPN"):
         return _plan_agents(subject, token_actor, state)
+    if subject.lemma_.lower() in RELATIONAL_NOUNS:
+        return None  # "Ukraine's partners want …" is not Ukraine's stance
+    owner = next((c for c in subject.children if c.dep_ == "poss"), None)
+    if (
+        subject.lemma_.lower() in STATE_NOUNS
+        and owner is not None
+        and owner.lower_ in ("his", "her")
+    ):
+        person = _person_before(subject, token_actor) or state["person"]
+        return ([person], subject, False) if person is not None else None  # "his country"
     found = _mentions_in(subject, token_actor, False)
     if not found:
         return None
@@ -496,6 +591,8 @@ def _mentions_in(subject, token_actor, direct_only: bool) -> list[Mention]:
         if m is None:
             continue
         path = [a for a in [t, *t.ancestors] if a.i != subject.i][: _depth(t, subject)]
+        if any(a.dep_ == "acl" and a.tag_ == "VBG" for a in path):
+            continue  # "efforts involving the United States, Ukraine …" are no actor's
         target = nested if any(a.dep_ in ("pobj", "relcl", "acl") for a in path) else direct
         if m not in target:
             target.append(m)
@@ -549,17 +646,26 @@ def _note_sponsor(doc, token_actor, state) -> None:
                 state["sponsor"] = sponsor
 
 
-def _governed(doc, unit, tok, subject, issues):
-    """Issue mentions inside the cue's phrase, the subject's phrase and clauses with a subject
-    of their own left out (a participle cue governs the noun it modifies)."""
+def _governed(doc, unit, tok, subject, issues, cue_tokens=frozenset(), patient=None):
+    """Issue mentions inside the cue's phrase (and the ``patient`` of a passive cue whose
+    actor is its "by" phrase), the subject's phrase, clauses with a subject of their own and
+    participle clauses of another cue left out (a participle cue governs the noun it
+    modifies)."""
     head = tok.head if tok.dep_ == "amod" else tok
     lo, hi = head.left_edge.idx, head.right_edge.idx + len(head.right_edge)
     spans = [(lo, hi)]
+    if patient is not None:
+        spans.append((patient.left_edge.idx, patient.idx + len(patient)))
     skips = [
         _edges(c)
         for c in head.children
         if c.dep_ in ("advcl", "parataxis", "conj")
-        and (any(g.dep_ in SUBJECT_DEPS for g in c.children) or _conditional(c))
+        and (
+            any(g.dep_ in SUBJECT_DEPS for g in c.children)
+            or _conditional(c)
+            or (c.dep_ == "advcl" and c.tag_ == "VBG" and c.i in cue_tokens)
+            or c.lemma_.lower() in FAILURE_LEMMAS  # "agreed to X but failed to agree on Y"
+        )
     ]
     if tok.dep_ == "attr" and tok.head.lemma_ == "be":
         subj = next((c for c in tok.head.children if c.dep_ in SUBJECT_DEPS), None)
@@ -569,13 +675,16 @@ def _governed(doc, unit, tok, subject, issues):
         rel = tok if tok.dep_ == "relcl" else next(a for a in tok.ancestors if a.dep_ == "relcl")
         ante = rel.head
         spans.append((ante.left_edge.idx, rel.left_edge.idx))
+        if ante.dep_ == "appos":  # "a U.S. security guarantee — an offer Zelensky welcomed"
+            spans.append((ante.head.left_edge.idx, ante.left_edge.idx))
     if subject is not None and lo <= subject.idx < hi and subject.dep_ != "pobj":
         skips.append(_edges(subject))
     skips.extend(
         _edges(t)
         for t in doc[head.left_edge.i : head.right_edge.i + 1]  # the subtree lies in this span
-        if (_context_phrase(t) or (_contrast_clause(t) and t.i != head.i))
-        and (t.i == head.i or head.is_ancestor(t))  # last: rare, and a walk up the tree
+        if (_context_phrase(t) or _contrast_clause(t))
+        and t.i != head.i
+        and head.is_ancestor(t)  # last: rare, and a walk up the tree
     )
     skipped, inside = _cover(skips), _cover(spans)
     out = []
@@ -613,14 +722,20 @@ def _contrast_clause(t) -> bool:
 
 
 CONTEXT_PREPS = {"after", "before", "until", "following", "during", "amid"}
+TIME_MARKS = {"after", "before", "once"}
 
 
 def _context_phrase(t) -> bool:
-    """A time phrase ("in the hours after a ceasefire") or a frame ("as part of any ceasefire
-    deal") situates an act; the issues named there are not its content."""
+    """A time phrase or clause ("in the hours after a ceasefire", "before a truce is
+    announced") or a frame ("as part of any ceasefire deal") situates an act; the issues named
+    there are not its content."""
+    if t.dep_ == "advcl":  # "wants to start talks before a truce is announced"
+        return any(c.dep_ == "mark" and c.lower_ in TIME_MARKS for c in t.children)
     if t.dep_ != "prep":
         return False
     if t.lower_ in CONTEXT_PREPS:
+        return True
+    if t.lower_ == "of" and t.head.lower_ == "short":  # "short of NATO membership"
         return True
     return t.lower_ == "as" and any(c.lower_ == "part" for c in t.children)
 
