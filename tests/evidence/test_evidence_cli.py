@@ -133,3 +133,17 @@ def test_seed_boilerplate_gone(seed_store):
     ):
         assert gone not in joined
     assert "Kamala Harris" not in joined  # a related-article teaser after the byline
+
+
+def test_quotes_of_a_gold_claim_must_be_strings(tmp_path, capsys):
+    gold = tmp_path / "q.jsonl"
+    gold.write_text(
+        '{"doc": "a.txt", "type": "claim", "actor": "russia", "issue": "territory", '
+        '"stance": "demand", "quotes": ["Russia demands Donbas."]}\n'
+        '{"doc": "a.txt", "type": "claim", "actor": "russia", "issue": "territory", '
+        '"stance": "demand", "quotes": "Russia demands Donbas."}\n'
+    )
+    db = str(tmp_path / "e.db")
+    run(["ingest", str(ARTICLES / "notes.md"), "--db", db], capsys)
+    code, _, err = run(["evidence", "evaluate", "--gold", str(gold), "--db", db], capsys)
+    assert code == 2 and "q.jsonl:2" in err and "quotes" in err

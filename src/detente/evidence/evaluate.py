@@ -97,6 +97,9 @@ def read_gold(path: Path) -> list[dict[str, Any]]:
         missing = [f for f in REQUIRED[item["type"]] if f not in item]
         if missing:
             raise InputError(f"a {item['type']} needs {', '.join(missing)}", file=path, line=number)
+        quotes = item.get("quotes", [])
+        if not isinstance(quotes, list) or not all(isinstance(q, str) for q in quotes):
+            raise InputError("quotes must be a list of strings", file=path, line=number)
         items.append(item)
     return items
 

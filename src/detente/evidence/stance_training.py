@@ -1,14 +1,18 @@
 """Training and cross-validating the stance model on annotated articles.
 
-Labels come from a gold file (docs/evidence.md, "Gold files"): a candidate of document *d* is
-positive for a stance when *d*'s gold claims hold its actor, issue and that stance. The model is
-scored by k-fold cross-validation with whole documents held out (folds by sorted file name), so
-no sentence of a scored document was seen in training, beside the cue rules on the same folds.
+Labels come from a gold file (docs/evidence.md, "Gold files"). A gold claim with ``quotes``
+(the sentences that state it, docs/annotation.md) labels the candidates of those sentences: a
+candidate is positive for a stance when a quote of a gold claim with its actor, issue and that
+stance lies in its sentence. A claim without quotes labels the whole document: every candidate
+with its actor and issue is positive for its stance. The model is scored by k-fold
+cross-validation with whole documents held out (folds by sorted file name), so no sentence of a
+scored document was seen in training, beside the cue rules on the same documents.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,30 +30,38 @@ DEFAULT_THRESHOLD = 0.4
 DEFAULT_FOLDS = 5
 
 
+Triple = tuple[str, str, str]
+"""A claim as the gold files match it: (actor, issue, stance)."""
+
+
 @dataclass(frozen=True)
 class Annotated:
-    """One annotated document: its candidates, the cue rules' claims and the gold claims."""
+    """One annotated document: its candidates, the cue rules' claims, the gold claims and, for
+    claims with quotes, the character spans of the sentences that state them."""
 
     name: str
     candidates: list
-    rule_claims: frozenset[tuple[str, str, str]]
-    gold: frozenset[tuple[str, str, str]]
+    rule_claims: frozenset[Triple]
+    gold: frozenset[Triple]
+    stated_at: dict[Triple, tuple[tuple[int, int], ...]]
 
 
-def gold_claims(gold_files: list[Path]) -> dict[str, set[tuple[str, str, str]]]:
-    """Document name → its gold (actor, issue, stance) triples, for every document named."""
-    out: dict[str, set[tuple[str, str, str]]] = {}
+def gold_claims(gold_files: list[Path]) -> dict[str, dict[Triple, list[str]]]:
+    """Document name → its gold claims, each with its quotes (empty when it has none), for
+    every document the files name."""
+    out: dict[str, dict[Triple, list[str]]] = {}
     for path in gold_files:
         for item in read_gold(path):
-            claims = out.setdefault(item["doc"], set())
+            claims = out.setdefault(item["doc"], {})
             if item["type"] == "claim":
-                claims.add((item["actor"], item["issue"], item["stance"]))
+                triple = (item["actor"], item["issue"], item["stance"])
+                claims.setdefault(triple, []).extend(item.get("quotes", []))
     return out
 
 
 def annotated_documents(
     paths: list[Path],
-    gold: dict[str, set[tuple[str, str, str]]],
+    gold: dict[str, dict[Triple, list[str]]],
     gazetteer: Gazetteer,
     lexicon: IssueLexicon,
     on_file: Callable[[Path], None] | None = None,
@@ -77,14 +89,39 @@ def _annotated(article: Article, gold, gazetteer, lexicon) -> Annotated:
         article.text, list(found.sentences), found.actors, found.issues, found.claims, quotes
     )
     rules = frozenset((c.actor, c.issue, c.stance) for c in found.claims)
-    return Annotated(article.name, candidates, rules, frozenset(gold))
+    stated_at = {
+        triple: spans
+        for triple, quotes in gold.items()
+        if (spans := tuple(span for q in quotes if (span := _find(article.text, q))))
+    }
+    return Annotated(article.name, candidates, rules, frozenset(gold), stated_at)
+
+
+def _find(text: str, quote: str) -> tuple[int, int] | None:
+    """Where a quote stands in the text (whitespace may differ), or None."""
+    words = quote.split()
+    if not words:
+        return None
+    m = re.search(r"\s+".join(map(re.escape, words)), text)
+    return (m.start(), m.end()) if m else None
 
 
 def _labels(doc: Annotated) -> np.ndarray:
+    """Candidates × stances: 1 where the candidate's sentence states that gold claim (or, for a
+    claim without quotes, anywhere in the document)."""
     return np.array(
-        [[(c.actor.key, c.issue, s) in doc.gold for s in STANCES] for c in doc.candidates],
+        [[_states(doc, c, (c.actor.key, c.issue, s)) for s in STANCES] for c in doc.candidates],
         dtype=float,
     ).reshape(-1, len(STANCES))
+
+
+def _states(doc: Annotated, candidate, triple: Triple) -> bool:
+    if triple not in doc.gold:
+        return False
+    spans = doc.stated_at.get(triple)
+    if spans is None:
+        return True
+    return any(a < candidate.unit_end and candidate.unit_start < b for a, b in spans)
 
 
 def train(
