@@ -25,7 +25,8 @@ from detente.evidence.stance_model import STANCES, fit, model_from_json
 
 DATA = Path(__file__).parents[1] / "data" / "evidence"
 MODEL = DATA / "stance_model.json"
-TRAINING_GOLD = [DATA / f"gold-unseen-{h}.jsonl" for h in ("dev", "test", "test2", "test3")]
+TRAINING_SETS = ("dev", "test", "test2", "test3", "test4")
+TRAINING_GOLD = [DATA / f"gold-unseen-{h}.jsonl" for h in TRAINING_SETS]
 
 needs_parser = pytest.mark.skipif(
     not __import__("detente.evidence.parsed_claims").evidence.parsed_claims.available(),
@@ -45,8 +46,8 @@ def run(argv, capsys):
 
 def test_the_scored_model_never_saw_the_test_set():
     trained = set(read_stance_model(MODEL).provenance["trained_on"])
-    test4 = {p.name for p in (DATA / "unseen" / "test4").glob("*.txt")}
-    assert len(trained) == 109 and len(test4) >= 20 and not trained & test4
+    test5 = {p.name for p in (DATA / "unseen" / "test5").glob("*.txt")}
+    assert len(trained) == 136 and len(test5) >= 20 and not trained & test5
 
 
 @needs_parser
@@ -57,7 +58,7 @@ def test_training_reproduces_the_scored_model_byte_for_byte(tmp_path, capsys):
     code, text, err = run(["evidence", "train", str(DATA / "unseen"), *gold, "--out", str(out)],
                           capsys)  # fmt: skip
     assert code == 0, err
-    assert "109 articles" in text and "model, held out" in text and "cue rules" in text
+    assert "136 articles" in text and "model, held out" in text and "cue rules" in text
     assert out.read_bytes() == MODEL.read_bytes()
 
 
@@ -123,3 +124,26 @@ def test_a_bad_model_file_is_one_line_exit_2(tmp_path, capsys, content):
                         "--stance-model", str(bad)], capsys)  # fmt: skip
     assert code == 2 and "bad.json" in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "x.db").exists()
+
+
+def test_quotes_label_only_the_sentences_that_state_a_claim():
+    from detente.evidence.lexicon import Mention
+    from detente.evidence.stance_model import Candidate
+    from detente.evidence.stance_training import Annotated, _labels
+
+    text = "Russia wants Donbas. Russia talked about Donbas. Ukraine rejects a ceasefire."
+    russia = Mention(0, 6, "russia", "Russia")
+    ukraine = Mention(49, 56, "ukraine", "Ukraine")
+    candidates = [
+        Candidate(0, 20, russia, "territory", (), (), ""),
+        Candidate(21, 48, russia, "territory", (), (), ""),
+        Candidate(49, 78, ukraine, "ceasefire", (), (), ""),
+    ]
+    demand, reject = ("russia", "territory", "demand"), ("ukraine", "ceasefire", "reject")
+    quoted = Annotated("a.txt", candidates, frozenset(), frozenset({demand, reject}),
+                       {demand: ((0, 20),)})  # fmt: skip
+    labels = _labels(quoted)
+    d, r = STANCES.index("demand"), STANCES.index("reject")
+    assert labels[:, d].tolist() == [1, 0, 0]  # only the quoted sentence states the demand
+    assert labels[:, r].tolist() == [0, 0, 1]  # no quotes: the document's label
+    assert text[0:20] == "Russia wants Donbas."

@@ -258,9 +258,9 @@ def register(app: typer.Typer, groups) -> None:
         paths: list[Path] = typer.Argument(..., help="Annotated articles or directories."),
         gold: list[Path] = typer.Option(..., "--gold", help="Gold files naming the articles."),
         out: Path = typer.Option(..., "--out", help="Write the stance model here (JSON)."),
-        l2: float = typer.Option(3.0, "--l2", min=1e-6, help="L2 penalty of the regressions."),
+        l2: float = typer.Option(1.0, "--l2", min=1e-6, help="L2 penalty of the regressions."),
         threshold: float = typer.Option(
-            0.4, "--threshold", min=0.0, max=1.0, help="Probability a claim must reach."
+            0.3, "--threshold", min=0.0, max=1.0, help="Probability a claim must reach."
         ),
         folds: int = typer.Option(5, "--folds", min=2, help="Cross-validation folds (documents)."),
     ) -> None:
