@@ -29,8 +29,11 @@ A cue word marks an act (docs/evidence.md lists them); the parse says who acts a
 - **Parse repairs.** A verb list after an infinitive that the parser hung elsewhere is
   re-attached to it; "which"/"that" never stand for a person; a relative clause with a subject
   of its own is an act of its own.
+- **Conditions and provisions.** What an offer or acceptance is conditioned on ("if …",
+  "provided …", "pending …") is the actor's demand; agreeing to provide is offering; the list
+  items after "the plan includes:" are proposals of the plan's sponsor.
 - **Not stances.** Cues under a verb of hoping, expecting or believing, in a clause opened by
-  "if"/"unless", or after "unable to"/"failed to", yield nothing.
+  "if"/"unless", after "unable to"/"failed to", or "need to" (an obligation), yield nothing.
 
 The parser is loaded on first use, never at import; without spaCy or the pipeline,
 :func:`available` is False and the rule layer in :mod:`detente.evidence.extract` is used.
@@ -299,7 +302,7 @@ def _conditions(doc, unit, tok) -> list[tuple[int, int]]:
     a demand."""
     head = tok.head if tok.dep_ in ("amod", "acomp") else tok
     clauses = [t for t in head.subtree if _conditional(t)]
-    clauses += [  # "pending X" hangs on X, or governs it; "provided Moscow agrees"
+    clauses += [  # anywhere in the sentence: "pending X" (on X, or over it), "provided Y agrees"
         t if any(True for _ in t.children) else t.head
         for t in doc
         if t.lower_ == "pending" or (t.lower_ == "provided" and t.dep_ in ("prep", "mark"))

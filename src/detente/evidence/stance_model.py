@@ -3,20 +3,20 @@
 The cue rules of :mod:`detente.evidence.parsed_claims` recall only the verbs they list. This
 layer does not start from cue words: every sentence that names an issue and an actor (or a
 pronoun, or lies in a quotation whose speaker is an actor) yields one candidate per pair, and
-a candidate is described by its dependency path (Jurafsky & Martin, *Speech and Language
-Processing*, 3rd ed., ch. 21, path features for semantic roles): the lemmas on the path from
-the actor to the issue and at their lowest common ancestor, the actor's grammatical role,
-negation, modals, hedges and conditionals on the path, and whether the cue rules found the
-same act. One L2-regularised logistic regression per stance (demand, propose, accept, reject,
-warn) gives the probability that the sentence states that stance of that actor on that issue.
-A document's claim is the most probable of its candidates when that probability passes the
-model's threshold.
+a candidate is described by its dependency path (the parse-path features of Gildea &
+Jurafsky, "Automatic Labeling of Semantic Roles", *Computational Linguistics* 28(3), 2002): the
+lemmas on the path from the actor to the issue and at their lowest common ancestor, the actor's
+grammatical role, negation, modals, hedges and conditionals on the path, and whether the cue
+rules found the same act. One L2-regularised logistic regression per stance (demand, propose,
+accept, reject, warn) gives the probability that the sentence states that stance of that actor
+on that issue. A document's claim is the most probable of its candidates when that probability
+passes the model's threshold.
 
-The model is trained by :func:`fit` on annotated articles (``detente evidence train``; labels
-are the document's gold claims: a candidate is positive for a stance when its document's gold
-has that actor, issue and stance) and written as JSON weights, read with NumPy alone. It is
-used only when given (``detente ingest --stance-model FILE``): on an independently annotated
-test set it scored below the cue rules (docs/validation.md), so the cue rules stay the default.
+The model is trained by :func:`fit` on annotated articles (``detente evidence train``,
+:mod:`detente.evidence.stance_training`: a gold claim labels the sentences its quotes name) and
+written as JSON weights, read with NumPy alone. It is used only when given (``detente ingest
+--stance-model FILE``): on two independently annotated test sets it scored level with the cue
+rules (docs/validation.md), so the cue rules stay the default.
 """
 
 from __future__ import annotations
@@ -55,12 +55,12 @@ class Candidate:
     """The cue rules' cue word for this pair, else the word linking actor and issue."""
 
 
-def find_candidates(text: str, units, actors, issues, rule_claims, state_quotes) -> list:
+def find_candidates(text: str, units, actors, issues, rule_claims, quotes) -> list:
     """Every (actor, issue) candidate of a document's sentences, with its features.
 
     ``rule_claims`` are the cue rules' claims (their acts become features, and an act whose
     actor is not in its sentence, such as a plan's sponsor, a candidate of its own);
-    ``state_quotes`` the (start, end, speaker) of attributed quotations.
+    ``quotes`` the (start, end, speaker) of attributed quotations.
     """
     from detente.evidence.extract import _inside
     from detente.evidence.parsed_claims import _nlp
@@ -73,7 +73,7 @@ def find_candidates(text: str, units, actors, issues, rule_claims, state_quotes)
     for unit in units:
         unit_issues = _inside(issues, unit.start, unit.end)
         unit_actors = _inside(actors, unit.start, unit.end)
-        speakers = [m for a, b, m in state_quotes if a < unit.end and unit.start < b]
+        speakers = [m for a, b, m in quotes if a < unit.end and unit.start < b]
         if unit_issues and (unit_actors or speakers or last_person is not None):
             todo.append((unit, unit_actors, unit_issues, speakers, last_person))
         people = [m for m in unit_actors if m.person]
@@ -256,7 +256,7 @@ class StanceModel:
             idx = [self.vocabulary[f] for f in feats if f in self.vocabulary]
             if idx:
                 z[row] += self.weights[idx].sum(axis=0)
-        return 1.0 / (1.0 + np.exp(-z))
+        return 0.5 * (1.0 + np.tanh(0.5 * z))  # the logistic function, without overflow
 
     @property
     def digest(self) -> str:
