@@ -281,3 +281,11 @@ def test_html_metadata_is_stored_and_shown_as_the_source(tmp_path):
     assert [e["date"] for e in timeline(conn)] == ["2025-11-23"]  # "on Sunday"
     assert source_label({"url": "https://www.example.org/x", "published": None}) == "example.org"
     assert source_label({"doc": "a.txt"}) == "a.txt"
+
+
+@pytest.mark.parametrize(("folder", "split"), [("fresh", "test2"), ("test5", "test5")])
+def test_second_annotations_cover_their_set(folder, split):
+    """The second, independent annotation of a set names exactly that set's files."""
+    lines = (DATA / f"gold-unseen-{split}-second.jsonl").read_text(encoding="utf-8").splitlines()
+    named = {line.split('"doc": "')[1].split('"')[0] for line in lines if line}
+    assert named == {p.name for p in (UNSEEN / folder).glob("*.txt")}
