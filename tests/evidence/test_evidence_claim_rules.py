@@ -322,3 +322,56 @@ def test_listed_provisions_of_a_plan_are_its_sponsors_proposals(gaz, lex):
         ("european_core", "guarantees", "propose"),
         ("russia", "ceasefire", "reject"),
     }
+
+
+@needs_parser
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A reference to an earlier proposal or demand carries its issues; "unacceptable" after
+        # a verb of judging rejects what is judged; "that demand" is no new demand.
+        (
+            "Washington proposed to take control of the Zaporizhzhia nuclear power plant. Kyiv "
+            "finds this proposal unacceptable.",
+            {("united_states", "zaporizhzhia", "propose"), ("ukraine", "zaporizhzhia", "reject")},
+        ),
+        (
+            "Moscow demands that Ukraine withdraw from Donetsk. Ukraine describes that demand as "
+            "unacceptable.",
+            {("russia", "territory", "demand"), ("ukraine", "territory", "reject")},
+        ),
+        # Paraphrases of the issues: old borders and land swaps, halting strikes, arms
+        # shipments, air defence, foreign forces, military alliances, plants in the plural.
+        (
+            "Hegseth rejected a return to Ukraine's pre-2014 borders.",
+            {("united_states", "territory", "reject")},
+        ),
+        ("Trump suggested a swap of land.", {("united_states", "territory", "propose")}),
+        (
+            "Trump asked Putin to halt strikes on Kyiv for a week.",
+            {("united_states", "ceasefire", "demand")},
+        ),
+        (
+            "Trump pledged to ramp up arms shipments to Ukraine.",
+            {("united_states", "army_limits", "propose")},
+        ),
+        (
+            "Ukraine sought more air defence support from allies.",
+            {("ukraine", "army_limits", "demand")},
+        ),
+        (
+            "Russia rejects the deployment of foreign military forces in Ukraine.",
+            {("russia", "guarantees", "reject")},
+        ),
+        (
+            "Moscow demands Kyiv abandon aspirations to join Western military alliances.",
+            {("russia", "alliance", "demand")},
+        ),
+        (
+            "Trump offered to transfer Ukrainian nuclear power plants to American management.",
+            {("united_states", "zaporizhzhia", "propose")},
+        ),
+    ],
+)
+def test_claim_rules_round_seven(gaz, lex, text, expected):
+    assert claims_of(text, gaz, lex) == expected

@@ -171,11 +171,11 @@ def test_cli_start_does_not_import_the_parser():
 # ground on unseen news fails here.
 FLOORS = {
     "dev": {"actor": 0.95, "claim": 0.88, "event": 0.95, "figure": 0.95},
-    "test": {"actor": 0.95, "claim": 0.55, "event": 0.88, "figure": 0.90},
-    "test2": {"actor": 0.95, "claim": 0.50, "event": 0.90, "figure": 0.90},
-    "test3": {"actor": 0.94, "claim": 0.65, "event": 0.78, "figure": 0.87},
-    "test4": {"actor": 0.95, "claim": 0.46, "event": 0.85, "figure": 0.88},
-    "test5": {"actor": 0.95, "claim": 0.32, "event": 0.86, "figure": 0.83},
+    "test": {"actor": 0.95, "claim": 0.52, "event": 0.88, "figure": 0.90},
+    "test2": {"actor": 0.95, "claim": 0.54, "event": 0.90, "figure": 0.90},
+    "test3": {"actor": 0.94, "claim": 0.71, "event": 0.78, "figure": 0.87},
+    "test4": {"actor": 0.95, "claim": 0.50, "event": 0.85, "figure": 0.88},
+    "test5": {"actor": 0.95, "claim": 0.43, "event": 0.86, "figure": 0.83},
 }
 
 
@@ -219,15 +219,15 @@ def test_added_excerpts_are_dev_and_annotated():
 
 @pytest.mark.parametrize(
     ("folder", "split"),
-    [("fresh", "test2"), ("test3", "test3"), ("test4", "test4"), ("test5", "test5")],
+    [("fresh", "test2"), *((f"test{k}", f"test{k}") for k in range(3, 7))],
 )
 def test_later_held_out_sets_are_annotated_apart(folder, split):
-    """Each later held-out set (unseen/fresh, test3 to test5) is all `Split: <its name>`, each
+    """Each later held-out set (unseen/fresh, test3 to test6) is all `Split: <its name>`, each
     file in its own gold file with its metadata, and in no other gold file nor folder."""
     gold = (DATA / f"gold-unseen-{split}.jsonl").read_text(encoding="utf-8")
     others = "".join(
         (DATA / f"gold-unseen-{h}.jsonl").read_text(encoding="utf-8")
-        for h in ("dev", "test", "test2", "test3", "test4", "test5")
+        for h in ("dev", "test", "test2", "test3", "test4", "test5", "test6")
         if h != split
     )
     files = sorted((UNSEEN / folder).glob("*.txt"))

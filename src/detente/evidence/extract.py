@@ -83,6 +83,41 @@ def _ends_with_abbreviation(text: str) -> bool:
     return word.lower() in ABBREVIATIONS
 
 
+# --- issues named by reference ---------------------------------------------------------------
+
+ANAPHOR_RE = re.compile(
+    r"\b(?:the|this|that|these|those|such an?|such)\s+(?:[a-z]+\s+)?"
+    r"(?:proposals?|plans?|demands?|ultimatum|offer|idea|initiative|conditions?|terms|measure)\b",
+    re.IGNORECASE,
+)
+ANAPHOR_REACH = 2
+"""How many sentences back a reference ("the proposal", "that demand") looks for the issues it
+refers to."""
+
+
+def with_anaphora(units: list[Unit], issues: list[Mention]) -> list[Mention]:
+    """Issue mentions plus, in a sentence that names no issue but refers back to a proposal,
+    demand, plan or ultimatum ("Kyiv finds this proposal unacceptable"), the issues of the
+    nearest of the previous :data:`ANAPHOR_REACH` sentences that names some, at the span of the
+    reference (with that sentence's poles)."""
+    out = list(issues)
+    recent: list[list[Mention]] = []
+    for unit in units:
+        own = _inside(issues, unit.start, unit.end)
+        if own:
+            recent = (recent + [own])[-ANAPHOR_REACH:]
+            continue
+        ref = ANAPHOR_RE.search(unit.text)
+        antecedent = next((r for r in reversed(recent) if r), [])
+        if ref is not None and antecedent:
+            start, end = unit.start + ref.start(), unit.start + ref.end()
+            for key in sorted({m.key for m in antecedent}):
+                pole = next((m.pole for m in antecedent if m.key == key and m.pole), None)
+                out.append(Mention(start, end, key, ref.group(), False, pole))
+        recent = (recent + [[]])[-ANAPHOR_REACH:]
+    return sorted(out, key=lambda m: (m.start, m.end, m.key))
+
+
 # --- extracted items --------------------------------------------------------------------------
 
 
@@ -165,7 +200,7 @@ def extract(
         default_year = doc_date.year
     units = split_units(text)
     actors = tuple(gazetteer.find(text))
-    issues = tuple(lexicon.find(text))
+    issues = tuple(with_anaphora(units, lexicon.find(text)))
     return Extraction(
         actors=actors,
         issues=issues,

@@ -65,7 +65,7 @@ STANCE_CUES: dict[str, list[str]] = {
         r"propos(?:e|es|ed|al|als|ing)", r"offer(?:s|ed|ing)?", r"suggest(?:s|ed|ion|ing)?",
         r"put(?:s|ting)? forward", r"float(?:s|ed)", r"outlin(?:e|es|ed|ing)",
         r"envisag(?:e|es|ed)", r"envision(?:s|ed)?", r"plans? (?:for|to)",
-        r"help(?:s|ed)? (?:to )?guarantee",
+        r"help(?:s|ed)? (?:to )?guarantee", r"pledg(?:e|es|ed|ing)", r"vow(?:s|ed|ing)?",
     ],
     "accept": [
         r"agree(?:s|d)?(?: to| on| that)?", r"agreement to", r"accept(?:s|ed|ing|ance)?",
@@ -87,6 +87,7 @@ STANCE_CUES: dict[str, list[str]] = {
         r"(?:is|are|was|were|do|does|did|will|would|can|could)(?:n[’']t| not| never)"
         r" consider(?:ing)?",
         r"h(?:olds?|eld|olding) firm against", r"(?:rebuff|spurn)(?:s|ed|ing)?",
+        r"unacceptable", r"push(?:es|ed|ing)? back (?:on|against)",
     ],
     "warn": [
         r"warn(?:s|ed|ing)?", r"caution(?:s|ed)?", r"threat(?:en|ens|ened)?",
@@ -251,6 +252,11 @@ def _unit_acts(doc, unit, actors, issues, state):
     cues = _cues(doc)
     cue_tokens = {tok.i for tok, _, _ in cues}
     for tok, stance, cue_text in cues:
+        if _refers_back(tok):
+            continue  # "that demand", "this proposal": an earlier act, named again
+        judged = _judgement(tok)
+        if judged is not None:  # "Kyiv finds this proposal unacceptable"
+            tok = judged
         owner = _noun_owner(tok, token_actor)
         if (owner is None and _is_content(tok, cue_tokens)) or _not_a_stance(tok):
             continue
@@ -282,6 +288,26 @@ def _unit_acts(doc, unit, actors, issues, state):
                 poles = [m.pole for m in part if m.pole]
                 for agent in agents:
                     yield agent, issue, part_stance, cue_text, poles
+
+
+DEMONSTRATIVES = {"this", "that", "these", "those"}
+JUDGING_LEMMAS = {"find", "consider", "deem", "call", "describe", "regard", "label", "brand"}
+
+
+def _refers_back(tok) -> bool:
+    """A noun cue with a demonstrative ("that demand", "this proposal") names an earlier act."""
+    return tok.pos_ == "NOUN" and any(
+        c.dep_ == "det" and c.lower_ in DEMONSTRATIVES for c in tok.children
+    )
+
+
+def _judgement(tok):
+    """For "unacceptable", the verb of judging it completes ("finds this proposal
+    unacceptable", "describes that demand as unacceptable"): the act is that verb's, with its
+    subject as the actor and its object as the content."""
+    if tok.lower_ != "unacceptable":
+        return None
+    return next((a for a in tok.ancestors if a.lemma_.lower() in JUDGING_LEMMAS), None)
 
 
 PROVIDE_LEMMAS = {"provide", "give", "grant", "supply", "send", "deploy", "offer", "extend"}
