@@ -176,6 +176,7 @@ FLOORS = {
     "test3": {"actor": 0.94, "claim": 0.71, "event": 0.78, "figure": 0.87},
     "test4": {"actor": 0.95, "claim": 0.50, "event": 0.85, "figure": 0.88},
     "test5": {"actor": 0.95, "claim": 0.43, "event": 0.86, "figure": 0.83},
+    "test6": {"actor": 0.95, "claim": 0.40, "event": 0.90, "figure": 0.80},
 }
 
 
