@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from detente.cli import main
 from detente.evidence import audit, evaluate, ingest, load_gazetteer, open_store, read_gold
 from detente.scenario import load_scenario
 
@@ -16,47 +15,37 @@ ARTICLES = DATA / "articles"
 GOLD = DATA / "gold-seeds.jsonl"
 
 
-def run(argv, capsys):
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code or 0
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
-def test_ingest_search_claims_timeline_export(tmp_path, capsys):
+def test_ingest_search_claims_timeline_export(tmp_path, cli):
     db = str(tmp_path / "e.db")
-    code, out, err = run(["ingest", str(ARTICLES), "--db", db], capsys)
+    code, out, err = cli(["ingest", str(ARTICLES), "--db", db])
     assert code == 0 and "added 3" in " ".join(out.split())
-    code, out, _ = run(["ingest", str(ARTICLES), "--db", db], capsys)
+    code, out, _ = cli(["ingest", str(ARTICLES), "--db", db])
     assert "added 0, already stored 3" in " ".join(out.split())
-    code, out, _ = run(["evidence", "search", "reassurance", "--db", db], capsys)
+    code, out, _ = cli(["evidence", "search", "reassurance", "--db", db])
     assert code == 0 and "briefing.html" in out
-    code, out, _ = run(["evidence", "claims", "--actor", "russia", "--db", db], capsys)
+    code, out, _ = cli(["evidence", "claims", "--actor", "russia", "--db", db])
     assert code == 0 and "russia" in out
-    code, out, _ = run(["timeline", "--db", db], capsys)
+    code, out, _ = cli(["timeline", "--db", db])
     assert code == 0 and "2026-02-10" in out
     target = tmp_path / "out.json"
-    code, out, _ = run(["evidence", "export", "--json", str(target), "--db", db], capsys)
+    code, out, _ = cli(["evidence", "export", "--json", str(target), "--db", db])
     assert code == 0 and len(json.loads(target.read_text())["documents"]) == 3
 
 
-def test_db_from_environment_and_missing_store(tmp_path, capsys, monkeypatch):
+def test_db_from_environment_and_missing_store(tmp_path, cli, monkeypatch):
     monkeypatch.setenv("DETENTE_DB", str(tmp_path / "env.db"))
-    code, _, err = run(["timeline"], capsys)
+    code, _, err = cli(["timeline"])
     assert code == 2 and "detente ingest" in err
-    code, _, _ = run(["ingest", str(ARTICLES / "notes.md")], capsys)
+    code, _, _ = cli(["ingest", str(ARTICLES / "notes.md")])
     assert code == 0 and (tmp_path / "env.db").exists()
 
 
-def test_bad_gold_line_is_reported_with_its_number(tmp_path, capsys):
+def test_bad_gold_line_is_reported_with_its_number(tmp_path, cli):
     gold = tmp_path / "g.jsonl"
     gold.write_text('{"doc": "a.txt", "type": "actor", "actor": "russia"}\n{"doc": "a.txt"}\n')
     db = str(tmp_path / "e.db")
-    run(["ingest", str(ARTICLES / "notes.md"), "--db", db], capsys)
-    code, _, err = run(["evidence", "evaluate", "--gold", str(gold), "--db", db], capsys)
+    cli(["ingest", str(ARTICLES / "notes.md"), "--db", db])
+    code, _, err = cli(["evidence", "evaluate", "--gold", str(gold), "--db", db])
     assert code == 2 and "g.jsonl:2" in err
 
 
@@ -95,11 +84,11 @@ def test_audit_rules_on_a_small_scenario(tmp_path):
     assert {"kind": "position", "actor": "china", "issue": "zaporizhzhia"} in result["no_evidence"]
 
 
-def test_audit_command(tmp_path, capsys):
+def test_audit_command(tmp_path, cli):
     db = str(tmp_path / "e.db")
-    run(["ingest", str(ARTICLES), "--db", db], capsys)
+    cli(["ingest", str(ARTICLES), "--db", db])
     out_json = tmp_path / "audit.json"
-    code, out, _ = run(["scenario", "audit", "--db", db, "--json", str(out_json)], capsys)
+    code, out, _ = cli(["scenario", "audit", "--db", db, "--json", str(out_json)])
     assert code == 0 and "judgments have no evidence" in out
     assert json.loads(out_json.read_text())["scenario"] == "ukraine-2025"
 
@@ -135,7 +124,7 @@ def test_seed_boilerplate_gone(seed_store):
     assert "Kamala Harris" not in joined  # a related-article teaser after the byline
 
 
-def test_quotes_of_a_gold_claim_must_be_strings(tmp_path, capsys):
+def test_quotes_of_a_gold_claim_must_be_strings(tmp_path, cli):
     gold = tmp_path / "q.jsonl"
     gold.write_text(
         '{"doc": "a.txt", "type": "claim", "actor": "russia", "issue": "territory", '
@@ -144,6 +133,6 @@ def test_quotes_of_a_gold_claim_must_be_strings(tmp_path, capsys):
         '"stance": "demand", "quotes": "Russia demands Donbas."}\n'
     )
     db = str(tmp_path / "e.db")
-    run(["ingest", str(ARTICLES / "notes.md"), "--db", db], capsys)
-    code, _, err = run(["evidence", "evaluate", "--gold", str(gold), "--db", db], capsys)
+    cli(["ingest", str(ARTICLES / "notes.md"), "--db", db])
+    code, _, err = cli(["evidence", "evaluate", "--gold", str(gold), "--db", db])
     assert code == 2 and "q.jsonl:2" in err and "quotes" in err

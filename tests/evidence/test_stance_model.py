@@ -11,7 +11,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from detente.cli import main
 from detente.evidence import (
     annotated_documents,
     claims,
@@ -34,16 +33,6 @@ needs_parser = pytest.mark.skipif(
 )
 
 
-def run(argv, capsys):
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code or 0
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
 def test_the_scored_model_never_saw_the_test_set():
     trained = set(read_stance_model(MODEL).provenance["trained_on"])
     test6 = {p.name for p in (DATA / "unseen" / "test6").glob("*.txt")}
@@ -52,11 +41,10 @@ def test_the_scored_model_never_saw_the_test_set():
 
 @needs_parser
 @pytest.mark.slow
-def test_training_reproduces_the_scored_model_byte_for_byte(tmp_path, capsys):
+def test_training_reproduces_the_scored_model_byte_for_byte(tmp_path, cli):
     out = tmp_path / "m.json"
     gold = [a for g in TRAINING_GOLD for a in ("--gold", str(g))]
-    code, text, err = run(["evidence", "train", str(DATA / "unseen"), *gold, "--out", str(out)],
-                          capsys)  # fmt: skip
+    code, text, err = cli(["evidence", "train", str(DATA / "unseen"), *gold, "--out", str(out)])
     assert code == 0, err
     assert "162 articles" in text and "model, held out" in text and "cue rules" in text
     assert out.read_bytes() == MODEL.read_bytes()
@@ -90,17 +78,17 @@ def test_cross_validation_scores_every_document_once(gaz, lex):
 
 
 @needs_parser
-def test_ingest_with_a_model_keeps_its_probabilities(tmp_path, capsys):
+def test_ingest_with_a_model_keeps_its_probabilities(tmp_path, cli):
     db = tmp_path / "m.db"
-    code, _, err = run(["ingest", str(DATA / "unseen" / "fresh"), "--db", str(db),
-                        "--stance-model", str(MODEL)], capsys)  # fmt: skip
+    code, _, err = cli(["ingest", str(DATA / "unseen" / "fresh"), "--db", str(db),
+                        "--stance-model", str(MODEL)])  # fmt: skip
     assert code == 0, err
     model = read_stance_model(MODEL)
     rows = claims(open_store(db, readonly=True))
     assert rows and all(model.threshold <= r["confidence"] <= 1 for r in rows)
     tag = sqlite3.connect(db).execute("SELECT DISTINCT extractor FROM documents").fetchall()
     assert tag == [(tag[0][0],)] and f"stance:{model.digest}" in tag[0][0]
-    code, out, _ = run(["evidence", "claims", "--db", str(db)], capsys)
+    code, out, _ = cli(["evidence", "claims", "--db", str(db)])
     assert code == 0 and f"{rows[0]['confidence']:.2f}" in out
 
 
@@ -116,12 +104,12 @@ def test_cue_rules_are_the_default_and_have_no_probability(tmp_path):
     ["not json", json.dumps({"bias": [0, 0], "threshold": 0.4, "weights": {}}),
      json.dumps({"bias": [0] * 5, "threshold": 0.4, "weights": {"a": [1, 2]}})],
 )  # fmt: skip
-def test_a_bad_model_file_is_one_line_exit_2(tmp_path, capsys, content):
+def test_a_bad_model_file_is_one_line_exit_2(tmp_path, cli, content):
     bad = tmp_path / "bad.json"
     bad.write_text(content, encoding="utf-8")
     article = DATA / "articles" / "notes.md"
-    code, _, err = run(["ingest", str(article), "--db", str(tmp_path / "x.db"),
-                        "--stance-model", str(bad)], capsys)  # fmt: skip
+    code, _, err = cli(["ingest", str(article), "--db", str(tmp_path / "x.db"),
+                        "--stance-model", str(bad)])  # fmt: skip
     assert code == 2 and "bad.json" in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "x.db").exists()
 
