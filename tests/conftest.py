@@ -23,3 +23,36 @@ def shared_dir() -> Path:
 def minimal_scenario_path() -> Path:
     """A small valid two-party scenario file."""
     return TEST_DATA / "minimal.yaml"
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run the command line: (exit code, stdout, stderr)."""
+    from detente.cli import main
+
+    def run(argv):
+        try:
+            main(argv)
+            code = 0
+        except SystemExit as exc:
+            code = exc.code or 0
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return run
+
+
+@pytest.fixture
+def cli_error(cli):
+    """Run the command line expecting invalid input: exit code 2 and one error line, which it
+    returns (never a traceback)."""
+
+    def run(argv) -> str:
+        code, _, err = cli(argv)
+        assert code == 2
+        assert "Traceback" not in err
+        lines = [line for line in err.splitlines() if line.strip()]
+        assert len(lines) == 1, err
+        return lines[0]
+
+    return run

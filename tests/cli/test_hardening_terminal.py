@@ -7,7 +7,7 @@ import re
 import pytest
 import typer
 
-from detente.cli import build_app, main
+from detente.cli import build_app
 from detente.cli.safe import clean, one_line, shown
 
 HOSTILE = """id: inj
@@ -26,14 +26,10 @@ tables:
 """
 
 
-def _run(args, capsys) -> tuple[int, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code or 0
-    out = capsys.readouterr()
-    return code, out.out + out.err
+def _both(result) -> tuple[int, str]:
+    """(exit code, stdout and stderr together) of a ``cli`` fixture run."""
+    code, out, err = result
+    return code, out + err
 
 
 def test_helpers():
@@ -43,10 +39,10 @@ def test_helpers():
     assert shown("PATH=a:b:n 10:30:2") == "PATH=a:\u2060b:n 10:30:2"
 
 
-def test_scenario_text_is_printed_literally(tmp_path, capsys):
+def test_scenario_text_is_printed_literally(tmp_path, cli):
     path = tmp_path / "inj.yaml"
     path.write_text(HOSTILE, encoding="utf-8")
-    code, out = _run(["scenario", "show", str(path)], capsys)
+    code, out = _both(cli(["scenario", "show", str(path)]))
     assert code == 0
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
     for literal in ("[bold red]BOLD[/]", "[blink]B[/blink]", "[link=http://x]click[/link]",
@@ -54,32 +50,32 @@ def test_scenario_text_is_printed_literally(tmp_path, capsys):
         assert literal in out.replace("\u2060", "")
 
 
-def test_file_name_with_markup_in_messages(tmp_path, capsys):
+def test_file_name_with_markup_in_messages(tmp_path, cli):
     path = tmp_path / "[red]x[bold].yaml"
     path.write_text(HOSTILE, encoding="utf-8")
-    code, out = _run(["scenario", "validate", str(path)], capsys)
+    code, out = _both(cli(["scenario", "validate", str(path)]))
     assert code == 0 and "[red]x[bold].yaml" in out
 
 
-def test_own_messages_keep_their_brackets(minimal_scenario_path, tmp_path, capsys):
+def test_own_messages_keep_their_brackets(minimal_scenario_path, tmp_path, cli):
     path = tmp_path / "bad.yaml"
     path.write_text(
         minimal_scenario_path.read_text(encoding="utf-8").replace("id: minimal", "id: Bad!"),
         encoding="utf-8",
     )
-    code, out = _run(["scenario", "validate", str(path)], capsys)
+    code, out = _both(cli(["scenario", "validate", str(path)]))
     assert code == 2 and r"'^[a-z0-9_\-]+$'" in out
 
 
-def test_error_with_escape_sequences_stays_one_clean_line(tmp_path, capsys):
+def test_error_with_escape_sequences_stays_one_clean_line(tmp_path, cli):
     path = tmp_path / "bad.yaml"
     text = HOSTILE.replace("parties: [a, b]", 'parties: [a, "\\e]0;x\\a\\nzz"]')
     path.write_text(text, encoding="utf-8")
-    code, out = _run(["scenario", "validate", str(path)], capsys)
+    code, out = _both(cli(["scenario", "validate", str(path)]))
     assert code == 2 and "\x1b" not in out and len(out.strip().splitlines()) == 1
 
 
-def test_article_text_is_printed_literally(tmp_path, capsys):
+def test_article_text_is_printed_literally(tmp_path, cli):
     article = tmp_path / "a.txt"
     article.write_text(
         "Kremlin talks\n\nRussia demands \x1b]0;owned\x07 [bold]territory[/bold] in the east "
@@ -87,14 +83,14 @@ def test_article_text_is_printed_literally(tmp_path, capsys):
         encoding="utf-8",
     )
     db = str(tmp_path / "e.db")
-    assert _run(["ingest", str(article), "--db", db], capsys)[0] == 0
+    assert _both(cli(["ingest", str(article), "--db", db]))[0] == 0
     for args in (
         ["evidence", "search", "territory", "--db", db],
         ["evidence", "claims", "--db", db],
     ):
-        code, out = _run(args, capsys)
+        code, out = _both(cli(args))
         assert code == 0 and "\x1b" not in out and "\x07" not in out
-    code, out = _run(["evidence", "search", "[bold]territory", "--db", db], capsys)
+    code, out = _both(cli(["evidence", "search", "[bold]territory", "--db", db]))
     assert "[bold]" in out
 
 
@@ -105,12 +101,12 @@ def _commands(group, prefix=()):
         yield from _commands(command, path)
 
 
-def test_help_texts_are_not_rewritten_by_markup_or_emoji(capsys):
+def test_help_texts_are_not_rewritten_by_markup_or_emoji(cli):
     """Every option's help appears word for word in ``--help`` (no markup eaten, no emoji)."""
     root = typer.main.get_command(build_app())
     checked = 0
     for path, command in _commands(root):
-        code, out = _run([*path, "--help"], capsys)
+        code, out = _both(cli([*path, "--help"]))
         assert code == 0
         words = set(re.sub(r"[│╭╮╰╯─]", " ", out).split())
         assert not re.search("[\U0001f000-\U0001ffff]", out), path

@@ -6,20 +6,7 @@ import json
 
 import pytest
 
-from detente.cli import main
 from detente.parse import MAX_DEPTH, parse_json, parse_yaml
-
-
-def _cli_error(args, capsys) -> str:
-    with pytest.raises(SystemExit) as exit_info:
-        main(args)
-    assert exit_info.value.code == 2
-    err = capsys.readouterr().err
-    assert "Traceback" not in err
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1, err
-    return lines[0]
-
 
 # (case, old text, new text, expected line, expected field, expected words)
 EDITS = [
@@ -93,39 +80,39 @@ EDITS = [
 
 @pytest.mark.parametrize("case, old, new, line, field, words", EDITS, ids=[e[0] for e in EDITS])
 def test_hostile_yaml_edit_is_located(
-    case, old, new, line, field, words, minimal_scenario_path, tmp_path, capsys
+    case, old, new, line, field, words, minimal_scenario_path, tmp_path, cli_error
 ):
     text = minimal_scenario_path.read_text(encoding="utf-8")
     assert old in text
     path = tmp_path / "bad.yaml"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    message = _cli_error(["scenario", "validate", str(path)], capsys)
+    message = cli_error(["scenario", "validate", str(path)])
     assert f"{path}:{line}: {field}:" in message
     assert words in message
 
 
-def test_every_capability_zero(minimal_scenario_path, tmp_path, capsys):
+def test_every_capability_zero(minimal_scenario_path, tmp_path, cli_error):
     text = minimal_scenario_path.read_text(encoding="utf-8")
     text = text.replace("{low: 40, mode: 60, high: 80}", "0").replace("capability: 40", "0")
     text = text.replace("capability: 30", "capability: 0").replace("\n    0\n", "\n")
     text = text.replace("kind: state\n    0", "kind: state\n    capability: 0")
     path = tmp_path / "zero.yaml"
     path.write_text(text, encoding="utf-8")
-    message = _cli_error(["scenario", "validate", str(path)], capsys)
+    message = cli_error(["scenario", "validate", str(path)])
     assert "capability" in message and "zero" in message and f"{path}:" in message
 
 
-def test_table_whose_parties_have_no_capability(minimal_scenario_path, tmp_path, capsys):
+def test_table_whose_parties_have_no_capability(minimal_scenario_path, tmp_path, cli_error):
     text = minimal_scenario_path.read_text(encoding="utf-8")
     text = text.replace("{low: 40, mode: 60, high: 80}", "0").replace("capability: 40", "cap0")
     text = text.replace("cap0", "capability: 0")
     path = tmp_path / "zero.yaml"
     path.write_text(text, encoding="utf-8")
-    message = _cli_error(["scenario", "validate", str(path)], capsys)
+    message = cli_error(["scenario", "validate", str(path)])
     assert "tables[0].parties" in message and "capability zero" in message
 
 
-def test_fewer_than_two_actors(tmp_path, capsys):
+def test_fewer_than_two_actors(tmp_path, cli_error):
     data = {
         "id": "solo",
         "name": "Solo",
@@ -140,14 +127,14 @@ def test_fewer_than_two_actors(tmp_path, capsys):
     }
     path = tmp_path / "solo.json"
     path.write_text(json.dumps(data, indent=1), encoding="utf-8")
-    message = _cli_error(["scenario", "validate", str(path)], capsys)
+    message = cli_error(["scenario", "validate", str(path)])
     assert f"{path}:" in message and "actors" in message and "at least 2" in message
 
 
-def test_duplicate_json_key_names_line_and_field(tmp_path, capsys):
+def test_duplicate_json_key_names_line_and_field(tmp_path, cli_error):
     path = tmp_path / "dup.json"
     path.write_text('{\n "id": "x",\n "name": "X",\n "id": "y"\n}\n', encoding="utf-8")
-    message = _cli_error(["scenario", "validate", str(path)], capsys)
+    message = cli_error(["scenario", "validate", str(path)])
     assert f"{path}:4: id: duplicate key 'id'" in message
 
 
@@ -159,10 +146,10 @@ def test_duplicate_json_key_names_line_and_field(tmp_path, capsys):
         ("deep-block.yaml", "id: x\n" + "".join(f"{'  ' * i}k{i}:\n" for i in range(500))),
     ],
 )
-def test_deep_nesting_is_refused(name, text, tmp_path, capsys):
+def test_deep_nesting_is_refused(name, text, tmp_path, cli_error):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    message = _cli_error(["scenario", "validate", str(path)], capsys)
+    message = cli_error(["scenario", "validate", str(path)])
     assert f"nested more than {MAX_DEPTH} levels" in message and f"{path}:" in message
 
 
@@ -190,8 +177,8 @@ KTAB_HEAD = "Demo,desc,{n},1,\nActor,Description,Power,Pstn1,Sal1,\n"
         ("A,first,10,20,1e300,\nB,second,5,80,40,\n", 2, 3, "Sal1"),
     ],
 )
-def test_bad_ktab_rows_name_their_line(rows, n, line, words, tmp_path, capsys):
+def test_bad_ktab_rows_name_their_line(rows, n, line, words, tmp_path, cli_error):
     path = tmp_path / "bad.csv"
     path.write_text(KTAB_HEAD.format(n=n) + rows, encoding="utf-8")
-    message = _cli_error(["scenario", "validate", str(path)], capsys)
+    message = cli_error(["scenario", "validate", str(path)])
     assert f"{path}:{line}" in message and words in message

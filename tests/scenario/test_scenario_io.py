@@ -24,17 +24,6 @@ def _minimal_text(path) -> str:
     return MINIMAL_TEXT_CACHE["t"]
 
 
-def _cli_error(args, capsys) -> str:
-    with pytest.raises(SystemExit) as exit_info:
-        main(args)
-    assert exit_info.value.code == 2
-    err = capsys.readouterr().err
-    assert "Traceback" not in err
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1, err
-    return lines[0]
-
-
 def _write(tmp_path, name: str, content: str | bytes):
     path = tmp_path / name
     if isinstance(content, bytes):
@@ -103,12 +92,12 @@ BAD_EDITS = [
     "what, old, new, line, field, words", BAD_EDITS, ids=[b[0] for b in BAD_EDITS]
 )
 def test_bad_scenario_gives_one_line_with_file_line_field(
-    what, old, new, line, field, words, minimal_scenario_path, tmp_path, capsys
+    what, old, new, line, field, words, minimal_scenario_path, tmp_path, cli_error
 ):
     text = _minimal_text(minimal_scenario_path)
     assert old in text
     path = _write(tmp_path, "bad.yaml", text.replace(old, new, 1))
-    message = _cli_error(["scenario", "validate", str(path)], capsys)
+    message = cli_error(["scenario", "validate", str(path)])
     assert f"{path}:{line}: {field}:" in message
     assert words in message
 
@@ -125,27 +114,27 @@ def test_bad_scenario_gives_one_line_with_file_line_field(
         ("notes.txt", "hello", "unknown file type"),
     ],
 )
-def test_unreadable_files_are_invalid_input(name, content, words, tmp_path, capsys):
+def test_unreadable_files_are_invalid_input(name, content, words, tmp_path, cli_error):
     path = _write(tmp_path, name, content)
-    message = _cli_error(["scenario", "validate", str(path)], capsys)
+    message = cli_error(["scenario", "validate", str(path)])
     assert str(path) in message and words in message
 
 
-def test_malformed_json_names_the_line(tmp_path, capsys):
+def test_malformed_json_names_the_line(tmp_path, cli_error):
     path = _write(tmp_path, "broken.json", '{"id": "x",\n "actors": [}')
-    assert f"{path}:2:" in _cli_error(["scenario", "validate", str(path)], capsys)
+    assert f"{path}:2:" in cli_error(["scenario", "validate", str(path)])
 
 
-def test_oversized_file_is_refused_without_parsing(tmp_path, capsys):
+def test_oversized_file_is_refused_without_parsing(tmp_path, cli_error):
     path = tmp_path / "huge.yaml"
     with path.open("wb") as f:
         f.seek(10 * 1024 * 1024 + 10)
         f.write(b"x")
-    assert "larger than the 10 MB limit" in _cli_error(["scenario", "validate", str(path)], capsys)
+    assert "larger than the 10 MB limit" in cli_error(["scenario", "validate", str(path)])
 
 
-def test_missing_file(tmp_path, capsys):
-    assert "no such file" in _cli_error(["scenario", "validate", str(tmp_path / "no.yaml")], capsys)
+def test_missing_file(tmp_path, cli_error):
+    assert "no such file" in cli_error(["scenario", "validate", str(tmp_path / "no.yaml")])
 
 
 KTAB_OK = (
@@ -163,9 +152,9 @@ KTAB_OK = (
         (KTAB_OK.replace("A,first,10,20,50,", "A,first,10,20,"), 3, "expected 5 cells"),
     ],
 )
-def test_bad_ktab_csv(content, line, words, tmp_path, capsys):
+def test_bad_ktab_csv(content, line, words, tmp_path, cli_error):
     path = _write(tmp_path, "bad.csv", content)
-    message = _cli_error(["scenario", "validate", str(path)], capsys)
+    message = cli_error(["scenario", "validate", str(path)])
     assert f"{path}:{line}" in message and words in message
 
 

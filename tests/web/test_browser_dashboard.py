@@ -170,9 +170,15 @@ def _updated_after(page, status):
     )
 
 
-def test_whatif_change_updates_the_numbers(server, page, shots):
+def _open_whatif(server, page) -> str:
+    """Open the what-if page, wait for its first forecast, and return the status line."""
     page.goto(server[0] + "/whatif")
     page.wait_for_function(UPDATED.format("updated"))
+    return page.inner_text("#status")
+
+
+def test_whatif_change_updates_the_numbers(server, page, shots):
+    _open_whatif(server, page)
     assert page.locator("#chart-difference svg").count() == 0  # untouched: nothing edited
     before = page.inner_text("#dated tr[data-table='bilateral'] td[data-q='ceasefire']")
     status = page.inner_text("#status")
@@ -190,9 +196,7 @@ def test_whatif_change_updates_the_numbers(server, page, shots):
 
 
 def test_whatif_permalink_round_trip(server, page):
-    page.goto(server[0] + "/whatif")
-    page.wait_for_function(UPDATED.format("updated"))
-    status = page.inner_text("#status")
+    status = _open_whatif(server, page)
     page.fill("#cap-russia", "95")
     _updated_after(page, status)
     link = page.get_attribute("#permalink", "href")
@@ -207,9 +211,7 @@ def test_whatif_permalink_round_trip(server, page):
 
 
 def test_removing_the_mediator_gives_unmediated_talks(server, page):
-    page.goto(server[0] + "/whatif")
-    page.wait_for_function(UPDATED.format("updated"))
-    status = page.inner_text("#status")
+    status = _open_whatif(server, page)
     page.select_option("#med-us_mediated", "")
     _updated_after(page, status)
     assert "error" not in (page.get_attribute("#status", "class") or "")
