@@ -107,25 +107,30 @@ def partial_terms_table(data: dict[str, Any], width: int) -> list:
     tables = [t for t in data["tables"] if data["tables"][t].get("partial_agreement_terms")]
     if not tables:
         return []
-    threshold = data["meta"].get("few_draws_threshold", 30)
-    rows = []
-    for issue in data["meta"]["separable_issues"]:
-        cells = []
-        for t in tables:
-            s = data["tables"][t]["partial_agreement_terms"][issue]
-            cell = "–"
-            if s["median"] is not None:
-                cell = f"{_num(s['median'])} [{_num(s['p10'])}–{_num(s['p90'])}]"
-                cell += f" (n={s['draws']})" if s["draws"] < threshold else ""
-            cells.append(cell)
-        rows.append([issue, *cells])
-    return fit(
+    return _terms_table(
         "Limited deal's terms if a partial agreement: median [p10–p90] on 0–100",
-        [Col("issue"), *(Col(t, "right") for t in tables)],
-        rows,
-        width,
-        fallback=("compact", "panels"),
-    )
+        data, "partial_agreement_terms", tables, data["meta"]["separable_issues"], width,
+        few=data["meta"].get("few_draws_threshold", 30),
+    )  # fmt: skip
+
+
+def _terms_table(title, data, key, tables, issues, width, few: int | None = None) -> list:
+    """One row per issue, one column per table, each cell the table's ``key`` summary of the
+    issue (compact, then panels of tables that repeat the issue column)."""
+    rows = [
+        [issue, *(_median_range(data["tables"][t][key][issue], few) for t in tables)]
+        for issue in issues
+    ]
+    cols = [Col("issue"), *(Col(t, "right") for t in tables)]
+    return fit(title, cols, rows, width, fallback=("compact", "panels"))
+
+
+def _median_range(s: dict[str, Any], few: int | None) -> str:
+    """ "median [p10–p90]" of a summary ("–" without draws), with its count when below ``few``."""
+    if s["median"] is None:
+        return "–"
+    cell = f"{_num(s['median'])} [{_num(s['p10'])}–{_num(s['p90'])}]"
+    return cell + (f" (n={s['draws']})" if few is not None and s["draws"] < few else "")
 
 
 def _few(value: float | None, draws: int, threshold: int = 30) -> str:
@@ -179,25 +184,10 @@ def dated_table(data: dict[str, Any], width: int) -> list:
 def settlement_table(data: dict[str, Any], width: int) -> list:
     """Per-issue settlement median [10th–90th percentile] per table, fitted to ``width``
     (compact, then panels of tables that repeat the issue column)."""
-    tables = list(data["tables"])
-    rows = []
-    for issue in data["meta"]["issues"]:
-        cells = []
-        for t in tables:
-            s = data["tables"][t]["settlement"][issue]
-            cells.append(
-                "–"
-                if s["median"] is None
-                else f"{_num(s['median'])} [{_num(s['p10'])}–{_num(s['p90'])}]"
-            )
-        rows.append([issue, *cells])
-    return fit(
+    return _terms_table(
         "Settlement terms if agreed: median [p10–p90] on 0–100",
-        [Col("issue"), *(Col(t, "right") for t in tables)],
-        rows,
-        width,
-        fallback=("compact", "panels"),
-    )
+        data, "settlement", list(data["tables"]), data["meta"]["issues"], width,
+    )  # fmt: skip
 
 
 def drivers_lines(data: dict[str, Any]) -> list[str]:
