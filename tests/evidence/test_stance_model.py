@@ -135,3 +135,16 @@ def test_quotes_label_only_the_sentences_that_state_a_claim():
     assert labels[:, d].tolist() == [1, 0, 0]  # only the quoted sentence states the demand
     assert labels[:, r].tolist() == [0, 0, 1]  # no quotes: the document's label
     assert text[0:20] == "Russia wants Donbas."
+
+
+def test_train_command_defaults_are_the_training_defaults():
+    from typer.main import get_command
+
+    from detente.cli import build_app
+    from detente.evidence.stance_training import DEFAULT_FOLDS, DEFAULT_L2, DEFAULT_THRESHOLD
+
+    train = get_command(build_app()).commands["evidence"].commands["train"]
+    defaults = {p.name: p.default for p in train.params}
+    assert (defaults["l2"], defaults["threshold"], defaults["folds"]) == (
+        DEFAULT_L2, DEFAULT_THRESHOLD, DEFAULT_FOLDS,
+    )  # fmt: skip

@@ -126,7 +126,7 @@ def _terms_table(title, data, key, tables, issues, width, few: int | None = None
 
 
 def _median_range(s: dict[str, Any], few: int | None) -> str:
-    """ "median [p10–p90]" of a summary ("–" without draws), with its count when below ``few``."""
+    """A summary as median [p10–p90] ("–" without draws), with its count when below ``few``."""
     if s["median"] is None:
         return "–"
     cell = f"{_num(s['median'])} [{_num(s['p10'])}–{_num(s['p90'])}]"

@@ -36,8 +36,6 @@ STANCES = ("demand", "propose", "accept", "reject", "warn")
 CONTENT_POS = {"VERB", "NOUN", "ADJ", "AUX", "ADP"}
 MODALS = {"must", "should", "will", "would", "can", "could", "may", "might", "shall"}
 HEDGES = {"hope", "expect", "believe", "think", "anticipate", "predict", "likely", "possible"}
-PERSON_PRONOUNS = {"he", "she", "his", "her", "him"}
-FIRST_PERSON = {"we", "our", "us", "i", "my"}
 MAX_PATH = 4
 
 
@@ -127,13 +125,19 @@ def _unit_candidates(doc, unit, actors, issues, speakers, person, acts) -> list[
 def _holders(doc, unit, actors, speakers, person):
     """(actor mention, token or None, how it was found) of everyone who may hold a stance in
     the sentence: actors named in it, a pronoun's person, a quotation's speaker."""
+    from detente.evidence.parsed_claims import FIRST_PERSON, PERSON_PRONOUNS
+
     out = []
     for m in actors:
         tok = _root(doc, unit, m)
         out.append((m, tok, "person" if m.person else "named"))
     for tok in doc:
         low = tok.lower_
-        if low in PERSON_PRONOUNS and person is not None and not any(m.person for m in actors):
+        if (
+            low in PERSON_PRONOUNS | {"his"}
+            and person is not None
+            and not any(m.person for m in actors)
+        ):
             out.append((person, tok, "pronoun"))
         elif low in FIRST_PERSON and speakers:
             out.append((speakers[0], tok, "first_person"))
