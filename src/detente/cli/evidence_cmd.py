@@ -78,7 +78,10 @@ def register(app: typer.Typer, groups) -> None:
         stance_model: Path | None = typer.Option(
             None,
             "--stance-model",
-            help="Claims from a model written by 'detente evidence train', not the cue rules.",
+            help="A model written by 'detente evidence train', instead of the bundled one.",
+        ),
+        cue_rules: bool = typer.Option(
+            False, "--cue-rules", help="Claims from the cue rules instead of a stance model."
         ),
     ) -> None:
         """Read articles into the evidence store (duplicates by normalised content are skipped)."""
@@ -97,7 +100,9 @@ def register(app: typer.Typer, groups) -> None:
         if missing:
             raise InputError("no such file or directory", file=missing[0], field="PATHS")
         gaz, lex = load_gazetteer(gazetteer), load_lexicon(lexicon)
-        model = read_stance_model(stance_model) if stance_model is not None else None
+        if cue_rules and stance_model is not None:
+            raise InputError("give --stance-model or --cue-rules, not both", field="--cue-rules")
+        model = read_stance_model(stance_model) if stance_model is not None else "bundled"
         files, bad = iter_article_files(paths)
         store = _open(db, create=True)
         with progress() as bar:
@@ -105,7 +110,7 @@ def register(app: typer.Typer, groups) -> None:
             report = ingest_paths(
                 store, paths, gazetteer=gaz, lexicon=lex, max_bytes=int(max_mb * MB),
                 files=files, require_date=not allow_undated,
-                stance_model=model,
+                stance_model="cue rules" if cue_rules else model,
                 on_file=lambda f: bar.advance(task, 1),
             )  # fmt: skip
         report.skipped[:0] = [(b.path, b.reason) for b in bad]

@@ -22,9 +22,11 @@ Public API (used by the CLI, the report and the web dashboard)::
 Every extracted item carries ``doc_id`` and character offsets ``start``/``end`` into the
 stored document text (:func:`document_text`) and the publication of its document (date,
 outlet, URL, author). Extraction is offline: a gazetteer (``detente/data/gazetteer.yaml``) for
-actors, an issue lexicon (``detente/data/issue_lexicon.yaml``) for issues, cue words and
-spaCy's dependency parse for stances, date patterns normalised by dateparser and resolved
-against the publication date. Nothing is downloaded. Rules and formats: docs/evidence.md.
+actors, an issue lexicon (``detente/data/issue_lexicon.yaml``) for issues, spaCy's dependency
+parse and a trained stance model (``detente/data/stance_model.json``; cue words with
+``ingest(..., stance_model="cue rules")``) for stances, date patterns normalised by dateparser
+and resolved against the publication date. Nothing is downloaded. Rules and formats:
+docs/evidence.md.
 """
 
 from __future__ import annotations

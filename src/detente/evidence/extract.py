@@ -221,6 +221,9 @@ def _claims(text, units, actors, issues, parser: bool, model) -> list[Claim]:
         return rule_claims
     quotes = parsed_claims.quote_speakers(text, actors)
     candidates = find_candidates(text, units, actors, issues, rule_claims, quotes)
+    # Where the cue rules state the same claim in the same sentence, their clause-level reading
+    # of the issue's phrases gives its direction.
+    rule_direction = {(c.actor, c.issue, c.stance, c.start): c.direction for c in rule_claims}
     return [
         Claim(
             actor=c.actor.key,
@@ -231,7 +234,9 @@ def _claims(text, units, actors, issues, parser: bool, model) -> list[Claim]:
             actor_start=c.actor.start,
             actor_end=c.actor.end,
             cue=c.cue,
-            direction=_direction(stance, list(c.poles)),
+            direction=rule_direction.get(
+                (c.actor.key, c.issue, stance, c.unit_start), _direction(stance, list(c.poles))
+            ),
             confidence=round(p, 4),
         )
         for c, stance, p in doc_claims(candidates, model)

@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from detente.evidence.extract import extract
 from detente.evidence.lexicon import Gazetteer, IssueLexicon, load_gazetteer, load_lexicon
@@ -19,7 +20,7 @@ from detente.evidence.reader import (
     language_guess,
     read_article,
 )
-from detente.evidence.stance_model import StanceModel
+from detente.evidence.stance_model import StanceModel, bundled_model
 from detente.evidence.store import add_document, has_document
 
 
@@ -79,20 +80,22 @@ def ingest_paths(
     files: list[Path] | None = None,
     require_date: bool = True,
     today: dt.date | None = None,
-    stance_model: StanceModel | None = None,
+    stance_model: StanceModel | Literal["bundled", "cue rules"] = "bundled",
 ) -> IngestReport:
     """Ingest files and directories (recursively); bad files are skipped with a reason.
 
     An article without a publication date is skipped unless ``require_date`` is False; one
     dated after ``today`` (default: the current UTC date) and one not in English are skipped.
     ``on_file`` is called after each file (for a progress bar); ``files`` may pass the list
-    from :func:`iter_article_files` when the caller has it already. Stance claims come from the
-    cue rules, or from ``stance_model`` when one is given (:mod:`detente.evidence.stance_model`).
+    from :func:`iter_article_files` when the caller has it already. Stance claims come from a
+    stance model (:mod:`detente.evidence.stance_model`): the bundled one, or ``stance_model``
+    when one is given; ``"cue rules"`` takes them from the cue rules instead.
     """
     today = today or dt.datetime.now(dt.UTC).date()
     gazetteer = gazetteer or load_gazetteer()
     lexicon = lexicon or load_lexicon()
-    tag = extractor_tag(gazetteer, lexicon, stance_model)
+    model = _resolved(stance_model)
+    tag = extractor_tag(gazetteer, lexicon, model)
     report = IngestReport()
     if files is None:
         files, bad = iter_article_files(paths)
@@ -103,12 +106,25 @@ def ingest_paths(
             result = admissible(result, today=today, require_date=require_date) or result
         if isinstance(result, Article):
             report.warnings.extend((result.path, w) for w in result.warnings)
-            _store_one(conn, result, (gazetteer, lexicon, stance_model), tag, report)
+            _store_one(conn, result, (gazetteer, lexicon, model), tag, report)
         else:
             report.skipped.append((result.path, result.reason))
         if on_file is not None:
             on_file(path)
     return report
+
+
+def _resolved(stance_model: StanceModel | str) -> StanceModel | None:
+    """The model claims come from, or None for the cue rules."""
+    if isinstance(stance_model, StanceModel):
+        return stance_model
+    if stance_model == "bundled":
+        return bundled_model()
+    if stance_model == "cue rules":
+        return None
+    raise ValueError(
+        f"stance_model must be a StanceModel, 'bundled' or 'cue rules': {stance_model}"
+    )
 
 
 def _store_one(conn, article: Article, knowledge, tag: str, report: IngestReport):

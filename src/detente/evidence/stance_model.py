@@ -14,16 +14,18 @@ passes the model's threshold.
 
 The model is trained by :func:`fit` on annotated articles (``detente evidence train``,
 :mod:`detente.evidence.stance_training`: a gold claim labels the sentences its quotes name) and
-written as JSON weights, read with NumPy alone. It is used only when given (``detente ingest
---stance-model FILE``): on two independently annotated test sets it scored level with the cue
-rules (docs/validation.md), so the cue rules stay the default.
+written as JSON weights, read with NumPy alone. The package ships one trained on the project's
+annotated articles (:func:`bundled_model`); ``detente ingest`` uses it unless given another
+model or ``--cue-rules`` (docs/decisions.md, "The stance model as the default").
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -92,18 +94,21 @@ def _unit_candidates(doc, unit, actors, issues, speakers, person, acts) -> list[
     seen: set[tuple[str, str]] = set()
     for issue in sorted({m.key for m in issues}):
         mentions = [m for m in issues if m.key == issue]
-        poles = tuple(m.pole for m in mentions if m.pole)
-        issue_toks = [t for m in mentions if (t := _root(doc, unit, m)) is not None]
+        all_poles = tuple(m.pole for m in mentions if m.pole)
+        rooted = [(m, t) for m in mentions if (t := _root(doc, unit, m)) is not None]
+        issue_toks = [t for _, t in rooted]
         for actor, tok, how in holders:
             rule_cues = acts.get((actor.key, issue), {})
             feats = {f"actor:{actor.key}", f"issue:{issue}", f"holder:{how}"}
             feats |= {f"rule:{s}" for s in rule_cues}
             cue = next(iter(rule_cues.values()), "")
+            poles = all_poles
             if tok is not None and issue_toks:
-                nearest = min(issue_toks, key=lambda t: _distance(tok, t))
+                mention, nearest = min(rooted, key=lambda mt: _distance(tok, mt[1]))
                 feats |= _path_features(tok, nearest, cue_classes)
                 feats |= _other_actor_nearer(tok, issue_toks, holders)
                 cue = cue or _linking_word(tok, nearest)
+                poles = (mention.pole,) if mention.pole else all_poles
             out.append(
                 Candidate(unit.start, unit.end, actor, issue, poles, tuple(sorted(feats)), cue)
             )
@@ -116,7 +121,7 @@ def _unit_candidates(doc, unit, actors, issues, speakers, person, acts) -> list[
                 cue = next(iter(rule_cues.values()))
                 out.append(
                     Candidate(
-                        unit.start, unit.end, sponsor, issue, poles, tuple(sorted(feats)), cue
+                        unit.start, unit.end, sponsor, issue, all_poles, tuple(sorted(feats)), cue
                     )
                 )
     return out
@@ -364,3 +369,14 @@ def read_model(path: Path) -> StanceModel:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read: {exc.__class__.__name__}", file=path) from None
     return model_from_json(text, path)
+
+
+BUNDLED_FILE = "stance_model.json"
+
+
+@functools.cache
+def bundled_model() -> StanceModel:
+    """The stance model shipped in ``detente.data``, trained on the project's annotated
+    articles (its provenance names them and its cross-validation scores)."""
+    text = resources.files("detente.data").joinpath(BUNDLED_FILE).read_text("utf-8")
+    return model_from_json(text, BUNDLED_FILE)
