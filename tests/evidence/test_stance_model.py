@@ -165,3 +165,20 @@ def test_train_command_defaults_are_the_training_defaults():
     assert (defaults["l2"], defaults["threshold"], defaults["folds"]) == (
         DEFAULT_L2, DEFAULT_THRESHOLD, DEFAULT_FOLDS,
     )  # fmt: skip
+
+
+@needs_parser
+def test_a_unit_too_long_for_the_model_keeps_the_cue_rules_claims(gaz, lex):
+    from detente.evidence.extract import extract
+    from detente.evidence.stance_model import MAX_UNIT_CHARS
+
+    short = "Russia demands territory and Ukraine rejects it. "
+    run_on = "Russia demands territory and Ukraine rejects it and " * 30 + "so on."
+    assert len(short) < MAX_UNIT_CHARS < len(run_on)
+    found = extract(short + run_on, gaz, lex, stance_model=bundled_model()).claims
+    rules = extract(short + run_on, gaz, lex).claims
+    in_run_on = [c for c in found if c.start >= len(short)]
+    assert in_run_on == [c for c in rules if c.start >= len(short)] and in_run_on
+    assert all(c.confidence is None for c in in_run_on)
+    scored = [c for c in found if c.start < len(short)]
+    assert scored and all(c.confidence is not None for c in scored)

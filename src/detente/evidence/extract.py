@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from detente.evidence.dates import find_dates
 from detente.evidence.figures import Figure, find_figures
 from detente.evidence.lexicon import Gazetteer, IssueLexicon, Mention, cue_regex
-from detente.evidence.stance_model import StanceModel, doc_claims, find_candidates
+from detente.evidence.stance_model import StanceModel, doc_claims, find_candidates, model_reads
 
 # --- units ----------------------------------------------------------------------------------
 
@@ -224,7 +224,8 @@ def _claims(text, units, actors, issues, parser: bool, model) -> list[Claim]:
     # Where the cue rules state the same claim in the same sentence, their clause-level reading
     # of the issue's phrases gives its direction.
     rule_direction = {(c.actor, c.issue, c.stance, c.start): c.direction for c in rule_claims}
-    return [
+    unread = {u.start for u in units if not model_reads(u)}
+    scored = [
         Claim(
             actor=c.actor.key,
             issue=c.issue,
@@ -241,6 +242,8 @@ def _claims(text, units, actors, issues, parser: bool, model) -> list[Claim]:
         )
         for c, stance, p in doc_claims(candidates, model)
     ]
+    kept = [c for c in rule_claims if c.start in unread]  # units too long for the model
+    return sorted(kept + scored, key=lambda c: c.start)
 
 
 def _inside(items, start: int, end: int) -> list:

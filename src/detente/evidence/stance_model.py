@@ -39,6 +39,10 @@ CONTENT_POS = {"VERB", "NOUN", "ADJ", "AUX", "ADP"}
 MODALS = {"must", "should", "will", "would", "can", "could", "may", "might", "shall"}
 HEDGES = {"hope", "expect", "believe", "think", "anticipate", "predict", "likely", "possible"}
 MAX_PATH = 4
+MAX_UNIT_CHARS = 1_000
+"""Longer units (a run-on line, a garbled table; the annotated news has none over 480
+characters) are left to the cue rules: the model's work grows with actors × issue phrases of a
+unit, the rules' with its length."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,8 @@ def find_candidates(text: str, units, actors, issues, rule_claims, quotes) -> li
     todo = []
     last_person: Mention | None = None
     for unit in units:
+        if not model_reads(unit):
+            continue
         unit_issues = _inside(issues, unit.start, unit.end)
         unit_actors = _inside(actors, unit.start, unit.end)
         speakers = [m for a, b, m in quotes if a < unit.end and unit.start < b]
@@ -87,27 +93,33 @@ def find_candidates(text: str, units, actors, issues, rule_claims, quotes) -> li
     return out
 
 
+def model_reads(unit) -> bool:
+    """Whether the model scores a unit's candidates (else the cue rules' claims stand)."""
+    return unit.end - unit.start <= MAX_UNIT_CHARS
+
+
 def _unit_candidates(doc, unit, actors, issues, speakers, person, acts) -> list[Candidate]:
     holders = _holders(doc, unit, actors, speakers, person)
     cue_classes = _cue_classes(doc)
+    tree = _Tree()
     out = []
     seen: set[tuple[str, str]] = set()
     for issue in sorted({m.key for m in issues}):
         mentions = [m for m in issues if m.key == issue]
         all_poles = tuple(m.pole for m in mentions if m.pole)
         rooted = [(m, t) for m in mentions if (t := _root(doc, unit, m)) is not None]
-        issue_toks = [t for _, t in rooted]
-        for actor, tok, how in holders:
+        nearest = _nearest_issue(tree, holders, rooted)
+        for h, (actor, tok, how) in enumerate(holders):
             rule_cues = acts.get((actor.key, issue), {})
             feats = {f"actor:{actor.key}", f"issue:{issue}", f"holder:{how}"}
             feats |= {f"rule:{s}" for s in rule_cues}
             cue = next(iter(rule_cues.values()), "")
             poles = all_poles
-            if tok is not None and issue_toks:
-                mention, nearest = min(rooted, key=lambda mt: _distance(tok, mt[1]))
-                feats |= _path_features(tok, nearest, cue_classes)
-                feats |= _other_actor_nearer(tok, issue_toks, holders)
-                cue = cue or _linking_word(tok, nearest)
+            if h in nearest:
+                (mention, issue_tok), other_nearer = nearest[h]
+                feats |= _path_features(tok, issue_tok, cue_classes)
+                feats |= {"other_nearer"} if other_nearer else set()
+                cue = cue or _linking_word(tok, issue_tok)
                 poles = (mention.pole,) if mention.pole else all_poles
             out.append(
                 Candidate(unit.start, unit.end, actor, issue, poles, tuple(sorted(feats)), cue)
@@ -125,6 +137,47 @@ def _unit_candidates(doc, unit, actors, issues, speakers, person, acts) -> list[
                     )
                 )
     return out
+
+
+def _nearest_issue(tree, holders, rooted) -> dict[int, tuple[tuple, bool]]:
+    """For each holder with a token (by index in ``holders``): the issue mention nearest it in
+    the parse (the first of equals), and whether another holder's token is nearer the issue
+    than its own. Each distance is computed once, so a sentence with many actors and issue
+    phrases costs holders × phrases tree walks."""
+    placed = [(h, tok) for h, (_, tok, _) in enumerate(holders) if tok is not None]
+    if not rooted or not placed:
+        return {}
+    closest = {}
+    for h, tok in placed:
+        distances = [tree.distance(tok, t) for _, t in rooted]
+        best = min(range(len(rooted)), key=distances.__getitem__)
+        closest[h] = (rooted[best], distances[best], tok.i)
+    out = {}
+    for h, (pair, mine, i) in closest.items():
+        others = [d for _, d, j in closest.values() if j != i]
+        out[h] = (pair, bool(others) and min(others) < mine)
+    return out
+
+
+class _Tree:
+    """Distances between tokens of one parsed sentence, each token's ancestry walked once."""
+
+    def __init__(self) -> None:
+        self._steps: dict[int, dict[int, int]] = {}
+
+    def steps_up(self, tok) -> dict[int, int]:
+        """Token index of the token and each ancestor → steps up to it."""
+        if tok.i not in self._steps:
+            self._steps[tok.i] = {t.i: k for k, t in enumerate(_ancestry(tok))}
+        return self._steps[tok.i]
+
+    def distance(self, a, b) -> int:
+        """Edges on the tree path from ``a`` to ``b`` (99 when they share no ancestor)."""
+        up_b = self.steps_up(b)
+        for i, k in self.steps_up(a).items():
+            if i in up_b:
+                return k + up_b[i]
+        return 99
 
 
 def _holders(doc, unit, actors, speakers, person):
@@ -159,15 +212,6 @@ def _root(doc, unit, m: Mention):
 
 def _ancestry(tok) -> list:
     return [tok, *tok.ancestors]
-
-
-def _distance(a, b) -> int:
-    up_a, up_b = _ancestry(a), _ancestry(b)
-    ids_b = {t.i: k for k, t in enumerate(up_b)}
-    for k, t in enumerate(up_a):
-        if t.i in ids_b:
-            return k + ids_b[t.i]
-    return 99
 
 
 def _lowest_common_ancestor(a, b):
@@ -233,16 +277,6 @@ def _path_features(a, b, cue_classes: dict[int, str]) -> set[str]:
     if a.dep_ in ("nsubj", "nsubjpass") and a.head.i == lca.i:
         feats.add(f"subj_of:{lca.lemma_.lower()}")
     return feats
-
-
-def _other_actor_nearer(tok, issue_toks, holders) -> set[str]:
-    mine = min(_distance(tok, t) for t in issue_toks)
-    others = [
-        min(_distance(o, t) for t in issue_toks)
-        for _, o, _ in holders
-        if o is not None and o.i != tok.i
-    ]
-    return {"other_nearer"} if others and min(others) < mine else set()
 
 
 # --- the model -------------------------------------------------------------------------------
