@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from detente.evidence.dates import find_dates
 from detente.evidence.figures import Figure, find_figures
 from detente.evidence.lexicon import Gazetteer, IssueLexicon, Mention, cue_regex
-from detente.evidence.stance_model import StanceModel, doc_claims, find_candidates, model_reads
+from detente.evidence.stance_model import StanceModel, find_candidates, model_claims, model_reads
 
 # --- units ----------------------------------------------------------------------------------
 
@@ -240,7 +240,7 @@ def _claims(text, units, actors, issues, parser: bool, model) -> list[Claim]:
             ),
             confidence=round(p, 4),
         )
-        for c, stance, p in doc_claims(candidates, model)
+        for c, stance, p in model_claims(candidates, model)
     ]
     kept = [c for c in rule_claims if c.start in unread]  # units too long for the model
     return sorted(kept + scored, key=lambda c: c.start)

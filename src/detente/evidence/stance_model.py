@@ -9,8 +9,8 @@ lemmas on the path from the actor to the issue and at their lowest common ancest
 grammatical role, negation, modals, hedges and conditionals on the path, and whether the cue
 rules found the same act. One L2-regularised logistic regression per stance (demand, propose,
 accept, reject, warn) gives the probability that the sentence states that stance of that actor
-on that issue. A document's claim is the most probable of its candidates when that probability
-passes the model's threshold.
+on that issue. A sentence's claim is the most probable of its candidates for that actor, issue
+and stance when that probability passes the model's threshold.
 
 The model is trained by :func:`fit` on annotated articles (``detente evidence train``,
 :mod:`detente.evidence.stance_training`: a gold claim labels the sentences its quotes name) and
@@ -375,22 +375,23 @@ def fit(features, labels: np.ndarray, *, l2: float, threshold: float, provenance
     return StanceModel(vocabulary, weights, bias, threshold, provenance or {})
 
 
-def doc_claims(
+def model_claims(
     candidates: list[Candidate], model: StanceModel
 ) -> list[tuple[Candidate, str, float]]:
     """(candidate, stance, probability) of each claim the model makes in one document: per
-    (actor, issue, stance) the most probable candidate, kept when it passes the threshold."""
+    sentence and (actor, issue, stance) the most probable candidate, kept when it passes the
+    threshold, so that every sentence stating a stance is cited as the cue rules cite it."""
     if not candidates:
         return []
     probs = model.probabilities([c.features for c in candidates])
-    best: dict[tuple[str, str, str], tuple[float, int]] = {}
+    best: dict[tuple[int, str, str, str], tuple[float, int]] = {}
     for i, c in enumerate(candidates):
         for s, stance in enumerate(STANCES):
-            key = (c.actor.key, c.issue, stance)
+            key = (c.unit_start, c.actor.key, c.issue, stance)
             if key not in best or probs[i, s] > best[key][0]:
                 best[key] = (float(probs[i, s]), i)
     return [
-        (candidates[i], key[2], p)
+        (candidates[i], key[3], p)
         for key, (p, i) in sorted(best.items(), key=lambda kv: kv[1][1])
         if p >= model.threshold
     ]

@@ -23,7 +23,7 @@ from detente.evidence.evaluate import Score, read_gold
 from detente.evidence.extract import extract
 from detente.evidence.lexicon import Gazetteer, IssueLexicon
 from detente.evidence.reader import Article, iter_article_files, read_article
-from detente.evidence.stance_model import STANCES, StanceModel, doc_claims, find_candidates, fit
+from detente.evidence.stance_model import STANCES, StanceModel, find_candidates, fit, model_claims
 
 DEFAULT_L2 = 1.0
 DEFAULT_THRESHOLD = 0.3
@@ -144,7 +144,7 @@ def train(
 
 
 def predicted(doc: Annotated, model: StanceModel) -> set[tuple[str, str, str]]:
-    return {(c.actor.key, c.issue, stance) for c, stance, _ in doc_claims(doc.candidates, model)}
+    return {(c.actor.key, c.issue, stance) for c, stance, _ in model_claims(doc.candidates, model)}
 
 
 def cross_validate(
