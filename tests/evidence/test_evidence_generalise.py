@@ -48,6 +48,14 @@ def test_header_block_is_metadata_not_text(tmp_path):
         ("A summit on December 22 ended.", "2024-12-22"),  # nearest to the publication date
         ("first visit since February, when", "2025-02"),
         ("an October meeting in Miami", "2024-10"),
+        ("Peskov said yesterday that", "2025-02-17"),
+        ("Talks resume tomorrow in Riyadh.", "2025-02-19"),
+        ("Trump presented a plan last month.", "2025-01"),
+        ("They first met earlier this month.", "2025-02"),
+        ("The plan leaked two months ago.", "2024-12"),
+        ("A summit is planned next month.", "2025-03"),
+        ("He ran last year on a promise", "2024"),
+        ("an agreement a year ago", "2024"),
     ],
 )
 def test_dates_without_a_year_resolve_against_the_publication_date(text, iso):
@@ -55,8 +63,16 @@ def test_dates_without_a_year_resolve_against_the_publication_date(text, iso):
     assert [d.iso for d in found] == [iso]
 
 
+@pytest.mark.parametrize(
+    "text", ["fighting since last year", "over the past year", "talks last week", "today's Russia"]
+)
+def test_relative_phrases_that_date_nothing(text):
+    assert find_dates(text, 2025, dt.date(2025, 2, 18)) == []
+
+
 def test_no_weekday_dates_without_a_publication_date():
     assert find_dates("They met on Tuesday.", None, None) == []
+    assert find_dates("They met yesterday and last month.", 2025, None) == []
     assert find_dates("It may happen in May.", 2025, dt.date(2025, 6, 1)) == []
 
 

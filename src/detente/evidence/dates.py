@@ -8,7 +8,10 @@ August") takes the year that puts it nearest the publication date; a month named
 ("in February", "an October meeting") the nearest such month not after it; a weekday ("on
 Tuesday", "Monday's gathering") the publication day itself when it is that weekday, else the
 last such day before it, or the next one after it when the clause speaks of the future ("will",
-"scheduled", "due", "next").
+"scheduled", "due", "next"). Relative dates take the precision they name: "yesterday" and
+"tomorrow" a day, "last month", "earlier this month", "next month" and "two months ago" a month,
+"last year", "this year" and "a year ago" a year; a year after "since" is a reference point and
+no date.
 """
 
 from __future__ import annotations
@@ -48,6 +51,16 @@ DATE_PATTERNS: tuple[tuple[str, str], ...] = (
         rf"(?!\s*(?:\d|{YEAR}))(?:\s+(?:{YEAR_NOUNS}))?\b|(?P<mon2>{MONTHS_NOT_MAY})[’']s)",
     ),
     ("weekday", rf"\b(?P<wd>{WEEKDAYS})(?:[’']s)?\b(?!,?\s+(?:\d|{MONTHS}))"),
+    ("day_word", r"\b(?P<dw>[Yy]esterday|[Tt]omorrow)\b"),
+    (
+        "this_last_next",
+        r"\b(?P<rel>[Ll]ast|[Nn]ext|(?:(?:[Ee]arlier|[Ll]ater)\s+)?[Tt]his)\s+(?P<unit>month|year)\b",
+    ),
+    (
+        "ago",
+        r"\b(?P<n>an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
+        r"\s+(?P<unit>month|year)s?\s+ago\b",
+    ),
     (
         "year",
         rf"\b(?:[Ii]n|[Dd]uring|[Ee]arly|[Ll]ate|[Mm]id-?)\s+(?P<y>{YEAR})\b(?![-–/]\d)",
@@ -155,7 +168,14 @@ def _date_string(kind: str, g: dict[str, str], default_year: int | None) -> str 
     return g["y"]
 
 
-RELATIVE_KINDS = {"md", "dm", "month", "weekday"}
+RELATIVE_KINDS = {"md", "dm", "month", "weekday", "day_word", "this_last_next", "ago"}
+NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        "one two three four five six seven eight nine ten eleven twelve".split(), start=1
+    )
+} | {"a": 1, "an": 1}
+SINCE_RE = re.compile(r"\b[Ss]ince\s+$")
 WEEKDAY_INDEX = {
     d: i
     for i, d in enumerate(
@@ -184,6 +204,8 @@ def _relative(kind, m: re.Match, text: str, doc_date, default_year) -> str | Non
         return _nearest_year(day, doc_date).isoformat()
     if doc_date is None:
         return None
+    if kind in ("day_word", "this_last_next", "ago"):
+        return _counted_back(kind, g, m, text, doc_date)
     if kind == "month":
         month = normalise(f"{_clean(g.get('mon') or g.get('mon2'))} 1, {doc_date.year}")
         if month is None:
@@ -202,6 +224,24 @@ def _relative(kind, m: re.Match, text: str, doc_date, default_year) -> str | Non
     if future:
         return (doc_date + dt.timedelta(days=delta)).isoformat()
     return (doc_date - dt.timedelta(days=7 - delta)).isoformat()
+
+
+def _counted_back(kind: str, g: dict[str, str], m: re.Match, text: str, doc_date) -> str | None:
+    """A relative date ("yesterday", "last month", "two years ago") at the precision it names,
+    counted from the publication date; a year after "since" is none."""
+    if kind == "day_word":
+        step = 1 if g["dw"].lower() == "tomorrow" else -1
+        return (doc_date + dt.timedelta(days=step)).isoformat()
+    if kind == "ago":
+        back = NUMBER_WORDS.get(g["n"].lower()) or int(g["n"])
+    else:
+        back = {"last": 1, "next": -1}.get(g["rel"].lower(), 0)
+    if g["unit"] == "year":
+        if SINCE_RE.search(text[max(0, m.start() - 10) : m.start()]):
+            return None
+        return f"{doc_date.year - back:04d}"
+    months = doc_date.year * 12 + doc_date.month - 1 - back
+    return f"{months // 12:04d}-{months % 12 + 1:02d}"
 
 
 def _speaks_of_future(m: re.Match, text: str) -> bool:
