@@ -10,8 +10,8 @@ Tuesday", "Monday's gathering") the publication day itself when it is that weekd
 last such day before it, or the next one after it when the clause speaks of the future ("will",
 "scheduled", "due", "next"). Relative dates take the precision they name: "yesterday" and
 "tomorrow" a day, "last month", "earlier this month", "next month" and "two months ago" a month,
-"last year", "this year" and "a year ago" a year; a year after "since" is a reference point and
-no date.
+"last year", "this year" and "a year ago" a year; a year after "since" or before a possessive
+("last year's estimate") is a reference point and no date.
 """
 
 from __future__ import annotations
@@ -176,6 +176,7 @@ NUMBER_WORDS = {
     )
 } | {"a": 1, "an": 1}
 SINCE_RE = re.compile(r"\b[Ss]ince\s+$")
+POSSESSIVE_RE = re.compile(r"[’']s\b")
 WEEKDAY_INDEX = {
     d: i
     for i, d in enumerate(
@@ -237,8 +238,10 @@ def _counted_back(kind: str, g: dict[str, str], m: re.Match, text: str, doc_date
     else:
         back = {"last": 1, "next": -1}.get(g["rel"].lower(), 0)
     if g["unit"] == "year":
-        if SINCE_RE.search(text[max(0, m.start() - 10) : m.start()]):
-            return None
+        if SINCE_RE.search(text[max(0, m.start() - 10) : m.start()]) or POSSESSIVE_RE.match(
+            text, m.end()
+        ):
+            return None  # a reference point: "since last year", "last year's estimate"
         return f"{doc_date.year - back:04d}"
     months = doc_date.year * 12 + doc_date.month - 1 - back
     return f"{months // 12:04d}-{months % 12 + 1:02d}"
