@@ -202,6 +202,7 @@ FLOORS = {
     "test6": {"actor": 0.95, "claim": 0.40, "event": 0.85, "figure": 0.80},
     "test7": {"actor": 0.95, "claim": 0.48, "event": 0.88, "figure": 0.90},
     "test8": {"actor": 0.95, "claim": 0.50, "event": 0.80, "figure": 0.85},
+    "test9": {"actor": 0.95, "claim": 0.45, "event": 0.78, "figure": 0.90},
 }
 
 
@@ -219,14 +220,15 @@ def test_unseen_gold_scores(tmp_path, half):
 
 
 @needs_parser
-def test_the_default_model_on_the_set_it_never_saw(tmp_path):
-    """test8 was scored once with the bundled stance model as the default (docs/validation.md,
-    eighth round); the model was trained on dev to test7 only."""
+@pytest.mark.parametrize(("held_out", "floor"), [("test8", 0.53), ("test9", 0.50)])
+def test_the_default_model_on_sets_it_never_saw(tmp_path, held_out, floor):
+    """test8 and test9 were scored once with the bundled stance model as the default
+    (docs/validation.md, eighth and ninth rounds); the model was trained on dev to test7."""
     conn = open_store(tmp_path / "m.db")
-    ingest(conn, [UNSEEN / "test8"])
-    result = evaluate(conn, read_gold(DATA / "gold-unseen-test8.jsonl"))
+    ingest(conn, [UNSEEN / held_out])
+    result = evaluate(conn, read_gold(DATA / f"gold-unseen-{held_out}.jsonl"))
     assert result.missing_docs == ()
-    assert result.scores["claim"].f1 >= 0.53, result.scores["claim"]
+    assert result.scores["claim"].f1 >= floor, result.scores["claim"]
 
 
 def test_split_is_recorded_and_deterministic():
