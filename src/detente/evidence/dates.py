@@ -229,7 +229,7 @@ def _relative(kind, m: re.Match, text: str, doc_date, default_year) -> str | Non
 
 def _counted_back(kind: str, g: dict[str, str], m: re.Match, text: str, doc_date) -> str | None:
     """A relative date ("yesterday", "last month", "two years ago") at the precision it names,
-    counted from the publication date; a year after "since" is none."""
+    counted from the publication date; a year after "since" or before a possessive is none."""
     if kind == "day_word":
         step = 1 if g["dw"].lower() == "tomorrow" else -1
         return (doc_date + dt.timedelta(days=step)).isoformat()
