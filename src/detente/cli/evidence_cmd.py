@@ -36,12 +36,9 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
-def _fmt(x: float) -> str:
-    return "–" if math.isnan(x) else f"{x:.2f}"
-
-
-def _fmt_p(x: float | None) -> str:
-    return "–" if x is None else f"{x:.2f}"
+def _fmt(x: float | None) -> str:
+    """A score or probability to two places; "–" when there is none (None or NaN)."""
+    return "–" if x is None or math.isnan(x) else f"{x:.2f}"
 
 
 PUBLISHED_BY = typer.Option(
@@ -102,7 +99,11 @@ def register(app: typer.Typer, groups) -> None:
         gaz, lex = load_gazetteer(gazetteer), load_lexicon(lexicon)
         if cue_rules and stance_model is not None:
             raise InputError("give --stance-model or --cue-rules, not both", field="--cue-rules")
-        model = read_stance_model(stance_model) if stance_model is not None else "bundled"
+        claims_from = (
+            "cue rules" if cue_rules
+            else read_stance_model(stance_model) if stance_model is not None
+            else "bundled"
+        )  # fmt: skip
         files, bad = iter_article_files(paths)
         store = _open(db, create=True)
         with progress() as bar:
@@ -110,7 +111,7 @@ def register(app: typer.Typer, groups) -> None:
             report = ingest_paths(
                 store, paths, gazetteer=gaz, lexicon=lex, max_bytes=int(max_mb * MB),
                 files=files, require_date=not allow_undated,
-                stance_model="cue rules" if cue_rules else model,
+                stance_model=claims_from,
                 on_file=lambda f: bar.advance(task, 1),
             )  # fmt: skip
         report.skipped[:0] = [(b.path, b.reason) for b in bad]
@@ -197,7 +198,7 @@ def register(app: typer.Typer, groups) -> None:
             f"{len(rows)} claims",
             cols,
             [[r["id"], r["actor"], r["issue"], r["stance"], r["direction"] or "–",
-              *([_fmt_p(r["confidence"])] if scored else []), _source(r), _clean(r["sentence"])]
+              *([_fmt(r["confidence"])] if scored else []), _source(r), _clean(r["sentence"])]
              for r in rows],
         )  # fmt: skip
 
