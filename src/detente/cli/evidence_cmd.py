@@ -291,7 +291,7 @@ def register(app: typer.Typer, groups) -> None:
             task = bar.add_task("parsing", total=len(files))
             docs = annotated_documents(
                 paths, annotations, load_gazetteer(), load_lexicon(),
-                on_file=lambda f: bar.advance(task, 1),
+                on_file=lambda f: bar.advance(task, 1), files=files,
             )  # fmt: skip
         if len(docs) < folds:
             raise InputError(

@@ -67,9 +67,12 @@ def annotated_documents(
     gazetteer: Gazetteer,
     lexicon: IssueLexicon,
     on_file: Callable[[Path], None] | None = None,
+    files: list[Path] | None = None,
 ) -> list[Annotated]:
-    """The candidates of every article under ``paths`` that the gold names, in name order."""
-    files, _ = iter_article_files(paths)
+    """The candidates of every article under ``paths`` that the gold names, in name order
+    (``files`` may pass the list from :func:`iter_article_files` when the caller has it)."""
+    if files is None:
+        files, _ = iter_article_files(paths)
     out = []
     for path in sorted(files, key=lambda p: p.name):
         if path.name in gold:
