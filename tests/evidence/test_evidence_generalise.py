@@ -56,6 +56,11 @@ def test_header_block_is_metadata_not_text(tmp_path):
         ("A summit is planned next month.", "2025-03"),
         ("He ran last year on a promise", "2024"),
         ("an agreement a year ago", "2024"),
+        ("Talks due in Riyadh were postponed after a Monday call", "2025-02-17"),  # past verb
+        ("Trump weighed the next steps, telling reporters on Friday", "2025-02-14"),
+        ("talks by the end of August", "2025-08"),  # a deadline is ahead
+        ("since Russia's 2022 invasion", "2022"),  # a year before its noun is a date
+        ("Moscow's 2022 Istanbul negotiations", "2022"),
     ],
 )
 def test_dates_without_a_year_resolve_against_the_publication_date(text, iso):
@@ -75,6 +80,11 @@ def test_dates_without_a_year_resolve_against_the_publication_date(text, iso):
 )
 def test_relative_phrases_that_date_nothing(text):
     assert find_dates(text, 2025, dt.date(2025, 2, 18)) == []
+
+
+def test_nearly_n_years_ago_is_less_than_n_years_back():
+    found = find_dates("Russia invaded nearly four years ago.", 2025, dt.date(2025, 12, 25))
+    assert [d.iso for d in found] == ["2022"]
 
 
 def test_no_weekday_dates_without_a_publication_date():

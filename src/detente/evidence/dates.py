@@ -7,11 +7,13 @@ publication date when it is known and skipped otherwise: a month and day ("Augus
 August") takes the year that puts it nearest the publication date; a month named as a time
 ("in February", "an October meeting") the nearest such month not after it; a weekday ("on
 Tuesday", "Monday's gathering") the publication day itself when it is that weekday, else the
-last such day before it, or the next one after it when the clause speaks of the future ("will",
-"scheduled", "due", "next"). Relative dates take the precision they name: "yesterday" and
-"tomorrow" a day, "last month", "earlier this month", "next month" and "two months ago" a month,
-"last year", "this year" and "a year ago" a year; a year after "since" or before a possessive
-("last year's estimate") is a reference point and no date.
+last such day before it, or the next one after it when its clause speaks of the future ("will",
+"scheduled", "due", "by") and no verb in the past tense comes between. Relative dates take the
+precision they name: "yesterday" and "tomorrow" a day, "last month", "earlier this month", "next
+month" and "two months ago" a month, "last year", "this year" and "a year ago" a year ("nearly
+four years ago" less than four years back); a year after "since" or before a possessive ("last
+year's estimate") is a reference point and no date. A year before the noun it dates counts after
+an article or a possessive ("the 2023 report", "Russia's 2022 invasion").
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ RANGE_END = r"(?:\s*(?:[–-]|to)\s*\d{1,2}(?:st|nd|rd|th)?)?"
 YEAR_NOUNS = (
     r"report|study|survey|poll|agreement|deal|accords?|treaty|election|summit|meeting|talks"
     r"|invasion|war|offensive|referendum|law|resolution|memorandum|ceasefire|truce|statement"
+    r"|negotiations|treaties|annexation|counteroffensive|protests|visit"
 )
 
 DATE_PATTERNS: tuple[tuple[str, str], ...] = (
@@ -58,14 +61,19 @@ DATE_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "ago",
-        r"\b(?P<n>an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
+        r"\b(?:(?P<nearly>nearly|almost)\s+)?"
+        r"(?P<n>an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
         r"\s+(?P<unit>month|year)s?\s+ago\b",
     ),
     (
         "year",
         rf"\b(?:[Ii]n|[Dd]uring|[Ee]arly|[Ll]ate|[Mm]id-?)\s+(?P<y>{YEAR})\b(?![-–/]\d)",
     ),
-    ("year_noun", rf"\b(?:[Aa]n?|[Tt]he)\s+(?P<y>{YEAR})\s+(?:{YEAR_NOUNS})\b"),
+    (
+        "year_noun",
+        rf"\b(?:[Aa]n?|[Tt]he|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er|\w+[’']s|two|three)\s+(?P<y>{YEAR})"
+        rf"\s+(?:(?:[A-Z]\w+|full-scale|draft|peace)\s+)?(?:{YEAR_NOUNS})\b",
+    ),
 )
 DATE_RES = tuple((name, re.compile(pat)) for name, pat in DATE_PATTERNS)
 
@@ -184,12 +192,16 @@ WEEKDAY_INDEX = {
     )
 }
 FUTURE_RE = re.compile(
-    r"\b(?:will|shall|would|is to|are to|scheduled|due|set to|expected|plans? to|planned|next"
-    r"|upcoming|to be held|is to be)\b",
+    r"\b(?:will|shall|would|is to|are to|scheduled|due|set to|expected|plans? to|planned"
+    r"|next (?:round|meeting|talks|week)|upcoming|to be held|is to be)\b",
     re.IGNORECASE,
 )
-DEADLINE_RE = re.compile(r"\b(?:until|by|before|next|no later than(?: in)?)\s+$", re.IGNORECASE)
+DEADLINE_RE = re.compile(
+    r"\b(?:until|by|before|next|no later than(?: in)?)\s+(?:the\s+)?$", re.IGNORECASE
+)
 FUTURE_WINDOW = 80
+CLAUSE_BREAK_RE = re.compile(r"[;:—–]|,\s+(?:but|while|and|after|as)\b|\bbut\b")
+PAST_RE = re.compile(r"\b(?:said|told|was|were|had|did|\w{3,}ed)\b(?!\s+to\b)")
 
 
 def _relative(kind, m: re.Match, text: str, doc_date, default_year) -> str | None:
@@ -242,15 +254,22 @@ def _counted_back(kind: str, g: dict[str, str], m: re.Match, text: str, doc_date
             text, m.end()
         ):
             return None  # a reference point: "since last year", "last year's estimate"
+        if g.get("nearly"):  # "nearly four years ago": less than four years before
+            return f"{(doc_date - dt.timedelta(days=365 * back - 182)).year:04d}"
         return f"{doc_date.year - back:04d}"
     months = doc_date.year * 12 + doc_date.month - 1 - back
     return f"{months // 12:04d}-{months % 12 + 1:02d}"
 
 
 def _speaks_of_future(m: re.Match, text: str) -> bool:
-    """Whether the words just before a date speak of the future ("will", "due", "by")."""
+    """Whether the words just before a date, in its clause, speak of the future ("will", "due",
+    "by") with no verb in the past tense between them and the date."""
     before = text[max(0, m.start() - FUTURE_WINDOW) : m.start()]
-    return FUTURE_RE.search(before) is not None or DEADLINE_RE.search(before) is not None
+    if DEADLINE_RE.search(before):
+        return True
+    before = CLAUSE_BREAK_RE.split(before)[-1]
+    cues = list(FUTURE_RE.finditer(before))
+    return bool(cues) and not PAST_RE.search(before, cues[-1].end())
 
 
 def _nearest_year(day: dt.date, doc_date: dt.date) -> dt.date:
