@@ -61,6 +61,14 @@ def test_header_block_is_metadata_not_text(tmp_path):
         ("talks by the end of August", "2025-08"),  # a deadline is ahead
         ("since Russia's 2022 invasion", "2022"),  # a year before its noun is a date
         ("Moscow's 2022 Istanbul negotiations", "2022"),
+        ("ahead of a Thursday deadline", "2025-02-20"),  # a deadline is ahead
+        ("Kyiv expects a meeting on Saturday.", "2025-02-22"),
+        ("no plans to meet after the leaders spoke on Friday", "2025-02-14"),  # irregular past
+        ("his demand of June of last year", "2024-06"),
+        ("joining by 2027", "2027"),
+        ("Zelensky stated today that", "2025-02-18"),
+        ("at today's online summit", "2025-02-18"),
+        ("Today, Istanbul hosts the talks.", "2025-02-18"),
     ],
 )
 def test_dates_without_a_year_resolve_against_the_publication_date(text, iso):
@@ -75,11 +83,17 @@ def test_dates_without_a_year_resolve_against_the_publication_date(text, iso):
         "over the past year",
         "talks last week",
         "today's Russia",
+        "no sane person today would sign it",
         "15% more than last year's estimate",
     ],  # fmt: skip
 )
 def test_relative_phrases_that_date_nothing(text):
     assert find_dates(text, 2025, dt.date(2025, 2, 18)) == []
+
+
+def test_a_span_of_years_gives_both_ends():
+    found = find_dates("He held the post from 2010 to 2014.", 2025, dt.date(2025, 2, 18))
+    assert [d.iso for d in found] == ["2010", "2014"]
 
 
 def test_nearly_n_years_ago_is_less_than_n_years_back():

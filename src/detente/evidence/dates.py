@@ -1,19 +1,21 @@
 """Explicit dates in text: found by patterns, normalised by dateparser (English only, offline).
 
 A date keeps its precision: ``2025-08-18`` (day), ``2025-02`` (month) or ``2022`` (year). A bare
-year counts only where the text uses it as a date ("in 2015", "a 2023 report"), not as a
-reference point ("since 2022"). Dates without a year are resolved against the document's
-publication date when it is known and skipped otherwise: a month and day ("August 18", "18
-August") takes the year that puts it nearest the publication date; a month named as a time
-("in February", "an October meeting") the nearest such month not after it; a weekday ("on
-Tuesday", "Monday's gathering") the publication day itself when it is that weekday, else the
-last such day before it, or the next one after it when its clause speaks of the future ("will",
-"scheduled", "due", "by") and no verb in the past tense comes between. Relative dates take the
-precision they name: "yesterday" and "tomorrow" a day, "last month", "earlier this month", "next
-month" and "two months ago" a month, "last year", "this year" and "a year ago" a year ("nearly
-four years ago" less than four years back); a year after "since" or before a possessive ("last
-year's estimate") is a reference point and no date. A year before the noun it dates counts after
-an article or a possessive ("the 2023 report", "Russia's 2022 invasion").
+year counts only where the text uses it as a date ("in 2015", "a 2023 report"), not as a reference
+point ("since 2022"). Dates without a year are resolved against the document's publication date
+when it is known and skipped otherwise: a month and day ("August 18", "18 August") takes the year
+that puts it nearest the publication date; a month named as a time ("in February", "an October
+meeting") the nearest such month not after it; a weekday ("on Tuesday", "Monday's gathering") the
+publication day itself when it is that weekday, else the last such day before it, or the next one
+after it when its clause speaks of the future ("will", "scheduled", "due", "by", "a Thursday
+deadline") and no verb in the past tense comes between. Relative dates take the precision they
+name: "yesterday", "tomorrow" and "today" (where it dates something done, not the present age) a
+day, "last month", "earlier this month", "next month", "June of last year" and "two months ago" a
+month, "last year", "this year" and "a year ago" a year ("nearly four years ago" less than four
+years back); a year after "since" or before a possessive ("last year's estimate") is a reference
+point and no date. A year before the noun it dates counts after an article or a possessive ("the
+2023 report", "Russia's 2022 invasion"), and after "by" or "from" ("from 2010 to 2014" gives both
+ends).
 """
 
 from __future__ import annotations
@@ -53,8 +55,12 @@ DATE_PATTERNS: tuple[tuple[str, str], ...] = (
         rf"|(?:end|beginning|start|middle|half|rest) of)\s+(?P<mon>{MONTHS_NOT_MAY})"
         rf"(?!\s*(?:\d|{YEAR}))(?:\s+(?:{YEAR_NOUNS}))?\b|(?P<mon2>{MONTHS_NOT_MAY})[’']s)",
     ),
+    (
+        "month_of_year",
+        rf"\b(?P<mon>{MONTHS_NOT_MAY}|May)\s+of\s+(?P<rel>last|this|next)\s+year\b",
+    ),
     ("weekday", rf"\b(?P<wd>{WEEKDAYS})(?:[’']s)?\b(?!,?\s+(?:\d|{MONTHS}))"),
-    ("day_word", r"\b(?P<dw>[Yy]esterday|[Tt]omorrow)\b"),
+    ("day_word", r"\b(?P<dw>[Yy]esterday|[Tt]omorrow|[Tt]oday)\b"),
     (
         "this_last_next",
         r"\b(?P<rel>[Ll]ast|[Nn]ext|(?:(?:[Ee]arlier|[Ll]ater)\s+)?[Tt]his)\s+(?P<unit>month|year)\b",
@@ -67,8 +73,9 @@ DATE_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "year",
-        rf"\b(?:[Ii]n|[Dd]uring|[Ee]arly|[Ll]ate|[Mm]id-?)\s+(?P<y>{YEAR})\b(?![-–/]\d)",
+        rf"\b(?:[Ii]n|[Dd]uring|[Ee]arly|[Ll]ate|[Mm]id-?|[Bb]y|[Ff]rom)\s+(?P<y>{YEAR})\b(?![-–/]\d)",
     ),
+    ("year_range_end", rf"(?<=\d\d )(?:to|until) (?P<y>{YEAR})\b(?![-–/]\d)"),
     (
         "year_noun",
         rf"\b(?:[Aa]n?|[Tt]he|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er|\w+[’']s|two|three)\s+(?P<y>{YEAR})"
@@ -176,7 +183,16 @@ def _date_string(kind: str, g: dict[str, str], default_year: int | None) -> str 
     return g["y"]
 
 
-RELATIVE_KINDS = {"md", "dm", "month", "weekday", "day_word", "this_last_next", "ago"}
+RELATIVE_KINDS = {
+    "md",
+    "dm",
+    "month",
+    "month_of_year",
+    "weekday",
+    "day_word",
+    "this_last_next",
+    "ago",
+}
 NUMBER_WORDS = {
     w: i
     for i, w in enumerate(
@@ -193,7 +209,7 @@ WEEKDAY_INDEX = {
 }
 FUTURE_RE = re.compile(
     r"\b(?:will|shall|would|is to|are to|scheduled|due|set to|expected|plans? to|planned"
-    r"|next (?:round|meeting|talks|week)|upcoming|to be held|is to be)\b",
+    r"|next (?:round|meeting|talks|week)|upcoming|to be held|is to be|expects?)\b",
     re.IGNORECASE,
 )
 DEADLINE_RE = re.compile(
@@ -201,7 +217,15 @@ DEADLINE_RE = re.compile(
 )
 FUTURE_WINDOW = 80
 CLAUSE_BREAK_RE = re.compile(r"[;:—–]|,\s+(?:but|while|and|after|as)\b|\bbut\b")
-PAST_RE = re.compile(r"\b(?:said|told|was|were|had|did|\w{3,}ed)\b(?!\s+to\b)")
+PAST_RE = re.compile(
+    r"\b(?:said|told|was|were|had|did|spoke|met|held|took|gave|made|came|went|began|sent|wrote"
+    r"|\w{3,}ed)\b(?!\s+to\b)"
+)
+TODAYS_EVENT_RE = re.compile(
+    r"[’']s\s+(?:\w+\s+){0,2}(?:summit|talks|meeting|discussions|session|call|statement"
+    r"|negotiations|briefing|address|vote)\b"
+)
+DEADLINE_AFTER_RE = re.compile(r"[’']?s?\s+deadline\b")
 
 
 def _relative(kind, m: re.Match, text: str, doc_date, default_year) -> str | None:
@@ -219,6 +243,9 @@ def _relative(kind, m: re.Match, text: str, doc_date, default_year) -> str | Non
         return None
     if kind in ("day_word", "this_last_next", "ago"):
         return _counted_back(kind, g, m, text, doc_date)
+    if kind == "month_of_year":
+        year = doc_date.year - {"last": 1, "next": -1}.get(g["rel"], 0)
+        return f"{_clean(g['mon'])} {year}"
     if kind == "month":
         month = normalise(f"{_clean(g.get('mon') or g.get('mon2'))} 1, {doc_date.year}")
         if month is None:
@@ -243,7 +270,9 @@ def _counted_back(kind: str, g: dict[str, str], m: re.Match, text: str, doc_date
     """A relative date ("yesterday", "last month", "two years ago") at the precision it names,
     counted from the publication date; a year after "since" or before a possessive is none."""
     if kind == "day_word":
-        step = 1 if g["dw"].lower() == "tomorrow" else -1
+        if g["dw"].lower() == "today" and not _today_dates_an_event(m, text):
+            return None
+        step = {"tomorrow": 1, "today": 0}.get(g["dw"].lower(), -1)
         return (doc_date + dt.timedelta(days=step)).isoformat()
     if kind == "ago":
         back = NUMBER_WORDS.get(g["n"].lower()) or int(g["n"])
@@ -261,11 +290,23 @@ def _counted_back(kind: str, g: dict[str, str], m: re.Match, text: str, doc_date
     return f"{months // 12:04d}-{months % 12 + 1:02d}"
 
 
+def _today_dates_an_event(m: re.Match, text: str) -> bool:
+    """Whether "today" dates something done ("said today", "today's summit", a sentence opening
+    "Today,") rather than meaning the present age ("no one today would sign")."""
+    if m.group("dw") == "Today":
+        return text[m.end() : m.end() + 1] == "," or m.start() == 0
+    after = text[m.end() : m.end() + 40]
+    if TODAYS_EVENT_RE.match(after):
+        return True
+    before = CLAUSE_BREAK_RE.split(text[max(0, m.start() - 60) : m.start()])[-1]
+    return PAST_RE.search(before) is not None
+
+
 def _speaks_of_future(m: re.Match, text: str) -> bool:
     """Whether the words just before a date, in its clause, speak of the future ("will", "due",
     "by") with no verb in the past tense between them and the date."""
     before = text[max(0, m.start() - FUTURE_WINDOW) : m.start()]
-    if DEADLINE_RE.search(before):
+    if DEADLINE_RE.search(before) or DEADLINE_AFTER_RE.match(text, m.end()):
         return True
     before = CLAUSE_BREAK_RE.split(before)[-1]
     cues = list(FUTURE_RE.finditer(before))
