@@ -127,6 +127,8 @@ def test_captions_datelines_timestamps_and_posts_are_not_events(gaz, lex):
         ("between 26 and 28 points", [("count", 26, "point"), ("count", 28, "point")]),
         ("six power units", [("count", 6, "reactor")]),
         ("leaders from 35 countries", [("count", 35, "country")]),
+        ("six ballistic and 32 cruise missiles", [("count", 32, "missile")]),
+        ("over 500 drones", [("count", 500, "drone")]),
         ("the two nations", []),
         ("lasted about an hour", [("duration", 1, "hour")]),
         ("six and a half hours", [("duration", 6.5, "hour")]),

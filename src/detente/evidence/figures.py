@@ -50,7 +50,7 @@ COUNT_NOUNS = {
     "point": "point", "proposal": "point", "country": "country", "countrie": "country",
     "nation": "country", "reactor": "reactor", "power unit": "reactor", "round": "round",
     "document": "document", "protocol": "protocol", "region": "region", "oblast": "region",
-    "area": "region",
+    "area": "region", "missile": "missile", "drone": "drone",
 }  # fmt: skip
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 WORD_NUM = rf"(?:{TENS})(?:-(?:{'|'.join(UNITS_WORDS)}))?|a dozen|a hundred|" + "|".join(
@@ -65,7 +65,7 @@ PEOPLE_NOUNS = (
     r"|injuries|wounded|injured|fighters|bodies"
 )
 COUNT = r"points?|proposals|countries|nations|reactors|power units|rounds|documents|protocols"
-COUNT += r"|regions|oblasts|areas"
+COUNT += r"|regions|oblasts|areas|missiles|drones"
 MEASURE = r"about|around|nearly|almost|over|than|lasted|for|within|roughly|just under|some"
 FIGURE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("clock", re.compile(r"\b(?:\d{1,2}[.:]\d{2}|\d{4})\s*(?:hours|hrs|GMT|IST|EST)\b|\d:\d{2}")),
