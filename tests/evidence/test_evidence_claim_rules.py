@@ -124,6 +124,20 @@ def test_issue_paraphrases(gaz, lex, text, expected):
     assert found == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "issue"),
+    [
+        ("a 600,000-soldier cap on Ukraine's military", "army_limits"),
+        ("He wants to keep Ukraine from hosting any Western troops.", "guarantees"),
+        ("We want the killings to stop.", "ceasefire"),
+        ("Ukraine's nonaligned, nonnuclear status", "alliance"),
+        ("control over the Zaporizhzhia plant", "zaporizhzhia"),
+    ],
+)
+def test_issue_phrases_read_on_later_sets(gaz, lex, text, issue):
+    assert {m.key for m in extract(text, gaz, lex).issues} == {issue}
+
+
 def test_quotations_take_the_attributed_or_the_last_speaker(gaz):
     text = "“We will not leave,” Zelensky said.\n“We cannot.”\nPeskov said: “No.”"
     speakers = [(text[a:b], m.key) for a, b, m in quote_speakers(text, tuple(gaz.find(text)))]
