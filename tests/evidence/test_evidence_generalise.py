@@ -69,6 +69,9 @@ def test_header_block_is_metadata_not_text(tmp_path):
         ("Zelensky stated today that", "2025-02-18"),
         ("at today's online summit", "2025-02-18"),
         ("Today, Istanbul hosts the talks.", "2025-02-18"),
+        ("Ushakov said on the 14th (local time) that", "2025-02-14"),
+        ("Ushakov said on the 20th that", "2025-01-20"),  # still ahead this month: last month's
+        ("their meeting earlier in the day", "2025-02-18"),
     ],
 )
 def test_dates_without_a_year_resolve_against_the_publication_date(text, iso):

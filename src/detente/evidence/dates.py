@@ -9,13 +9,13 @@ meeting") the nearest such month not after it; a weekday ("on Tuesday", "Monday'
 publication day itself when it is that weekday, else the last such day before it, or the next one
 after it when its clause speaks of the future ("will", "scheduled", "due", "by", "a Thursday
 deadline") and no verb in the past tense comes between. Relative dates take the precision they
-name: "yesterday", "tomorrow" and "today" (where it dates something done, not the present age) a
-day, "last month", "earlier this month", "next month", "June of last year" and "two months ago" a
-month, "last year", "this year" and "a year ago" a year ("nearly four years ago" less than four
-years back); a year after "since" or before a possessive ("last year's estimate") is a reference
-point and no date. A year before the noun it dates counts after an article or a possessive ("the
-2023 report", "Russia's 2022 invasion"), and after "by" or "from" ("from 2010 to 2014" gives both
-ends).
+name: "yesterday", "tomorrow", "earlier in the day", "on the 14th" (this month's, or last month's
+when still ahead) and "today" (where it dates something done, not the present age) a day, "last
+month", "earlier this month", "next month", "June of last year" and "two months ago" a month, "last
+year", "this year" and "a year ago" a year ("nearly four years ago" less than four years back); a
+year after "since" or before a possessive ("last year's estimate") is a reference point and no
+date. A year before the noun it dates counts after an article or a possessive ("the 2023 report",
+"Russia's 2022 invasion"), and after "by" or "from" ("from 2010 to 2014" gives both ends).
 """
 
 from __future__ import annotations
@@ -60,7 +60,8 @@ DATE_PATTERNS: tuple[tuple[str, str], ...] = (
         rf"\b(?P<mon>{MONTHS_NOT_MAY}|May)\s+of\s+(?P<rel>last|this|next)\s+year\b",
     ),
     ("weekday", rf"\b(?P<wd>{WEEKDAYS})(?:[’']s)?\b(?!,?\s+(?:\d|{MONTHS}))"),
-    ("day_word", r"\b(?P<dw>[Yy]esterday|[Tt]omorrow|[Tt]oday)\b"),
+    ("day_word", r"\b(?P<dw>[Yy]esterday|[Tt]omorrow|[Tt]oday|(?:earlier|later) in the day)\b"),
+    ("ordinal_day", r"\b[Oo]n the (?P<d>[1-3]?\d)(?:st|nd|rd|th)\b(?!\s+(?:of\b|anniversary))"),
     (
         "this_last_next",
         r"\b(?P<rel>[Ll]ast|[Nn]ext|(?:(?:[Ee]arlier|[Ll]ater)\s+)?[Tt]his)\s+(?P<unit>month|year)\b",
@@ -184,15 +185,9 @@ def _date_string(kind: str, g: dict[str, str], default_year: int | None) -> str 
 
 
 RELATIVE_KINDS = {
-    "md",
-    "dm",
-    "month",
-    "month_of_year",
-    "weekday",
-    "day_word",
-    "this_last_next",
+    "md", "dm", "month", "month_of_year", "weekday", "day_word", "ordinal_day", "this_last_next",
     "ago",
-}
+}  # fmt: skip
 NUMBER_WORDS = {
     w: i
     for i, w in enumerate(
@@ -243,6 +238,11 @@ def _relative(kind, m: re.Match, text: str, doc_date, default_year) -> str | Non
         return None
     if kind in ("day_word", "this_last_next", "ago"):
         return _counted_back(kind, g, m, text, doc_date)
+    if kind == "ordinal_day":  # "on the 14th": this month's, or last month's when still ahead
+        day = int(g["d"])
+        back = 1 if day > doc_date.day else 0
+        months = doc_date.year * 12 + doc_date.month - 1 - back
+        return f"{months // 12:04d}-{months % 12 + 1:02d}-{day:02d}"
     if kind == "month_of_year":
         year = doc_date.year - {"last": 1, "next": -1}.get(g["rel"], 0)
         return f"{_clean(g['mon'])} {year}"
@@ -272,7 +272,7 @@ def _counted_back(kind: str, g: dict[str, str], m: re.Match, text: str, doc_date
     if kind == "day_word":
         if g["dw"].lower() == "today" and not _today_dates_an_event(m, text):
             return None
-        step = {"tomorrow": 1, "today": 0}.get(g["dw"].lower(), -1)
+        step = {"tomorrow": 1, "yesterday": -1}.get(g["dw"].lower(), 0)
         return (doc_date + dt.timedelta(days=step)).isoformat()
     if kind == "ago":
         back = NUMBER_WORDS.get(g["n"].lower()) or int(g["n"])
