@@ -291,15 +291,15 @@ def test_added_excerpts_are_dev_and_annotated():
 
 @pytest.mark.parametrize(
     ("folder", "split"),
-    [("fresh", "test2"), *((f"test{k}", f"test{k}") for k in range(3, 14))],
+    [("fresh", "test2"), *((f"test{k}", f"test{k}") for k in range(3, 15))],
 )
 def test_later_held_out_sets_are_annotated_apart(folder, split):
-    """Each later held-out set (unseen/fresh, test3 to test13) is all `Split: <its name>`, each
+    """Each later held-out set (unseen/fresh, test3 to test14) is all `Split: <its name>`, each
     file in its own gold file with its metadata, and in no other gold file nor folder."""
     gold = (DATA / f"gold-unseen-{split}.jsonl").read_text(encoding="utf-8")
     others = "".join(
         (DATA / f"gold-unseen-{h}.jsonl").read_text(encoding="utf-8")
-        for h in ("dev", "test", "test2", *(f"test{k}" for k in range(3, 14)))
+        for h in ("dev", "test", "test2", *(f"test{k}" for k in range(3, 15)))
         if h != split
     )
     files = sorted((UNSEEN / folder).glob("*.txt"))
