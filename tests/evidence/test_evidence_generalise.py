@@ -236,6 +236,7 @@ FLOORS = {
     "test11": {"actor": 0.95, "claim": 0.45, "event": 0.90, "figure": 0.83},
     "test12": {"actor": 0.94, "claim": 0.50, "event": 0.90, "figure": 0.80},
     "test13": {"actor": 0.95, "claim": 0.33, "event": 0.73, "figure": 0.92},
+    "test14": {"actor": 0.95, "claim": 0.40, "event": 0.85, "figure": 0.83},
 }
 
 
@@ -253,10 +254,10 @@ def test_unseen_gold_scores(tmp_path, half):
 
 
 @needs_parser
-@pytest.mark.parametrize(("held_out", "floor"), [("test12", 0.55), ("test13", 0.45)])
+@pytest.mark.parametrize(("held_out", "floor"), [("test14", 0.45)])
 def test_the_default_model_on_sets_it_never_saw(tmp_path, held_out, floor):
-    """test12 and test13 were scored once with the bundled stance model as the default
-    (docs/validation.md, eleventh round); the model was trained on dev to test11."""
+    """test14 was scored once with the bundled stance model as the default (docs/validation.md,
+    twelfth round); the model was trained on dev to test13."""
     conn = open_store(tmp_path / "m.db")
     ingest(conn, [UNSEEN / held_out])
     result = evaluate(conn, read_gold(DATA / f"gold-unseen-{held_out}.jsonl"))
