@@ -64,6 +64,22 @@ def test_changes_come_only_from_claims_after_as_of(store):
     assert len(by_key(earlier)[("russia", "ceasefire", "ideal")].claims) == 2
 
 
+def test_salience_counts_sentences_not_claims():
+    from detente.evidence.update import SALIENCE_STEP, _position_changes
+
+    position = load_scenario().position("russia", "sanctions")
+
+    def claim(doc_id, start, stance):
+        return {"doc_id": doc_id, "start": start, "stance": stance, "direction": None,
+                "sentence": "Sanctions must be lifted first."}  # fmt: skip
+
+    one_sentence = [claim(1, 0, "demand"), claim(1, 0, "reject")]
+    assert not [c for c in _position_changes(position, one_sentence) if c.judgment == "salience"]
+    two_sentences = [claim(1, 0, "demand"), claim(1, 40, "reject")]
+    (change,) = [c for c in _position_changes(position, two_sentences) if c.judgment == "salience"]
+    assert change.new.mode == change.old.mode + SALIENCE_STEP
+
+
 def test_apply_makes_a_new_dated_scenario(store):
     scenario = load_scenario()
     updated = apply_update(scenario, propose_update(scenario, store))

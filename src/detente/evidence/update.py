@@ -8,9 +8,10 @@ Each position (actor, issue) is read against the claims of its actor, or of its 
   ``(high - low) / (high + low)`` moves the ideal's mode by ``IDEAL_STEP`` points times the net
   vote when the vote leans away from the current side (or the position sits in the middle),
   and the range widens to keep the new mode inside it. Claims that agree change nothing.
-- **Salience.** Every demand or rejection beyond the first raises the salience mode by
-  ``SALIENCE_STEP`` points (at most ``SALIENCE_MAX_STEP`` in one update, never above 100):
-  an actor that keeps insisting on an issue shows that it matters.
+- **Salience.** Every sentence beyond the first that states a demand or rejection raises the
+  salience mode by ``SALIENCE_STEP`` points (at most ``SALIENCE_MAX_STEP`` in one update, never
+  above 100): an actor that keeps insisting on an issue shows that it matters, and two claims
+  read from one sentence are one statement.
 - **Red line.** A categorical rejection ("will never accept", "rules out", "refuses") of the
   pole opposite the actor's ideal, when the position has no red line, proposes one
   ``RED_LINE_GAP`` points from the ideal toward the rejected pole.
@@ -157,8 +158,9 @@ def _position_changes(p, found: list[dict[str, Any]]) -> list[Change]:
                        tuple(votes))
             )  # fmt: skip
     insisting = [c for c in found if c["stance"] in ("demand", "reject")]
-    if len(insisting) > 1:
-        step = min(SALIENCE_MAX_STEP, SALIENCE_STEP * (len(insisting) - 1))
+    statements = len({(c["doc_id"], c["start"]) for c in insisting})
+    if statements > 1:
+        step = min(SALIENCE_MAX_STEP, SALIENCE_STEP * (statements - 1))
         old = mode_of(p.salience)
         if old < 100.0:
             mode = min(100.0, old + step)
@@ -166,7 +168,7 @@ def _position_changes(p, found: list[dict[str, Any]]) -> list[Change]:
             new = Uncertain(low=min(lo, mode), mode=mode, high=max(hi, mode))
             out.append(
                 Change(p.actor, p.issue, "salience", p.salience, new,
-                       f"{len(insisting)} demands or rejections on this issue", tuple(insisting))
+                       f"{statements} sentences demand or reject on this issue", tuple(insisting))
             )  # fmt: skip
     far = "low" if side == "high" else "high" if side == "low" else None
     refusals = [
