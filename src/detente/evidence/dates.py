@@ -194,6 +194,7 @@ NUMBER_WORDS = {
         "one two three four five six seven eight nine ten eleven twelve".split(), start=1
     )
 } | {"a": 1, "an": 1}
+STEPS_BACK = {"last": 1, "next": -1}  # "this" is 0
 SINCE_RE = re.compile(r"\b[Ss]ince\s+$")
 POSSESSIVE_RE = re.compile(r"[’']s\b")
 WEEKDAY_INDEX = {
@@ -240,11 +241,9 @@ def _relative(kind, m: re.Match, text: str, doc_date, default_year) -> str | Non
         return _counted_back(kind, g, m, text, doc_date)
     if kind == "ordinal_day":  # "on the 14th": this month's, or last month's when still ahead
         day = int(g["d"])
-        back = 1 if day > doc_date.day else 0
-        months = doc_date.year * 12 + doc_date.month - 1 - back
-        return f"{months // 12:04d}-{months % 12 + 1:02d}-{day:02d}"
+        return f"{_months_back(doc_date, 1 if day > doc_date.day else 0)}-{day:02d}"
     if kind == "month_of_year":
-        year = doc_date.year - {"last": 1, "next": -1}.get(g["rel"], 0)
+        year = doc_date.year - STEPS_BACK.get(g["rel"].lower(), 0)
         return f"{_clean(g['mon'])} {year}"
     if kind == "month":
         month = normalise(f"{_clean(g.get('mon') or g.get('mon2'))} 1, {doc_date.year}")
@@ -277,7 +276,7 @@ def _counted_back(kind: str, g: dict[str, str], m: re.Match, text: str, doc_date
     if kind == "ago":
         back = NUMBER_WORDS.get(g["n"].lower()) or int(g["n"])
     else:
-        back = {"last": 1, "next": -1}.get(g["rel"].lower(), 0)
+        back = STEPS_BACK.get(g["rel"].lower(), 0)
     if g["unit"] == "year":
         if SINCE_RE.search(text[max(0, m.start() - 10) : m.start()]) or POSSESSIVE_RE.match(
             text, m.end()
@@ -286,6 +285,11 @@ def _counted_back(kind: str, g: dict[str, str], m: re.Match, text: str, doc_date
         if g.get("nearly"):  # "nearly four years ago": less than four years before
             return f"{(doc_date - dt.timedelta(days=365 * back - 182)).year:04d}"
         return f"{doc_date.year - back:04d}"
+    return _months_back(doc_date, back)
+
+
+def _months_back(doc_date: dt.date, back: int) -> str:
+    """``YYYY-MM`` of the month ``back`` months before the publication's (after it if negative)."""
     months = doc_date.year * 12 + doc_date.month - 1 - back
     return f"{months // 12:04d}-{months % 12 + 1:02d}"
 
@@ -298,8 +302,7 @@ def _today_dates_an_event(m: re.Match, text: str) -> bool:
     after = text[m.end() : m.end() + 40]
     if TODAYS_EVENT_RE.match(after):
         return True
-    before = CLAUSE_BREAK_RE.split(text[max(0, m.start() - 60) : m.start()])[-1]
-    return PAST_RE.search(before) is not None
+    return PAST_RE.search(_clause_before(text, m.start(), 60)) is not None
 
 
 def _speaks_of_future(m: re.Match, text: str) -> bool:
@@ -308,9 +311,14 @@ def _speaks_of_future(m: re.Match, text: str) -> bool:
     before = text[max(0, m.start() - FUTURE_WINDOW) : m.start()]
     if DEADLINE_RE.search(before) or DEADLINE_AFTER_RE.match(text, m.end()):
         return True
-    before = CLAUSE_BREAK_RE.split(before)[-1]
-    cues = list(FUTURE_RE.finditer(before))
-    return bool(cues) and not PAST_RE.search(before, cues[-1].end())
+    clause = _clause_before(text, m.start(), FUTURE_WINDOW)
+    cues = list(FUTURE_RE.finditer(clause))
+    return bool(cues) and not PAST_RE.search(clause, cues[-1].end())
+
+
+def _clause_before(text: str, end: int, window: int) -> str:
+    """The words of the clause that ends at ``end``, at most ``window`` characters back."""
+    return CLAUSE_BREAK_RE.split(text[max(0, end - window) : end])[-1]
 
 
 def _nearest_year(day: dt.date, doc_date: dt.date) -> dt.date:
