@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 
 import pytest
 
@@ -28,6 +29,19 @@ def test_deu_bad_file(tmp_path):
     bad.write_text("a\tb\n1\t2\n")
     with pytest.raises(InputError):
         read_deu(bad)
+
+
+def test_deu_unknown_vote_weights_and_a_blank_gdp_row_weigh_equally(tmp_path):
+    """Actors with no Nice vote weight and a blank GDP row give weight 1, not NaN (no warning)."""
+    path = tmp_path / "deu.tsv"
+    path.write_text(
+        "issue\tpx1\tsx1\tpx2\tsx2\trp\tout\ngdp\t\t\t\t\t\t\nq\t0\t50\t100\t50\t0\t40\n"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        data = read_deu(path)
+    assert data.capability["votes"].tolist() == [1.0, 1.0]
+    assert data.capability["gdp"].tolist() == [1.0, 1.0]
 
 
 def test_run_writes_rounds_and_outcome(tmp_path, capsys):

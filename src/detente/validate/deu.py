@@ -75,8 +75,7 @@ def read_deu(path: str | Path) -> DeuData:
     salience = issues[[f"s{a}" for a in actors]].to_numpy(dtype=float)
     present = ~np.isnan(position)
     salience = np.where(present, np.nan_to_num(salience, nan=DEFAULT_SALIENCE), 0.0)
-    state_votes = [NICE_VOTES.get(a, np.nan) for a in actors if a not in INSTITUTIONS]
-    mean_vote = float(np.nanmean(state_votes)) if state_votes else 1.0
+    mean_vote = _mean_or_one([NICE_VOTES.get(a, np.nan) for a in actors if a not in INSTITUTIONS])
     votes = np.array([NICE_VOTES.get(a, mean_vote) for a in actors], dtype=float)
     return DeuData(
         actors=actors,
@@ -87,10 +86,17 @@ def read_deu(path: str | Path) -> DeuData:
         capability={
             "equal": np.ones(len(actors)),
             "votes": votes,
-            "gdp": np.nan_to_num(gdp, nan=float(np.nanmean(gdp))),
+            "gdp": np.nan_to_num(gdp, nan=_mean_or_one(gdp)),
         },
         proposal=issues["prnr"].astype(str).to_numpy() if "prnr" in issues else None,
     )
+
+
+def _mean_or_one(values) -> float:
+    """The mean of the known values, or 1 (equal weight) when none is known."""
+    known = np.asarray(values, dtype=float)
+    known = known[~np.isnan(known)]
+    return float(known.mean()) if known.size else 1.0
 
 
 def _numbers(column, path: Path, name: str):
