@@ -117,9 +117,10 @@ def _unit_candidates(doc, unit, actors, issues, speakers, person, acts) -> list[
             poles = all_poles
             if h in nearest:
                 (mention, issue_tok), other_nearer = nearest[h]
-                feats |= _path_features(tok, issue_tok, cue_classes)
+                path = _tree_path(tok, issue_tok)
+                feats |= _path_features(tok, issue_tok, path, cue_classes)
                 feats |= {"other_nearer"} if other_nearer else set()
-                cue = cue or _linking_word(tok, issue_tok)
+                cue = cue or (path[1].text if path else "")
                 poles = (mention.pole,) if mention.pole else all_poles
             out.append(
                 Candidate(unit.start, unit.end, actor, issue, poles, tuple(sorted(feats)), cue)
@@ -214,16 +215,6 @@ def _ancestry(tok) -> list:
     return [tok, *tok.ancestors]
 
 
-def _lowest_common_ancestor(a, b):
-    ids_b = {t.i for t in _ancestry(b)}
-    return next((t for t in _ancestry(a) if t.i in ids_b), None)
-
-
-def _linking_word(a, b) -> str:
-    lca = _lowest_common_ancestor(a, b)
-    return lca.text if lca is not None else ""
-
-
 def _cue_classes(doc) -> dict[int, str]:
     """Token index → the stance class of the cue word it is part of (the cue lists of
     :mod:`detente.evidence.parsed_claims`), so that the model pools what it learns of one cue
@@ -238,15 +229,25 @@ def _cue_classes(doc) -> dict[int, str]:
     return out
 
 
-def _path_features(a, b, cue_classes: dict[int, str]) -> set[str]:
-    """Features of the dependency path from the actor's token ``a`` to the issue's ``b``."""
+def _tree_path(a, b):
+    """The dependency path from token ``a`` to ``b``: the tokens going up from ``a`` (``a``
+    first), their lowest common ancestor, and the tokens going up from ``b``; None when they
+    share no ancestor."""
     up_a, up_b = _ancestry(a), _ancestry(b)
     ids_b = {t.i: k for k, t in enumerate(up_b)}
     k_a = next((k for k, t in enumerate(up_a) if t.i in ids_b), None)
     if k_a is None:
-        return {"path:none"}
+        return None
     lca = up_a[k_a]
-    up, down = up_a[:k_a], up_b[: ids_b[lca.i]]
+    return up_a[:k_a], lca, up_b[: ids_b[lca.i]]
+
+
+def _path_features(a, b, tree_path, cue_classes: dict[int, str]) -> set[str]:
+    """Features of the dependency path (:func:`_tree_path`) from the actor's token ``a`` to
+    the issue's ``b``."""
+    if tree_path is None:
+        return {"path:none"}
+    up, lca, down = tree_path
     path = [*up[1:], lca, *down[1:]]
     feats = {
         f"adep:{a.dep_}",
