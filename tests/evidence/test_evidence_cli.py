@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from detente.evidence import audit, evaluate, ingest, load_gazetteer, open_store, read_gold
+from detente.evidence import (
+    agreement,
+    audit,
+    evaluate,
+    ingest,
+    load_gazetteer,
+    open_store,
+    read_gold,
+)
 from detente.scenario import load_scenario
 
 DATA = Path(__file__).parents[1] / "data" / "evidence"
@@ -136,3 +144,37 @@ def test_quotes_of_a_gold_claim_must_be_strings(tmp_path, cli):
     cli(["ingest", str(ARTICLES / "notes.md"), "--db", db])
     code, _, err = cli(["evidence", "evaluate", "--gold", str(gold), "--db", db])
     assert code == 2 and "q.jsonl:2" in err and "quotes" in err
+
+
+def test_agreement_of_two_annotations_reproduces_the_published_figures():
+    """docs/validation.md, fourth and sixth rounds: claims 0.78 (test2) and 0.90 (test5)."""
+    first, second = (read_gold(DATA / f"gold-unseen-test5{s}.jsonl") for s in ("", "-second"))
+    scores = agreement(first, second).scores
+    assert set(scores) == {"actor", "claim"}  # the second annotation has no events or figures
+    assert (scores["claim"].gold, scores["claim"].extracted, scores["claim"].tp) == (108, 114, 100)
+    assert round(scores["claim"].f1, 2) == 0.90 and round(scores["actor"].f1, 2) == 0.99
+    first, second = (read_gold(DATA / f"gold-unseen-test2{s}.jsonl") for s in ("", "-second"))
+    assert round(agreement(first, second).scores["claim"].f1, 2) == 0.78
+
+
+def test_agreement_compares_shared_documents_and_is_one_with_itself(tmp_path, cli):
+    gold = read_gold(DATA / "gold-unseen-test5.jsonl")
+    same = agreement(gold, gold)
+    assert all(s.f1 == 1.0 for s in same.scores.values()) and set(same.scores) == {
+        "actor", "claim", "event", "figure"
+    }  # fmt: skip
+    first_doc = gold[0]["doc"]
+    rest = [g for g in gold if g["doc"] != first_doc]
+    assert agreement(gold, rest).missing_docs == (first_doc,)
+    assert all(s.f1 == 1.0 for s in agreement(gold, rest).scores.values())
+    changed = [dict(g, stance="warn") if g["type"] == "claim" else g for g in gold]
+    assert agreement(gold, changed).scores["claim"].tp < same.scores["claim"].tp
+    second = tmp_path / "second.jsonl"
+    second.write_text("\n".join(json.dumps(g) for g in rest), encoding="utf-8")
+    code, out, err = cli(["evidence", "agreement", str(DATA / "gold-unseen-test5.jsonl"),
+                          str(second), "--json", str(tmp_path / "a.json")])  # fmt: skip
+    assert code == 0 and "1.00" in out and first_doc in " ".join(err.split())
+    assert json.loads((tmp_path / "a.json").read_text())["claim"]["f1"] == 1.0
+    (tmp_path / "bad.jsonl").write_text('{"doc": "x.txt", "type": "claim"}\n', encoding="utf-8")
+    code, _, err = cli(["evidence", "agreement", str(second), str(tmp_path / "bad.jsonl")])
+    assert code == 2 and "bad.jsonl" in err and "Traceback" not in err

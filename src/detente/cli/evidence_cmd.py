@@ -1,5 +1,5 @@
-"""``detente ingest``, ``detente timeline``, ``detente evidence search|claims|export|evaluate``
-and ``detente scenario audit``."""
+"""``detente ingest``, ``detente timeline``, ``detente evidence
+search|claims|export|evaluate|agreement|train`` and ``detente scenario audit|update``."""
 
 from __future__ import annotations
 
@@ -255,6 +255,41 @@ def register(app: typer.Typer, groups) -> None:
             say(
                 err_console(),
                 f"not in the store: {', '.join(result.missing_docs)}",
+                "yellow",
+                one_line=True,
+            )
+
+    @group.command("agreement")
+    def agreement_cmd(
+        first: Path = typer.Argument(..., help="One annotation (gold file)."),
+        second: Path = typer.Argument(..., help="Another annotation of the same articles."),
+        json_out: Path | None = typer.Option(None, "--json", help="Also write scores as JSON."),
+    ) -> None:
+        """How far two annotations of the same articles agree, item type by item type."""
+        from detente.evidence import agreement, read_gold
+
+        check_output(json_out, "--json")
+        result = agreement(read_gold(first), read_gold(second))
+        if json_out is not None:
+            scores = {
+                k: {"both": s.tp, "first": s.gold, "second": s.extracted, "f1": s.f1}
+                for k, s in result.scores.items()
+            }  # fmt: skip
+            write_output(json_out, json.dumps(scores, indent=1), "--json")
+        console = out_console()
+        show(
+            console,
+            f"Agreement of two annotations ({first.name}, {second.name})",
+            [Col("items"), *(Col(h, "right") for h in ("first", "second", "both", "F1"))],
+            [[s.kind, str(s.gold), str(s.extracted), str(s.tp), _fmt(s.f1)]
+             for s in result.scores.values()],
+        )  # fmt: skip
+        say(console, f"event actors, mean Jaccard of matched events: "
+                     f"{_fmt(result.event_actor_jaccard)}")  # fmt: skip
+        if result.missing_docs:
+            say(
+                err_console(),
+                f"annotated in one file only, left out: {', '.join(result.missing_docs)}",
                 "yellow",
                 one_line=True,
             )

@@ -12,6 +12,7 @@ Public API (used by the CLI, the report and the web dashboard)::
     figures(store, kind="money")                     # money, people, durations, percentages
     audit(load_scenario(), store)                    # judgments with supporting/contradicting
     evaluate(store, read_gold(Path("gold.jsonl")))   # precision and recall per item type
+    agreement(read_gold(a), read_gold(b))            # two annotations of the same articles
     export(store)                                    # everything as one JSON-ready dict
     claims(store, published_by="2025-09-01")         # only what was published by a date
 
@@ -32,7 +33,7 @@ docs/evidence.md.
 from __future__ import annotations
 
 from detente.evidence.audit import audit
-from detente.evidence.evaluate import Evaluation, Score, evaluate, read_gold
+from detente.evidence.evaluate import Evaluation, Score, agreement, evaluate, read_gold
 from detente.evidence.ingest import IngestReport
 from detente.evidence.ingest import ingest_paths as ingest
 from detente.evidence.lexicon import load_gazetteer, load_lexicon
@@ -61,6 +62,7 @@ __all__ = [
     "IngestReport",
     "Score",
     "StanceModel",
+    "agreement",
     "annotated_documents",
     "apply_update",
     "audit",

@@ -147,6 +147,30 @@ def evaluate(
         known = {g["actor"] for g in gold if "actor" in g}
         known |= {a for g in gold for a in g.get("actors", [])}
         found = [x for x in (_to_blocs(x, blocs, known) for x in found) if x is not None]
+    scores, mean_jaccard = compare(gold, found)
+    return Evaluation(scores, mean_jaccard, tuple(sorted(docs - stored)))
+
+
+def agreement(first: list[dict[str, Any]], second: list[dict[str, Any]]) -> Evaluation:
+    """How far two annotations of the same documents agree, matched as :func:`evaluate`
+    matches the extraction (``first`` in the gold's place, so recall is the share of the
+    first's items the second also has). Only documents both annotate are compared, the others
+    reported as missing, and only item types both annotate are scored."""
+    shared = {g["doc"] for g in first} & {g["doc"] for g in second}
+    only_one = {g["doc"] for g in [*first, *second]} - shared
+    scores, mean_jaccard = compare(
+        [g for g in first if g["doc"] in shared], [g for g in second if g["doc"] in shared]
+    )
+    both = {g["type"] for g in first} & {g["type"] for g in second}
+    scores = {k: s for k, s in scores.items() if k in both}
+    return Evaluation(scores, mean_jaccard, tuple(sorted(only_one)))
+
+
+def compare(
+    gold: list[dict[str, Any]], found: list[dict[str, Any]]
+) -> tuple[dict[str, Score], float]:
+    """Scores per item type of ``found`` items against ``gold`` items (both in the gold
+    file's shape), and the mean actor overlap of matched events."""
     scores = {}
     jaccards: list[float] = []
     for kind in TYPES:
@@ -163,8 +187,7 @@ def evaluate(
             e_set = {(x["doc"], *(x[f] for f in fields)) for x in e}
             g, e, tp = list(g_set), list(e_set), len(g_set & e_set)
         scores[kind] = Score(kind, tp, len(e), len(g))
-    mean_jaccard = sum(jaccards) / len(jaccards) if jaccards else float("nan")
-    return Evaluation(scores, mean_jaccard, tuple(sorted(docs - stored)))
+    return scores, (sum(jaccards) / len(jaccards) if jaccards else float("nan"))
 
 
 def _to_blocs(item: dict[str, Any], blocs: dict[str, str], known: set[str]) -> dict | None:
@@ -188,11 +211,11 @@ def _match_events(gold: list[dict], found: list[dict]) -> tuple[int, list[float]
         if not candidates:
             continue
         gold_actors = set(g.get("actors", []))
-        best = max(candidates, key=lambda e: _jaccard(gold_actors, set(e["actors"])))
+        best = max(candidates, key=lambda e: _jaccard(gold_actors, set(e.get("actors", []))))
         candidates.remove(best)
         tp += 1
         if "actors" in g:
-            jaccards.append(_jaccard(gold_actors, set(best["actors"])))
+            jaccards.append(_jaccard(gold_actors, set(best.get("actors", []))))
     return tp, jaccards
 
 
