@@ -141,6 +141,15 @@ def test_captions_datelines_timestamps_and_posts_are_not_events(gaz, lex):
         ("92 local and international media personnel", [("people", 92, "people")]),
         ("one dollar a barrel", [("money", 1, "USD")]),
         ("at 15.30 hours (3.30 pm), with effect from 1700 hours", []),
+        ("a meeting of the 35-country coalition", [("count", 35, "country")]),
+        ("between 600 and 1,400 vessels", [("count", 600, "vessel"), ("count", 1400, "vessel")]),
+        ("three main principles", [("count", 3, "principle")]),
+        # the size of an army is a count of troops, soldiers killed or returned are people
+        ("the army grew by 140,000 personnel last year", [("count", 140000, "troop")]),
+        ("a 600,000-soldier cap", [("count", 600000, "troop")]),
+        ("the bodies of 3,000 Ukrainian soldiers", [("people", 3000, "people")]),
+        ("150 servicemen returned to Ukraine", [("people", 150, "people")]),
+        ("In 2022 troops were deployed", []),
     ],
 )
 def test_figures(text, expected):

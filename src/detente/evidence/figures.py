@@ -3,8 +3,10 @@
 Hand-written patterns (quantulum3 was measured against them on the development half of the
 gold set and found weaker: docs/decisions.md). A number is written in digits ("1,000", "3.5")
 or words ("four", "twenty-five", "an" in "about an hour"); a range ("two to three days") gives
-a figure for each end; "and a half" adds 0.5. Clock times ("15.30 hours", "24:00") and years
-are not figures, nor are counts below three ("the two nations").
+a figure for each end; "and a half" adds 0.5. Troops are a count where their sentence gives the
+size of an army or a force, people where they are killed, captured or exchanged. Clock times
+("15.30 hours", "24:00") and years are not figures, nor are counts below three ("the two
+nations").
 """
 
 from __future__ import annotations
@@ -50,7 +52,8 @@ COUNT_NOUNS = {
     "point": "point", "proposal": "point", "country": "country", "countrie": "country",
     "nation": "country", "reactor": "reactor", "power unit": "reactor", "round": "round",
     "document": "document", "protocol": "protocol", "region": "region", "oblast": "region",
-    "area": "region", "missile": "missile", "drone": "drone",
+    "area": "region", "missile": "missile", "drone": "drone", "vessel": "vessel", "ship": "ship",
+    "principle": "principle",
 }  # fmt: skip
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 WORD_NUM = rf"(?:{TENS})(?:-(?:{'|'.join(UNITS_WORDS)}))?|a dozen|a hundred|" + "|".join(
@@ -65,7 +68,20 @@ PEOPLE_NOUNS = (
     r"|injuries|wounded|injured|fighters|bodies"
 )
 COUNT = r"points?|proposals|countries|nations|reactors|power units|rounds|documents|protocols"
-COUNT += r"|regions|oblasts|areas|missiles|drones"
+COUNT += r"|regions|oblasts|areas|missiles|drones|vessels|ships|principles"
+FORCE_NOUNS = r"troops?|soldiers?|servicemen|personnel"
+# The size of an army or a force is a count of troops; soldiers killed, captured, exchanged or
+# returned are people (docs/annotation.md, "Figures").
+FORCE_SIZE_RE = re.compile(
+    r"\b(?:arm(?:y|ies)|armed forces|military|forces?|cap(?:ped|s)?|limit\w*|ceiling|strength"
+    r"|contingent|deploy\w*|station\w*)\b",
+    re.IGNORECASE,
+)
+CASUALTY_RE = re.compile(
+    r"\b(?:kill\w*|dead|died|bodies|wounded|injured|captured|prisoners?|captives|exchang\w*"
+    r"|swap\w*|return\w*|releas\w*|casualt\w*|lost|losses)\b",
+    re.IGNORECASE,
+)
 MEASURE = r"about|around|nearly|almost|over|than|lasted|for|within|roughly|just under|some"
 FIGURE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("clock", re.compile(r"\b(?:\d{1,2}[.:]\d{2}|\d{4})\s*(?:hours|hrs|GMT|IST|EST)\b|\d:\d{2}")),
@@ -115,6 +131,18 @@ FIGURE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
         re.compile(
             rf"\b(?P<num>{N})(?:\s+(?:and|or|to)\s+(?P<num2>{N}))?[\s-](?:[A-Za-z]+\s+){{0,2}}?"
             rf"(?P<noun>{COUNT})\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "count",
+        re.compile(rf"\b(?P<num>{N})[\s-](?P<noun>country|nation)\b(?!['’]s)", re.IGNORECASE),
+    ),
+    (
+        "force",
+        re.compile(
+            rf"\b(?P<num>{N})(?:\s+(?P<scale>thousand|million))?(?P<sep>[\s-])"
+            rf"(?:[A-Za-z]+\s+)?(?P<noun>{FORCE_NOUNS})\b",
             re.IGNORECASE,
         ),
     ),
@@ -205,6 +233,14 @@ def _figures(kind: str, m: re.Match) -> list[Figure] | None:
         if max(values) < 3 or any(1900 <= v <= 2100 for v in values):
             return None
         return [_make("count", v, unit, m) for v in values]
+    if kind == "force":
+        if re.fullmatch(r"(?:19|20)\d{2}", g["num"]):
+            return None
+        # "a 150,000-troop force"
+        hyphened = g["sep"] == "-" and not g["noun"].lower().endswith("s")
+        if hyphened or _gives_force_size(m):
+            return None if value < 3 else [_make("count", value, "troop", m)]
+        return None  # people, read by the pattern after
     if kind == "swap":
         return [_make("people", value, "people", m)] if value == number(g["num2"]) else None
     if re.fullmatch(r"(?:19|20)\d{2}", g["num"]):
@@ -212,3 +248,13 @@ def _figures(kind: str, m: re.Match) -> list[Figure] | None:
     if value < 10 and g["noun"].lower() in {"ukrainians", "russians", "people", "lives"}:
         return None  # "two Ukrainians" is a mention, not a count worth reporting
     return [_make("people", value, "people", m)]
+
+
+def _gives_force_size(m: re.Match) -> bool:
+    """Whether the sentence of a number of troops speaks of an army's or a force's size and not
+    of soldiers killed, captured or exchanged."""
+    text = m.string
+    start = max(text.rfind(". ", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+    ends = [i for i in (text.find(". ", m.end()), text.find("\n", m.end())) if i >= 0]
+    sentence = text[start : min(ends, default=len(text))]
+    return bool(FORCE_SIZE_RE.search(sentence)) and not CASUALTY_RE.search(sentence)
