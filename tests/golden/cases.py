@@ -113,6 +113,15 @@ CASES = (
         "evidence-evaluate",
         ("evidence", "evaluate", "--gold", "tests/data/evidence/gold-seeds.jsonl", "--db", DB),
     ),
+    Case(
+        "evidence-agreement",
+        (
+            "evidence",
+            "agreement",
+            "tests/data/evidence/gold-unseen-test15.jsonl",
+            "tests/data/evidence/gold-unseen-test15-second.jsonl",
+        ),
+    ),  # fmt: skip
     Case("backtest", ("backtest", "--cases", "cases", "-n", "100", "--engine-draws", "30")),
     Case("validate-deu", ("validate", "deu", f"shared/{DEU}"), shared=(DEU,)),
     Case(

@@ -214,8 +214,8 @@ def _match_events(gold: list[dict], found: list[dict]) -> tuple[int, list[float]
         best = max(candidates, key=lambda e: _jaccard(gold_actors, set(e.get("actors", []))))
         candidates.remove(best)
         tp += 1
-        if "actors" in g:
-            jaccards.append(_jaccard(gold_actors, set(best.get("actors", []))))
+        if "actors" in g and "actors" in best:
+            jaccards.append(_jaccard(gold_actors, set(best["actors"])))
     return tp, jaccards
 
 
