@@ -1,4 +1,5 @@
-"""Precision and recall of the extraction against a gold file (JSON lines).
+"""Precision and recall of the extraction against a gold file (JSON lines), and the agreement of
+two gold files on the same documents.
 
 Each gold line is ``{"doc": <file name>, "type": "actor"|"claim"|"event"|"figure", ...}``:
 
