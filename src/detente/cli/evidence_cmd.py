@@ -53,6 +53,27 @@ def _source(r) -> str:
     return source_label(r)
 
 
+def _show_scores(result, title: str, columns, cells, record, json_out, missing: str) -> None:
+    """Scores per item type (an ``Evaluation``) as a table, the event-actor overlap and the
+    documents left out; ``cells`` and ``record`` give a score's table cells and JSON object."""
+    if json_out is not None:
+        scores = {k: record(s) for k, s in result.scores.items()}
+        write_output(json_out, json.dumps(scores, indent=1), "--json")
+    console = out_console()
+    show(
+        console,
+        title,
+        [Col("items"), *(Col(h, "right") for h in columns)],
+        [[s.kind, *cells(s)] for s in result.scores.values()],
+    )
+    say(
+        console,
+        f"event actors, mean Jaccard of matched events: {_fmt(result.event_actor_jaccard)}",
+    )
+    if result.missing_docs:
+        say(err_console(), f"{missing}: {', '.join(result.missing_docs)}", "yellow", one_line=True)
+
+
 def register(app: typer.Typer, groups) -> None:
     """Add the evidence commands."""
 
@@ -230,34 +251,17 @@ def register(app: typer.Typer, groups) -> None:
 
         check_output(json_out, "--json")
         mapping = load_gazetteer().bloc_of() if blocs else None
-        result = evaluate(_open(db), read_gold(gold), blocs=mapping)
-        if json_out is not None:
-            scores = {
-                k: {"precision": s.precision, "recall": s.recall, "tp": s.tp,
-                    "extracted": s.extracted, "gold": s.gold}
-                for k, s in result.scores.items()
-            }  # fmt: skip
-            write_output(json_out, json.dumps(scores, indent=1), "--json")
-        console = out_console()
-        show(
-            console,
+        _show_scores(
+            evaluate(_open(db), read_gold(gold), blocs=mapping),
             "Extraction against the gold set",
-            [Col("items"), *(Col(h, "right") for h in
-                             ("precision", "recall", "F1", "matched", "extracted", "gold"))],
-            [[s.kind, _fmt(s.precision), _fmt(s.recall), _fmt(s.f1), str(s.tp),
-              str(s.extracted), str(s.gold)] for s in result.scores.values()],
+            ("precision", "recall", "F1", "matched", "extracted", "gold"),
+            lambda s: [_fmt(s.precision), _fmt(s.recall), _fmt(s.f1), str(s.tp),
+                       str(s.extracted), str(s.gold)],
+            lambda s: {"precision": s.precision, "recall": s.recall, "tp": s.tp,
+                       "extracted": s.extracted, "gold": s.gold},
+            json_out,
+            "not in the store",
         )  # fmt: skip
-        say(
-            console,
-            f"event actors, mean Jaccard of matched events: {_fmt(result.event_actor_jaccard)}",
-        )
-        if result.missing_docs:
-            say(
-                err_console(),
-                f"not in the store: {', '.join(result.missing_docs)}",
-                "yellow",
-                one_line=True,
-            )
 
     @group.command("agreement")
     def agreement_cmd(
@@ -269,30 +273,15 @@ def register(app: typer.Typer, groups) -> None:
         from detente.evidence import agreement, read_gold
 
         check_output(json_out, "--json")
-        result = agreement(read_gold(first), read_gold(second))
-        if json_out is not None:
-            scores = {
-                k: {"both": s.tp, "first": s.gold, "second": s.extracted, "f1": s.f1}
-                for k, s in result.scores.items()
-            }  # fmt: skip
-            write_output(json_out, json.dumps(scores, indent=1), "--json")
-        console = out_console()
-        show(
-            console,
+        _show_scores(
+            agreement(read_gold(first), read_gold(second)),
             f"Agreement of two annotations ({first.name}, {second.name})",
-            [Col("items"), *(Col(h, "right") for h in ("first", "second", "both", "F1"))],
-            [[s.kind, str(s.gold), str(s.extracted), str(s.tp), _fmt(s.f1)]
-             for s in result.scores.values()],
-        )  # fmt: skip
-        say(console, f"event actors, mean Jaccard of matched events: "
-                     f"{_fmt(result.event_actor_jaccard)}")  # fmt: skip
-        if result.missing_docs:
-            say(
-                err_console(),
-                f"annotated in one file only, left out: {', '.join(result.missing_docs)}",
-                "yellow",
-                one_line=True,
-            )
+            ("first", "second", "both", "F1"),
+            lambda s: [str(s.gold), str(s.extracted), str(s.tp), _fmt(s.f1)],
+            lambda s: {"both": s.tp, "first": s.gold, "second": s.extracted, "f1": s.f1},
+            json_out,
+            "annotated in one file only, left out",
+        )
 
     @group.command("train")
     def train_cmd(
