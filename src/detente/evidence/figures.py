@@ -82,6 +82,7 @@ CASUALTY_RE = re.compile(
     r"|swap\w*|return\w*|releas\w*|casualt\w*|lost|losses)\b",
     re.IGNORECASE,
 )
+YEAR_RE = re.compile(r"(?:19|20)\d{2}")
 MEASURE = r"about|around|nearly|almost|over|than|lasted|for|within|roughly|just under|some"
 FIGURE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("clock", re.compile(r"\b(?:\d{1,2}[.:]\d{2}|\d{4})\s*(?:hours|hrs|GMT|IST|EST)\b|\d:\d{2}")),
@@ -234,7 +235,7 @@ def _figures(kind: str, m: re.Match) -> list[Figure] | None:
             return None
         return [_make("count", v, unit, m) for v in values]
     if kind == "force":
-        if re.fullmatch(r"(?:19|20)\d{2}", g["num"]):
+        if YEAR_RE.fullmatch(g["num"]):
             return None
         # "a 150,000-troop force"
         hyphened = g["sep"] == "-" and not g["noun"].lower().endswith("s")
@@ -243,7 +244,7 @@ def _figures(kind: str, m: re.Match) -> list[Figure] | None:
         return None  # people, read by the pattern after
     if kind == "swap":
         return [_make("people", value, "people", m)] if value == number(g["num2"]) else None
-    if re.fullmatch(r"(?:19|20)\d{2}", g["num"]):
+    if YEAR_RE.fullmatch(g["num"]):
         return None
     if value < 10 and g["noun"].lower() in {"ukrainians", "russians", "people", "lives"}:
         return None  # "two Ukrainians" is a mention, not a count worth reporting
